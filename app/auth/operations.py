@@ -1,0 +1,105 @@
+"""Accounts, sign-in and invite links."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from app.auth.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.errors import DomainError, DuplicateError, InvalidInvite
+from app.extensions import db
+from app.models import Candidate, Invite, Role, User, now_utc
+
+INVITE_SALT = "hirelab.invite"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(email: str, name: str, role: Role, password: str | None) -> User:
+    """Create a staff user (password required) or a candidate account (no password)."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DuplicateError(f"A user with the email {email} already exists.", field="email")
+    if role is not Role.CANDIDATE:
+        if not password or len(password) < MIN_PASSWORD_LENGTH:
+            raise DomainError(
+                f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+            )
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active staff user with these credentials, or None."""
+    user = find_user_by_email(email)
+    if user is None or user.role is Role.CANDIDATE or not user.active:
+        verify_password(DUMMY_HASH, password)
+        return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=INVITE_SALT)
+
+
+def issue_invite(
+    candidate: Candidate, actor: User | None, secret_key: str, max_age: timedelta
+) -> tuple[Invite, str]:
+    """Create an invite (and the candidate's account, once) and return it with its signed token."""
+    if candidate.user is None:
+        candidate.user = create_user(candidate.email, candidate.name, Role.CANDIDATE, None)
+    invite = Invite(
+        candidate=candidate,
+        nonce=secrets.token_urlsafe(24),
+        created_by=actor,
+        expires_at=now_utc() + max_age,
+    )
+    db.session.add(invite)
+    db.session.flush()
+    token = _serializer(secret_key).dumps({"invite": invite.id, "nonce": invite.nonce})
+    return invite, token
+
+
+def redeem_invite(token: str, secret_key: str, now: datetime | None = None) -> User:
+    """Return the candidate account an invite token signs in, or raise InvalidInvite.
+
+    The signature proves the link was issued here; the row decides expiry and revocation.
+    """
+    now = now or now_utc()
+    serializer = _serializer(secret_key)
+    try:
+        payload = serializer.loads(token)
+    except BadSignature as error:
+        raise InvalidInvite("This invite link is not valid. Check that you copied all of it.") from error
+    invite = db.session.get(Invite, payload.get("invite")) if isinstance(payload, dict) else None
+    if invite is None or not secrets.compare_digest(invite.nonce, str(payload.get("nonce", ""))):
+        raise InvalidInvite("This invite link is not valid. Check that you copied all of it.")
+    if invite.revoked_at is not None:
+        raise InvalidInvite("This invite link was withdrawn. Ask your recruiter for a new one.")
+    if invite.expires_at <= now:
+        raise InvalidInvite("This invite link has expired.", expired=True)
+    user = invite.candidate.user
+    if user is None or not user.active:
+        raise InvalidInvite("This invite link is no longer active. Ask your recruiter for a new one.")
+    invite.last_used_at = now
+    return user
+
+
+def revoke_invite(invite: Invite) -> None:
+    invite.revoked_at = invite.revoked_at or now_utc()

@@ -1,0 +1,55 @@
+"""Configuration read from the environment; see the README's Configuration table."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def instance_secret(instance_path: Path) -> str:
+    """Return a signing key generated once into instance/ (never committed)."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production-ish defaults; every value can be set by an environment variable."""
+
+    def __init__(self, instance_path: Path) -> None:
+        # None here means: generate one into instance/ (see create_app).
+        self.SECRET_KEY = os.environ.get("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance_path / 'hirelab.db'}"
+        )
+        self.QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{instance_path / 'queue.db'}")
+        self.SANDBOX_BACKEND = os.environ.get("SANDBOX_BACKEND", "auto")
+        self.EXERCISES_DIR = Path(os.environ.get("EXERCISES_DIR", REPO_ROOT / "exercises"))
+        self.RUBRICS_DIR = Path(os.environ.get("RUBRICS_DIR", REPO_ROOT / "rubrics"))
+        self.INVITE_MAX_AGE = timedelta(days=int(os.environ.get("INVITE_MAX_AGE_DAYS", "14")))
+        secure = _flag("SECURE_COOKIES", False)
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_SECURE = secure
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+        self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024 * 1024)))
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    def as_dict(self) -> dict[str, object]:
+        return {key: value for key, value in vars(self).items() if key.isupper()}

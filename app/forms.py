@@ -1,0 +1,14 @@
+"""Form helpers shared by every feature. CSRF is enforced globally by CSRFProtect."""
+
+from flask_wtf import FlaskForm
+
+from app.errors import DomainError
+
+
+def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
+    """Attach a DomainError's message to its form field, or to the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)

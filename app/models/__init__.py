@@ -1,0 +1,21 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from app.models.candidate import Application, Candidate, StageTransition
+from app.models.invite import Invite
+from app.models.pipeline import Job, Stage, StageKind
+from app.models.types import now_utc
+from app.models.user import STAFF_ROLES, Role, User
+
+__all__ = [
+    "STAFF_ROLES",
+    "Application",
+    "Candidate",
+    "Invite",
+    "Job",
+    "Role",
+    "Stage",
+    "StageKind",
+    "StageTransition",
+    "User",
+    "now_utc",
+]
