@@ -30,7 +30,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.login_manager.init_app(app)
     extensions.login_manager.login_view = "auth.login"
     extensions.login_manager.login_message = "Sign in to continue."
-    extensions.login_manager.user_loader(lambda user_id: extensions.db.session.get(User, int(user_id)))
+    extensions.login_manager.user_loader(
+        lambda user_id: extensions.db.session.get(User, int(user_id))
+    )
     app.before_request(enforce_roles)
     app.after_request(security.set_security_headers)
     http_errors.register_error_pages(app)
@@ -47,4 +49,3 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_commands(app)
     return app
-

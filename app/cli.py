@@ -14,7 +14,9 @@ from app.models import Role
 @click.command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role if r is not Role.CANDIDATE]))
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role if r is not Role.CANDIDATE])
+)
 @click.password_option(help="At least 10 characters; asked for when omitted.")
 def create_user_command(email: str, name: str, role: str, password: str) -> None:
     """Create a staff account (admin, recruiter or interviewer)."""

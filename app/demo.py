@@ -30,7 +30,12 @@ CANDIDATES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("Amara Nwosu", "careers site", (SCREEN, TAKE_HOME, TECHNICAL), ""),
     ("Jonas Weber", "agency", (SCREEN, TAKE_HOME, TECHNICAL, "Debrief"), ""),
     ("Chloe Martin", "referral", (SCREEN, TAKE_HOME, TECHNICAL, "Debrief", "Offer"), ""),
-    ("Diego Herrera", "university", (SCREEN, TAKE_HOME, TECHNICAL, "Debrief", "Offer", "Hired"), ""),
+    (
+        "Diego Herrera",
+        "university",
+        (SCREEN, TAKE_HOME, TECHNICAL, "Debrief", "Offer", "Hired"),
+        "",
+    ),
     ("Noor Haddad", "job board", (SCREEN, TAKE_HOME, "Rejected"), "Take-home below the bar"),
     ("Ethan Brooks", "careers site", (SCREEN, "Withdrawn"), "Accepted another offer"),
 )
@@ -58,5 +63,10 @@ def seed() -> None:
         for stage_name in path:
             at += timedelta(days=2)
             stage = stages[stage_name]
-            pipeline.move(application, stage, staff[Role.RECRUITER],
-                          reason=reason if stage.kind.is_terminal else "", at=at)
+            pipeline.move(
+                application,
+                stage,
+                staff[Role.RECRUITER],
+                reason=reason if stage.kind.is_terminal else "",
+                at=at,
+            )

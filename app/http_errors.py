@@ -20,7 +20,9 @@ def render_http_error(error: HTTPException):
 
 
 def render_csrf_error(error: CSRFError):
-    message = "The form expired or did not come from this site. Reload the page and submit it again."
+    message = (
+        "The form expired or did not come from this site. Reload the page and submit it again."
+    )
     return render_template("error.html", code=400, title="Form expired", message=message), 400
 
 

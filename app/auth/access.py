@@ -61,4 +61,5 @@ def enforce_roles() -> Any:
         abort(403)
     return None
 
+
 STAFF_AND_CANDIDATES = tuple(Role)

@@ -1,5 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.passwords import MIN_PASSWORD_LENGTH
@@ -18,7 +25,9 @@ class UserForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(
         "Role",
-        choices=[(role.value, role.label) for role in Role if role is not Role.CANDIDATE],
+        choices=[
+            SelectChoice(role.value, role.label) for role in Role if role is not Role.CANDIDATE
+        ],
         validators=[DataRequired()],
     )
     password = PasswordField(

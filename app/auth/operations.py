@@ -8,7 +8,12 @@ from datetime import datetime, timedelta
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from app.auth.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.auth.passwords import (
+    DUMMY_HASH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    verify_password,
+)
 from app.errors import DomainError, DuplicateError, InvalidInvite
 from app.extensions import db
 from app.models import Candidate, Invite, Role, User, now_utc
@@ -29,11 +34,10 @@ def create_user(email: str, name: str, role: Role, password: str | None) -> User
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise DuplicateError(f"A user with the email {email} already exists.", field="email")
-    if role is not Role.CANDIDATE:
-        if not password or len(password) < MIN_PASSWORD_LENGTH:
-            raise DomainError(
-                f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
-            )
+    if role is not Role.CANDIDATE and (not password or len(password) < MIN_PASSWORD_LENGTH):
+        raise DomainError(
+            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+        )
     user = User(
         email=email,
         name=name.strip(),
@@ -86,7 +90,9 @@ def redeem_invite(token: str, secret_key: str, now: datetime | None = None) -> U
     try:
         payload = serializer.loads(token)
     except BadSignature as error:
-        raise InvalidInvite("This invite link is not valid. Check that you copied all of it.") from error
+        raise InvalidInvite(
+            "This invite link is not valid. Check that you copied all of it."
+        ) from error
     invite = db.session.get(Invite, payload.get("invite")) if isinstance(payload, dict) else None
     if invite is None or not secrets.compare_digest(invite.nonce, str(payload.get("nonce", ""))):
         raise InvalidInvite("This invite link is not valid. Check that you copied all of it.")
@@ -96,7 +102,9 @@ def redeem_invite(token: str, secret_key: str, now: datetime | None = None) -> U
         raise InvalidInvite("This invite link has expired.", expired=True)
     user = invite.candidate.user
     if user is None or not user.active:
-        raise InvalidInvite("This invite link is no longer active. Ask your recruiter for a new one.")
+        raise InvalidInvite(
+            "This invite link is no longer active. Ask your recruiter for a new one."
+        )
     invite.last_used_at = now
     return user
 

@@ -1,5 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.pipeline.operations import SOURCES
@@ -14,7 +21,9 @@ class JobForm(FlaskForm):
 class CandidateForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    source = SelectField("Source", choices=[(source, source.capitalize()) for source in SOURCES])
+    source = SelectField(
+        "Source", choices=[SelectChoice(source, source.capitalize()) for source in SOURCES]
+    )
     job = SelectField("Job", coerce=int, validators=[DataRequired()])
     submit = SubmitField("Add candidate")
 

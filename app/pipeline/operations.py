@@ -9,7 +9,16 @@ from sqlalchemy import func, select
 from app.auth.operations import normalise_email
 from app.errors import DomainError, DuplicateError
 from app.extensions import db
-from app.models import Application, Candidate, Job, Stage, StageKind, StageTransition, User, now_utc
+from app.models import (
+    Application,
+    Candidate,
+    Job,
+    Stage,
+    StageKind,
+    StageTransition,
+    User,
+    now_utc,
+)
 
 DEFAULT_PIPELINE: tuple[tuple[str, StageKind], ...] = (
     ("Applied", StageKind.NORMAL),
@@ -56,7 +65,9 @@ def add_candidate(name: str, email: str, source: str) -> Candidate:
     return candidate
 
 
-def apply(candidate: Candidate, job: Job, actor: User | None, at: datetime | None = None) -> Application:
+def apply(
+    candidate: Candidate, job: Job, actor: User | None, at: datetime | None = None
+) -> Application:
     """Open an application in the job's first stage, recording the entry as a transition."""
     exists = db.session.scalar(
         select(Application.id).where(

@@ -1,5 +1,6 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.auth import operations as auth_operations
 from app.auth.access import roles_required
@@ -42,7 +43,7 @@ def job(job_id: int):
 @roles_required(*RECRUITING)
 def new_candidate():
     form = CandidateForm()
-    form.job.choices = [(job.id, job.title) for job, _ in queries.jobs_with_counts()]
+    form.job.choices = [SelectChoice(job.id, job.title) for job, _ in queries.jobs_with_counts()]
     if form.validate_on_submit():
         try:
             candidate = operations.add_candidate(form.name.data, form.email.data, form.source.data)
@@ -74,8 +75,12 @@ def move(application_id: int):
         flash("Choose a stage to move to.", "error")
     else:
         try:
-            operations.move(application, db.get_or_404(Stage, form.stage.data), current_user,
-                            form.reason.data or "")
+            operations.move(
+                application,
+                db.get_or_404(Stage, form.stage.data),
+                current_user,
+                form.reason.data or "",
+            )
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -90,7 +95,9 @@ def invite(candidate_id: int):
     candidate = db.get_or_404(Candidate, candidate_id)
     try:
         _, token = auth_operations.issue_invite(
-            candidate, current_user, current_app.config["SECRET_KEY"],
+            candidate,
+            current_user,
+            current_app.config["SECRET_KEY"],
             current_app.config["INVITE_MAX_AGE"],
         )
     except DomainError as error:
@@ -105,6 +112,8 @@ def invite(candidate_id: int):
 def _move_form(application: Application) -> MoveForm:
     form = MoveForm(prefix=f"app{application.id}")
     form.stage.choices = [
-        (stage.id, stage.name) for stage in application.job.stages if stage.id != application.stage_id
+        SelectChoice(stage.id, stage.name)
+        for stage in application.job.stages
+        if stage.id != application.stage_id
     ]
     return form

@@ -1,0 +1,56 @@
+# HireLab — the README's commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+GRADING_REQUIREMENTS := $(wildcard sandbox/image/requirements.txt)
+
+.PHONY: help install run test lint services docker postgres redis image bench
+
+help:
+	@echo "make run    set up a virtualenv, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install everything the tests need (services, grading image) and run them"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml $(GRADING_REQUIREMENTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,prod]' $(if $(GRADING_REQUIREMENTS),-r $(GRADING_REQUIREMENTS))
+	touch $@
+
+run: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "HireLab is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install services image
+	$(MAKE) lint
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+
+services: docker postgres redis
+
+docker:
+	bash scripts/start-docker.sh
+
+postgres:
+	bash scripts/start-postgres.sh
+
+redis:
+	bash scripts/start-redis.sh
+
+image: install docker
+	$(PY) -m sandbox.image.build
+
+bench: install services image
+	$(PY) bench/grading_overhead/run.py
