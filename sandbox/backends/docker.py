@@ -1,0 +1,179 @@
+"""Docker backend: each phase in a fresh, locked-down container on the real engine (docker SDK).
+
+Inputs go in as a tar stream on the container's stdin (nothing is bind-mounted), results come back
+as JSON lines on its stdout, and the host reads nothing from the container's filesystem, so it never
+follows a link planted in the sandbox and never chowns a sandbox file.
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import time
+from typing import Any
+
+import docker
+from docker.errors import DockerException, ImageNotFound
+from docker.types import LogConfig, Ulimit
+
+from sandbox.backends.base import ProgressCallback
+from sandbox.backends.stream import RunnerStream
+from sandbox.backends.twophase import grade_in_phases
+from sandbox.job import GradingJob
+from sandbox.limits import MiB
+from sandbox.results import GradingResult, Timings
+from sandbox.runner.channel import frame_bundle
+
+LABEL = "org.hirelab.sandbox"  # value: the run id; used to find and remove orphans
+HOST_GRACE_S = 15.0  # the runner's own deadline fires first and still reports a verdict
+
+
+def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
+    """Keyword arguments for ``containers.create``: every restriction of SANDBOX.md."""
+    limits = job.limits
+    memory = f"{limits.memory_mb}m"
+    return {
+        "network_disabled": True, "network_mode": "none",
+        "mem_limit": memory, "memswap_limit": memory,
+        "pids_limit": limits.pids, "nano_cpus": int(limits.cpus * 1e9),
+        "read_only": True,
+        "tmpfs": {"/work": f"size={limits.work_disk_mb}m,uid=10001,gid=10001",
+                  "/tmp": f"size={limits.tmp_disk_mb}m,mode=1777"},
+        "shm_size": limits.shm_mb * MiB,
+        "cap_drop": ["ALL"], "security_opt": ["no-new-privileges"], "user": "10001:10001",
+        "ulimits": [Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
+                    Ulimit(name="fsize", soft=limits.file_size_mb * MiB, hard=limits.file_size_mb * MiB),
+                    Ulimit(name="core", soft=0, hard=0)],
+        "log_config": LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
+        "labels": {LABEL: job.run_id, "org.hirelab.phase": phase},
+        "environment": {}, "stdin_open": True, "detach": True,
+    }
+
+
+class DockerBackend:
+    """Grades in containers from ``image`` (default: the tag of the current image inputs)."""
+
+    name = "docker"
+
+    def __init__(self, image: str | None = None, client: docker.DockerClient | None = None) -> None:
+        if image is None:
+            from sandbox.image.build import image_tag
+
+            image = image_tag()
+        self.image = image
+        self._client = client
+
+    @property
+    def client(self) -> docker.DockerClient:
+        """The engine connection, opened on first use."""
+        if self._client is None:
+            self._client = docker.from_env(timeout=120)
+        return self._client
+
+    def grade(self, job: GradingJob, on_progress: ProgressCallback | None = None) -> GradingResult:
+        """Both phases, each in a fresh container; always a verdict."""
+        return grade_in_phases(job, self._run_phase, on_progress, use_cgroup=True)
+
+    def _run_phase(self, job: GradingJob, phase: str, bundle: bytes,
+                   on_progress: ProgressCallback | None) -> GradingResult:
+        limits = job.limits
+        inner = limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s
+        started = time.monotonic()
+        stream = RunnerStream(limits.result_bytes, on_progress)
+        container = None
+        try:
+            container = self.client.containers.create(
+                self.image, command=["--deadline", str(inner)], **container_settings(job, phase))
+            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            container.start()
+            container_start_s = time.monotonic() - started
+            stderr, killed = _exchange(sock, frame_bundle(bundle), stream, started + inner + HOST_GRACE_S)
+            if killed:
+                container.kill()
+            state = container.wait(timeout=30)
+            oom = _oom_killed(container)
+        except ImageNotFound:
+            return GradingResult.failed("error", f"the grading image {self.image} is missing; run `make image`")
+        except (DockerException, OSError) as exc:
+            return GradingResult.failed("error", f"the Docker engine failed: {exc}; is it running? "
+                                        "(`make docker`)", duration_s=time.monotonic() - started)
+        finally:
+            if container is not None:
+                _remove(container)
+        return _verdict(stream, stderr, killed, oom, state, time.monotonic() - started, container_start_s)
+
+
+def _oom_killed(container: Any) -> bool:
+    container.reload()
+    return bool(container.attrs.get("State", {}).get("OOMKilled"))
+
+
+def _remove(container: Any) -> None:
+    try:
+        container.remove(force=True)
+    except DockerException:
+        pass  # removed already, or the engine is gone; remove_orphans() sweeps later
+
+
+def _exchange(sock: Any, payload: bytes, stream: RunnerStream, deadline: float) -> tuple[bytes, bool]:
+    """Send the bundle, then demultiplex stdout/stderr until EOF or the deadline; returns (stderr, killed)."""
+    raw: socket.socket = getattr(sock, "_sock", sock)
+    raw.settimeout(max(1.0, deadline - time.monotonic()))
+    try:
+        raw.sendall(payload)  # length-framed; no half-close (dockerd then drops stdout too)
+    except OSError:
+        pass  # the container exited early; its output says why
+    raw.setblocking(False)
+    stderr, pending = b"", b""
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return stderr, True
+            ready, _, _ = select.select([raw], [], [], min(remaining, 1.0))
+            if not ready:
+                continue
+            chunk = raw.recv(1 << 20)
+            if not chunk:
+                return stderr, False
+            pending += chunk
+            while len(pending) >= 8:
+                kind, size = pending[0], int.from_bytes(pending[4:8], "big")
+                if len(pending) < 8 + size:
+                    break
+                payload, pending = pending[8:8 + size], pending[8 + size:]
+                if kind == 1:
+                    stream.feed(payload)
+                elif len(stderr) < 64 * 1024:
+                    stderr += payload
+    finally:
+        raw.close()
+
+
+def _verdict(stream: RunnerStream, stderr: bytes, killed: bool, oom: bool, state: dict[str, Any],
+             duration_s: float, container_start_s: float) -> GradingResult:
+    """The runner's result, or the host's verdict when the container ended without one."""
+    if stream.result is not None and not stream.overflowed:
+        return stream.result.with_changes(timings=Timings(
+            container_start_s=container_start_s, kernel_start_s=stream.result.timings.kernel_start_s,
+            cells_s=stream.result.timings.cells_s, tests_s=stream.result.timings.tests_s))
+    logs = stderr.decode("utf-8", "replace")[-8000:]
+    if killed:
+        return GradingResult.failed("timeout", "the sandbox did not finish in time and was killed",
+                                    logs=logs, duration_s=duration_s)
+    if oom:
+        return GradingResult.failed("memory_exceeded", "the sandbox ran out of memory and was killed",
+                                    logs=logs, duration_s=duration_s)
+    detail = stream.error or f"exit status {state.get('StatusCode')}"
+    return GradingResult.failed("crashed", f"the sandbox ended without a valid result ({detail})",
+                                logs=logs, duration_s=duration_s)
+
+
+def remove_orphans(client: docker.DockerClient | None = None, run_id: str | None = None) -> int:
+    """Force-remove sandbox containers (of one run, or all); returns how many were removed."""
+    client = client or docker.from_env()
+    label = f"{LABEL}={run_id}" if run_id else LABEL
+    containers = client.containers.list(all=True, filters={"label": label})
+    for container in containers:
+        _remove(container)
+    return len(containers)

@@ -1,0 +1,105 @@
+"""Entry point inside the sandbox: ``python -m sandbox.runner --deadline SECONDS [--workdir DIR]``.
+
+Reads the job bundle from stdin, runs one phase in a worker process, and writes JSON lines (progress,
+then one result) to stdout. Everything the worker starts gets /dev/null as stdin/stdout/stderr: only
+the supervisor holds the real stdout, so candidate code cannot write into the result stream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from sandbox.results import GradingResult
+from sandbox.runner import channel
+from sandbox.runner.supervisor import supervise
+
+MAX_BUNDLE_BYTES = 1024 * 1024 * 1024
+MPL_CACHE = Path("/opt/mplcache")
+
+
+def _prepare_run_dir(workdir: Path, notebook_name: str) -> Path:
+    """A working copy of starter/ with the submission at the starter notebook's path."""
+    run_dir = workdir / "run"
+    starter = workdir / "starter"
+    if starter.is_dir():
+        shutil.copytree(starter, run_dir, symlinks=True)
+    run_dir.mkdir(exist_ok=True)
+    target = run_dir / notebook_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(workdir / "submission.ipynb", target)
+    return run_dir
+
+
+def _warm_matplotlib() -> None:
+    """Copy the image's prebuilt font cache where matplotlib looks, so kernels don't rebuild it."""
+    config = os.environ.get("MPLCONFIGDIR")
+    if config and MPL_CACHE.is_dir() and not Path(config).exists():
+        shutil.copytree(MPL_CACHE, config)
+
+
+def work(message_fd: int, workdir: Path) -> None:
+    """The worker: one phase, one result message."""
+    started = time.monotonic()
+    try:
+        data = channel.read_bundle(0, MAX_BUNDLE_BYTES)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        from sandbox.runner.bundle import extract
+
+        job = extract(data, workdir)
+        del data
+        _warm_matplotlib()
+        run_dir = _prepare_run_dir(workdir, job.notebook_name)
+        if job.phase == "execute":
+            from sandbox.runner.execute import execute_notebook
+
+            result = execute_notebook((run_dir / job.notebook_name).read_bytes(), run_dir, job.limits,
+                                      use_cgroup=job.use_cgroup,
+                                      on_cell=lambda i, n: channel.progress(message_fd, i, n))
+        else:
+            from sandbox.runner.testing import run_tests
+
+            result = run_tests(workdir, run_dir, job)
+        result = _fit(result, job.limits.notebook_bytes, job.limits.log_bytes)
+    except Exception:  # noqa: BLE001 - any failure of the runner itself is still a verdict
+        result = GradingResult.failed("error", "the grading runner failed; this is not the candidate's fault",
+                                      logs=traceback.format_exc()[-8000:],
+                                      duration_s=time.monotonic() - started)
+    channel.write_message(message_fd, {"type": "result", "result": result.to_dict()})
+
+
+def _fit(result: GradingResult, notebook_bytes: int, log_bytes: int) -> GradingResult:
+    """Apply the size caps of what crosses back to the host."""
+    changes: dict[str, object] = {}
+    if result.notebook is not None and len(result.notebook) > notebook_bytes:
+        changes["notebook"] = None
+        changes["logs"] = result.logs + f"executed notebook over {notebook_bytes} bytes; not returned\n"
+    logs = str(changes.get("logs", result.logs))
+    if len(logs) > log_bytes:
+        changes["logs"] = logs[: log_bytes // 2] + "\n[... logs truncated ...]\n" + logs[-log_bytes // 2:]
+    return result.with_changes(**changes) if changes else result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, hide the real stdout from every child, and supervise the worker."""
+    parser = argparse.ArgumentParser(prog="python -m sandbox.runner")
+    parser.add_argument("--deadline", type=float, required=True, help="seconds before the phase is stopped")
+    parser.add_argument("--workdir", type=Path, default=Path("/work"))
+    args = parser.parse_args(argv)
+    out_fd = os.dup(1)  # non-inheritable: children never get the result stream
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    supervise(lambda fd: work(fd, args.workdir), out_fd, args.deadline)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

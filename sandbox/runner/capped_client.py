@@ -1,0 +1,73 @@
+"""An nbclient NotebookClient that keeps at most a fixed number of output bytes.
+
+nbclient keeps every output a kernel sends; 50,000 ``display()`` calls or gigabytes of stdout would
+grow the runner (and later the host and the database) without bound. Past the cap, outputs are
+dropped and one marker says so; error outputs are always kept (capped), since they explain a failure.
+Widget/comm messages are ignored: grading needs no widgets and their state is unbounded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+ERROR_TRACEBACK_CHARS = 20_000
+OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error", "update_display_data")
+
+
+def _size(content: dict[str, Any]) -> int:
+    """Approximate bytes an output adds to the notebook (cheap: no JSON encoding)."""
+    size = len(content.get("text") or "")
+    for value in (content.get("data") or {}).values():
+        size += len(value) if isinstance(value, str) else len(str(value))
+    for line in content.get("traceback") or ():
+        size += len(line)
+    return size + 64
+
+
+class CappedNotebookClient(NotebookClient):
+    """NotebookClient with an output byte budget shared by the whole notebook."""
+
+    def __init__(self, nb: NotebookNode, output_bytes: int, **kw: Any) -> None:
+        super().__init__(nb, **kw)
+        self.output_budget = output_bytes
+        self.outputs_truncated = False
+
+    def process_message(self, msg: dict[str, Any], cell: NotebookNode, cell_index: int) -> NotebookNode | None:
+        """Drop comm traffic and outputs past the budget; hand everything else to nbclient."""
+        msg_type = msg.get("msg_type", "")
+        if msg_type.startswith("comm"):
+            return None
+        if msg_type in OUTPUT_TYPES:
+            content = msg.get("content") or {}
+            if msg_type == "error":
+                content["traceback"] = _cap_traceback(content.get("traceback") or [])
+            else:
+                cost = _size(content)
+                if cost > self.output_budget:
+                    self._truncate(cell)
+                    return None
+                self.output_budget -= cost
+        return super().process_message(msg, cell, cell_index)
+
+    def _truncate(self, cell: NotebookNode) -> None:
+        self.output_budget = 0
+        if not self.outputs_truncated:
+            self.outputs_truncated = True
+            cell.outputs.append(new_output(
+                "stream", name="stderr",
+                text="\n[HireLab: output truncated - the notebook's outputs exceeded the size cap]\n"))
+
+
+def _cap_traceback(lines: list[str]) -> list[str]:
+    kept, total = [], 0
+    for line in lines:
+        if total + len(line) > ERROR_TRACEBACK_CHARS:
+            kept.append("[traceback truncated]")
+            break
+        kept.append(line)
+        total += len(line)
+    return kept
