@@ -1,6 +1,14 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from app.models.candidate import Application, Candidate, StageTransition
+from app.models.grading import (
+    Assignment,
+    GradingRun,
+    GroupScore,
+    RunStatus,
+    Submission,
+    TestOutcome,
+)
 from app.models.invite import Invite
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.types import now_utc
@@ -9,13 +17,19 @@ from app.models.user import STAFF_ROLES, Role, User
 __all__ = [
     "STAFF_ROLES",
     "Application",
+    "Assignment",
     "Candidate",
+    "GradingRun",
+    "GroupScore",
     "Invite",
     "Job",
     "Role",
+    "RunStatus",
     "Stage",
     "StageKind",
     "StageTransition",
+    "Submission",
+    "TestOutcome",
     "User",
     "now_utc",
 ]
