@@ -1,0 +1,177 @@
+"""The pytest plugin of phase 2: the ``group`` marker, the fixtures hidden tests use, outcome capture.
+
+Hidden files are deleted right after collection (``pytest_collection_finish``), before any fixture
+starts candidate code. Outcomes are recorded from reports in memory and leave only in the result.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.results import TestOutcome
+from sandbox.runner.submission import Submission
+
+
+@dataclass(frozen=True)
+class Execution:
+    """Phase 1's outcome, as the ``execution`` fixture."""
+
+    status: str
+    cells_total: int
+    cells_executed: int
+    error: str | None
+
+
+class HiddenData(Mapping[str, bytes]):
+    """Read-only mapping of paths relative to ``hidden/data/`` to their bytes (loaded before deletion)."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self._files = dict(files)
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._files[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def path_bytes(self, name: str) -> bytes:
+        """The bytes of ``name``; KeyError names the files there are."""
+        if name not in self._files:
+            raise KeyError(f"no hidden data file {name!r}; there are: {', '.join(sorted(self._files))}")
+        return self._files[name]
+
+    def csv(self, name: str, **kwargs: Any) -> Any:
+        """``name`` parsed with ``pandas.read_csv``."""
+        import io
+
+        import pandas as pd
+
+        return pd.read_csv(io.BytesIO(self.path_bytes(name)), **kwargs)
+
+
+@dataclass
+class PhaseTwo:
+    """Everything the plugin needs, set by ``sandbox.runner.testing`` before pytest starts."""
+
+    hidden_root: Path
+    hidden_data: HiddenData
+    starter_dir: Path
+    run_dir: Path
+    notebook: bytes
+    execution: Execution
+    call_timeout_s: float
+    answer_bytes: int
+    deadline: float
+    outcomes: dict[str, TestOutcome] = field(default_factory=dict)
+    collect_errors: list[str] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)
+    hidden_deleted: bool = False
+    out_of_time: bool = False
+
+
+STATE: PhaseTwo | None = None
+
+
+def _state() -> PhaseTwo:
+    assert STATE is not None, "the grading plugin was loaded without phase-2 state"
+    return STATE
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker every hidden test carries."""
+    config.addinivalue_line("markers", "group(id): the exercise test group this test is evidence for")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Record each test's group, then delete every hidden file before candidate code can run."""
+    state = _state()
+    for item in session.items:
+        marks = list(item.iter_markers("group"))
+        state.groups[item.nodeid] = str(marks[0].args[0]) if len(marks) == 1 and marks[0].args else ""
+    shutil.rmtree(state.hidden_root, ignore_errors=True)
+    state.hidden_deleted = not state.hidden_root.exists()
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    """Keep collection errors (an exercise bug, reported as such)."""
+    if report.failed:
+        _state().collect_errors.append(f"{report.nodeid}: {_message(report)}")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Refuse to start tests once phase 2's budget is spent, or without exactly one group."""
+    state = _state()
+    if time.monotonic() >= state.deadline:
+        state.out_of_time = True
+        pytest.fail("not run: the hidden tests' time budget was exhausted", pytrace=False)
+    if not state.groups.get(item.nodeid):
+        pytest.fail("exercise bug: this hidden test needs exactly one @pytest.mark.group(...)", pytrace=False)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Fold setup/call/teardown reports into one outcome per test."""
+    state = _state()
+    group = state.groups.get(report.nodeid, "")
+    previous = state.outcomes.get(report.nodeid)
+    if report.skipped and report.when in ("setup", "call"):
+        outcome, message = "skipped", _message(report)
+    elif report.failed:
+        outcome = "failed" if report.when == "call" else "error"
+        message = _message(report)
+    elif report.when == "call":
+        outcome, message = "passed", ""
+    else:
+        return
+    if previous is None or previous.outcome == "passed":
+        state.outcomes[report.nodeid] = TestOutcome(report.nodeid, group, outcome, message)
+
+
+def _message(report: pytest.TestReport | pytest.CollectReport) -> str:
+    """The crash line; for asserts with a message, only the author's message (no introspected values)."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if report.skipped and isinstance(report.longrepr, tuple):
+        text = str(report.longrepr[2])
+    else:
+        text = crash.message if crash is not None else str(report.longrepr)
+    if text.startswith("AssertionError: ") and "\nassert " in text:
+        text = text.split("\nassert ", 1)[0]
+    return text.strip()[:4000]
+
+
+@pytest.fixture(scope="module")
+def submission() -> Iterator[Submission]:
+    """A fresh candidate process per test module (lazily started)."""
+    state = _state()
+    handle = Submission(state.notebook, state.run_dir, call_timeout_s=state.call_timeout_s,
+                        answer_bytes=state.answer_bytes, remaining_s=lambda: state.deadline - time.monotonic())
+    yield handle
+    handle.close()
+
+
+@pytest.fixture(scope="session")
+def execution() -> Execution:
+    """Phase 1's outcome."""
+    return _state().execution
+
+
+@pytest.fixture(scope="session")
+def hidden_data() -> HiddenData:
+    """Hidden data, in memory only."""
+    return _state().hidden_data
+
+
+@pytest.fixture(scope="session")
+def starter_dir() -> Path:
+    """The copy of starter/ (public data)."""
+    return _state().starter_dir
