@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 GRADING_REQUIREMENTS := $(wildcard sandbox/image/requirements.txt)
 
-.PHONY: help install run test lint services docker postgres redis image bench
+.PHONY: help install run test lint services docker postgres redis chromium image bench
 
 help:
 	@echo "make run    set up a virtualenv, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -38,7 +38,7 @@ test: install services image
 lint: install
 	$(PY) -m ruff check .
 
-services: docker postgres redis
+services: docker postgres redis chromium
 
 docker:
 	bash scripts/start-docker.sh
@@ -48,6 +48,9 @@ postgres:
 
 redis:
 	bash scripts/start-redis.sh
+
+chromium:
+	bash scripts/install-chromium.sh
 
 image: install docker
 	$(PY) -m sandbox.image.build

@@ -37,8 +37,10 @@ def test_wrong_password_shows_a_message(live_server, page, demo_data):
 def test_csp_violations_are_caught(live_server, page, browser_problems):
     """The watcher has teeth: an inline script on our page is blocked and reported."""
     page.goto(f"{live_server.url}/login")
-    page.evaluate("""() => { const s = document.createElement('script');
-                            s.textContent = 'window.injected = 1'; document.body.appendChild(s); }""")
+    page.evaluate(
+        """() => { const s = document.createElement('script');
+                   s.textContent = 'window.injected = 1'; document.body.appendChild(s); }"""
+    )
     assert page.evaluate("window.injected") is None
     page.wait_for_timeout(200)
     violations = page.evaluate("window.__cspViolations")
