@@ -1,0 +1,157 @@
+"""Group imbalance_metrics: evaluate() reports metrics that make sense when only ~18% churn.
+
+evaluate() is called on a model fitted by the grader (an honest logistic regression, not the
+candidate's pipeline) and on holdout rows, and its values are compared with scikit-learn's.
+"""
+
+import re
+
+import numpy as np
+import pytest
+from churn_support import cached, call, holdout_frame, reference_model, split, train_frame
+from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_auc_score
+
+TOLERANCE = 1e-6
+_cache: dict = {}
+
+CALL_EVALUATE = """
+_hl_out = evaluate(model, X, y)
+if not isinstance(_hl_out, dict):
+    result = {"error": "evaluate returned a " + type(_hl_out).__name__ + ", not a dict"}
+else:
+    _hl_items = []
+    for _hl_key, _hl_value in _hl_out.items():
+        try:
+            _hl_number = float(_hl_value)
+        except (TypeError, ValueError):
+            _hl_items.append([str(_hl_key), None, type(_hl_value).__name__])
+        else:
+            if _hl_number != _hl_number:
+                _hl_items.append([str(_hl_key), None, "nan"])
+            else:
+                _hl_items.append([str(_hl_key), _hl_number, None])
+    result = {"items": _hl_items}
+"""
+
+# Thresholded metrics that stay informative when positives are rare. The key names accepted for
+# each (lower case, without separators); accuracy and specificity are deliberately absent.
+THRESHOLDED = {
+    "precision": ("precision", "ppv"),
+    "recall": ("recall", "sensitivity", "tpr", "truepositiverate", "hitrate"),
+    "f1": ("f1", "fscore", "fmeasure", "f1score"),
+    "f2": ("f2",),
+    "balanced_accuracy": ("balanced",),
+    "mcc": ("mcc", "matthews"),
+}
+
+
+def _evaluation(submission, starter_dir, hidden_data):
+    def compute():
+        train, holdout = train_frame(starter_dir), holdout_frame(hidden_data)
+        model = reference_model().fit(*split(train))
+        X, y = split(holdout)
+        reply = call(
+            submission,
+            CALL_EVALUATE,
+            "evaluate(model, X, y) on a fitted model and holdout rows",
+            model=model,
+            X=X,
+            y=y,
+        )
+        if "error" in reply:
+            pytest.fail(reply["error"], pytrace=False)
+        return reply["items"], y.to_numpy(), model.predict_proba(X)[:, 1]
+
+    return cached(_cache, "evaluation", compute)
+
+
+def _normalise(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.lower())
+
+
+def _family(key: str) -> str | None:
+    name = _normalise(key)
+    if "average" in name or name in {"ap", "prauc", "aucpr", "auprc"} or "auc" in name:
+        return None  # ranking metrics, checked separately
+    for family, markers in THRESHOLDED.items():
+        if any(marker in name for marker in markers):
+            return family
+    return None
+
+
+def _at_every_threshold(y: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarray]:
+    """Each thresholded metric for every way of cutting the sorted scores (>= or >, any cut)."""
+    order = np.argsort(-scores, kind="mergesort")
+    ranked, labels = scores[order], y[order]
+    last_of_each_score = np.r_[np.nonzero(np.diff(ranked))[0], len(ranked) - 1]
+    tp = np.r_[0, np.cumsum(labels)[last_of_each_score]].astype(float)
+    fp = np.r_[0, np.cumsum(1 - labels)[last_of_each_score]].astype(float)
+    positives, negatives = labels.sum(), len(labels) - labels.sum()
+    fn, tn = positives - tp, negatives - fp
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
+        recall = tp / positives
+        f1 = np.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+        f2 = np.where(tp > 0, 5 * tp / (5 * tp + 4 * fn + fp), 0.0)
+        denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+        mcc = np.where(denominator > 0, (tp * tn - fp * fn) / denominator, 0.0)
+    balanced = (recall + tn / negatives) / 2
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "f2": f2,
+        "balanced_accuracy": balanced,
+        "mcc": mcc,
+    }
+
+
+@pytest.mark.group("imbalance_metrics")
+def test_evaluate_returns_named_numbers(submission, starter_dir, hidden_data):
+    items, _, _ = _evaluation(submission, starter_dir, hidden_data)
+    assert items, "evaluate returned an empty dict"
+    bad = [f"{key} ({kind})" for key, value, kind in items if value is None]
+    assert not bad, f"evaluate returned values that are not finite numbers: {', '.join(bad)}"
+
+
+@pytest.mark.group("imbalance_metrics")
+def test_reports_a_ranking_metric_matching_scikit_learn(submission, starter_dir, hidden_data):
+    items, y, scores = _evaluation(submission, starter_dir, hidden_data)
+    precision, recall, _ = precision_recall_curve(y, scores)
+    expected = {
+        "ROC AUC": roc_auc_score(y, scores),
+        "average precision": average_precision_score(y, scores),
+        "area under the precision-recall curve": auc(recall, precision),
+    }
+    values = [value for _, value, _ in items if value is not None]
+    assert any(
+        abs(value - target) <= TOLERANCE for value in values for target in expected.values()
+    ), (
+        f"evaluate returned {[key for key, _, _ in items]}, but none equals ROC AUC "
+        f"({expected['ROC AUC']:.4f}) or average precision ({expected['average precision']:.4f}) "
+        "computed by scikit-learn from the model's predict_proba scores. With imbalanced classes, "
+        "report a threshold-free ranking metric, computed on probabilities, not on 0/1 predictions."
+    )
+
+
+@pytest.mark.group("imbalance_metrics")
+def test_reports_a_thresholded_metric_for_imbalance(submission, starter_dir, hidden_data):
+    items, y, scores = _evaluation(submission, starter_dir, hidden_data)
+    achievable = _at_every_threshold(y, scores)
+    named = [(key, value, _family(key)) for key, value, _ in items if value is not None]
+    candidates = [(key, value, family) for key, value, family in named if family]
+    assert candidates, (
+        f"evaluate returned {[key for key, _, _ in items]}: no precision, recall, F1, balanced "
+        "accuracy or MCC. Only about 18% of customers churn, so accuracy alone is misleading "
+        "(predicting 'stays' for everyone is 82% accurate); report how well churners are caught."
+    )
+    matching = [
+        key
+        for key, value, family in candidates
+        if np.min(np.abs(achievable[family] - value)) <= TOLERANCE
+    ]
+    assert matching, (
+        f"evaluate returned {[key for key, _, _ in candidates]}, but their values do not match "
+        "scikit-learn's for the model's predictions at any threshold: check how they are computed "
+        "(e.g. positive class = 1, predictions from predict_proba compared with a threshold)."
+    )
