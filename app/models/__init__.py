@@ -9,6 +9,13 @@ from app.models.grading import (
     Submission,
     TestOutcome,
 )
+from app.models.interview import (
+    DimensionScore,
+    Interview,
+    InterviewAssignment,
+    Scorecard,
+    ScorecardStatus,
+)
 from app.models.invite import Invite
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.types import now_utc
@@ -19,12 +26,17 @@ __all__ = [
     "Application",
     "Assignment",
     "Candidate",
+    "DimensionScore",
     "GradingRun",
     "GroupScore",
+    "Interview",
+    "InterviewAssignment",
     "Invite",
     "Job",
     "Role",
     "RunStatus",
+    "Scorecard",
+    "ScorecardStatus",
     "Stage",
     "StageKind",
     "StageTransition",

@@ -1,0 +1,1 @@
+"""Rubrics, interview kits, interviews, scorecards and debriefs."""

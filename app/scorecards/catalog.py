@@ -1,0 +1,81 @@
+"""All rubrics and kits of a directory (config `RUBRICS_DIR`), validated together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from app.scorecards.kits import Kit, load_kit
+from app.scorecards.rubrics import Rubric, load_rubric
+from app.scorecards.source import RubricError
+
+
+@dataclass(frozen=True)
+class Catalog:
+    rubrics: dict[str, Rubric]
+    kits: dict[str, Kit]
+
+    def rubric(self, rubric_id: str) -> Rubric:
+        try:
+            return self.rubrics[rubric_id]
+        except KeyError:
+            raise RubricError(f"No rubric with id {rubric_id!r} is installed.") from None
+
+    def kit(self, kit_id: str) -> Kit:
+        try:
+            return self.kits[kit_id]
+        except KeyError:
+            raise RubricError(f"No interview kit with id {kit_id!r} is installed.") from None
+
+
+def _display(path: Path, root: Path) -> str:
+    return f"{root.name}/{path.relative_to(root)}"
+
+
+def load_catalog(directory: Path) -> Catalog:
+    """Validate every `*.yaml` rubric and every `kits/*.yaml` kit; a kit must name an installed
+    rubric and only that rubric's dimensions."""
+    rubrics: dict[str, Rubric] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        name = _display(path, directory)
+        rubric = load_rubric(path, name)
+        if rubric.id != path.stem:
+            raise RubricError(f"{name}: id {rubric.id!r} must match the file name ({path.stem!r})")
+        rubrics[rubric.id] = rubric
+    kits: dict[str, Kit] = {}
+    for path in sorted((directory / "kits").glob("*.yaml")):
+        kit, source = load_kit(path, _display(path, directory))
+        if kit.id != path.stem:
+            raise source.error(("id",), f"{kit.id!r} must match the file name ({path.stem!r})")
+        if kit.rubric_id not in rubrics:
+            raise source.error(("rubric",), f"no rubric {kit.rubric_id!r} in {directory.name}/")
+        known = rubrics[kit.rubric_id].dimension_keys
+        for index, key in enumerate(kit.dimensions):
+            if key not in known:
+                raise source.error(
+                    ("dimensions", index),
+                    f"{key!r} is not a dimension of rubric {kit.rubric_id!r} ({', '.join(known)})",
+                )
+        kits[kit.id] = kit
+    return Catalog(rubrics, kits)
+
+
+_cache: dict[Path, tuple[tuple[tuple[str, int], ...], Catalog]] = {}
+
+
+def _fingerprint(directory: Path) -> tuple[tuple[str, int], ...]:
+    files = [*directory.glob("*.yaml"), *(directory / "kits").glob("*.yaml")]
+    return tuple(sorted((str(path), path.stat().st_mtime_ns) for path in files))
+
+
+def catalog() -> Catalog:
+    """The app's catalog, reloaded when a file in RUBRICS_DIR changes."""
+    directory = Path(current_app.config["RUBRICS_DIR"])
+    fingerprint = _fingerprint(directory)
+    cached = _cache.get(directory)
+    if cached is None or cached[0] != fingerprint:
+        cached = (fingerprint, load_catalog(directory))
+        _cache[directory] = cached
+    return cached[1]
