@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from app.models import pipeline_indexes  # noqa: F401  (registers the board and funnel indexes)
 from app.models.candidate import Application, Candidate, StageTransition
 from app.models.grading import (
     Assignment,
@@ -17,6 +18,7 @@ from app.models.interview import (
     ScorecardStatus,
 )
 from app.models.invite import Invite
+from app.models.note import Note
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
@@ -33,6 +35,7 @@ __all__ = [
     "InterviewAssignment",
     "Invite",
     "Job",
+    "Note",
     "Role",
     "RunStatus",
     "Scorecard",

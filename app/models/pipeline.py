@@ -37,6 +37,8 @@ class Job(db.Model):
     is_open: Mapped[bool] = mapped_column(default=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The board flags a candidate who has waited in one stage longer than this.
+    stale_after_days: Mapped[int] = mapped_column(default=7, server_default="7")
 
     owner: Mapped[User | None] = relationship()
     stages: Mapped[list[Stage]] = relationship(

@@ -13,6 +13,7 @@ from app.models import (
     Application,
     Candidate,
     Job,
+    Note,
     Stage,
     StageKind,
     StageTransition,
@@ -117,3 +118,137 @@ def move(
     db.session.add(transition)
     db.session.flush()
     return transition
+
+
+# Reasons a recruiter picks from when closing an application; free text may follow the category.
+# The funnel groups drop-off by these categories, so the stored reason starts with one of them.
+REJECTION_REASONS = (
+    "Not enough ML depth",
+    "Take-home below the bar",
+    "Interview performance",
+    "Communication",
+    "Experience level",
+    "Salary expectations",
+    "Location or work authorisation",
+    "Position filled",
+    "Other",
+)
+WITHDRAWAL_REASONS = (
+    "Accepted another offer",
+    "Compensation",
+    "Role not a fit",
+    "Timing or personal",
+    "Unresponsive",
+    "Other",
+)
+REASON_SEPARATOR = " — "
+MAX_BULK_MOVE = 500
+MAX_NOTE_LENGTH = 10_000
+MAX_STALE_DAYS = 365
+
+
+def compose_reason(category: str, details: str, allowed: tuple[str, ...]) -> str:
+    """The stored reason: a category from `allowed`, then the free text, if any."""
+    if category not in allowed:
+        raise DomainError(f"Choose a reason from: {', '.join(allowed)}.", field="reason")
+    details = details.strip()
+    return f"{category}{REASON_SEPARATOR}{details}" if details else category
+
+
+def terminal_stage(job: Job, kind: StageKind) -> Stage:
+    stage = next((stage for stage in job.stages if stage.kind is kind), None)
+    if stage is None:
+        raise DomainError(f"{job.title} has no {kind.value} stage.", field="stage")
+    return stage
+
+
+def reject(
+    application: Application, category: str, details: str, actor: User | None
+) -> StageTransition:
+    """Move an application to Rejected with a reason from REJECTION_REASONS (+ free text)."""
+    reason = compose_reason(category, details, REJECTION_REASONS)
+    return move(application, terminal_stage(application.job, StageKind.REJECTED), actor, reason)
+
+
+def withdraw(
+    application: Application, category: str, details: str, actor: User | None
+) -> StageTransition:
+    """Record that the candidate withdrew, with a reason from WITHDRAWAL_REASONS (+ free text)."""
+    reason = compose_reason(category, details, WITHDRAWAL_REASONS)
+    return move(application, terminal_stage(application.job, StageKind.WITHDRAWN), actor, reason)
+
+
+def move_many(
+    job: Job,
+    application_ids: list[int],
+    to_stage_id: int,
+    actor: User | None,
+    category: str = "",
+    details: str = "",
+) -> list[StageTransition]:
+    """Move several applications of one job to one stage: all of them, or none.
+
+    Every move is checked before any is made, so one bad pick leaves the board as it was.
+    """
+    ids = sorted(set(application_ids))
+    if not ids:
+        raise DomainError("Tick at least one candidate to move.", field="applications")
+    if len(ids) > MAX_BULK_MOVE:
+        raise DomainError(
+            f"Move at most {MAX_BULK_MOVE} candidates at a time.", field="applications"
+        )
+    stage = db.session.get(Stage, to_stage_id)
+    if stage is None or stage.job_id != job.id:
+        raise DomainError(f"Choose a stage of {job.title}.", field="stage")
+    reason = ""
+    if stage.kind is StageKind.REJECTED:
+        reason = compose_reason(category, details, REJECTION_REASONS)
+    elif stage.kind is StageKind.WITHDRAWN:
+        reason = compose_reason(category, details, WITHDRAWAL_REASONS)
+    elif category or details.strip():
+        reason = REASON_SEPARATOR.join(part for part in (category, details.strip()) if part)
+    applications = list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.id.in_(ids), Application.job_id == job.id)
+            .options(db.joinedload(Application.candidate))
+        )
+    )
+    if len(applications) != len(ids):
+        raise DomainError(
+            "Some ticked candidates are no longer in this job; reload the board and try again.",
+            field="applications",
+        )
+    already = sorted(a.candidate.name for a in applications if a.stage_id == stage.id)
+    if already:
+        raise DomainError(
+            f"Already in {stage.name}: {', '.join(already)}. Untick them and move the others.",
+            field="applications",
+        )
+    at = now_utc()
+    return [move(application, stage, actor, reason, at=at) for application in applications]
+
+
+def add_note(candidate: Candidate, author: User | None, body: str) -> Note:
+    """Leave a note on a candidate's profile."""
+    body = body.strip()
+    if not body:
+        raise DomainError("Write something in the note.", field="body")
+    if len(body) > MAX_NOTE_LENGTH:
+        raise DomainError(
+            f"Keep a note under {MAX_NOTE_LENGTH} characters (it has {len(body)}).", field="body"
+        )
+    note = Note(candidate=candidate, author=author, body=body)
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def set_stale_after_days(job: Job, days: int) -> None:
+    """Set after how many days in one stage the board flags a candidate as stale."""
+    if not 1 <= days <= MAX_STALE_DAYS:
+        raise DomainError(
+            f"Choose a number of days between 1 and {MAX_STALE_DAYS}.", field="stale_after_days"
+        )
+    job.stale_after_days = days
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Hiring reports: the funnel (and, from the scorecard team, interviewer calibration)."""
