@@ -37,12 +37,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(security.set_security_headers)
     http_errors.register_error_pages(app)
 
+    from app.grading.tasks import init_grading_queue
+
+    init_grading_queue(app)
+
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.grading.portal import bp as portal_bp
+    from app.grading.views import bp as grading_bp
     from app.main.views import bp as main_bp
     from app.pipeline.views import bp as pipeline_bp
 
-    for blueprint in (main_bp, auth_bp, pipeline_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, pipeline_bp, admin_bp, portal_bp, grading_bp):
         app.register_blueprint(blueprint)
 
     from app.cli import register_commands

@@ -51,5 +51,8 @@ def seed_demo_command(if_empty: bool) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(create_user_command)
-    app.cli.add_command(seed_demo_command)
+    from app.grading.cli import grade_command
+    from app.queue import worker_command
+
+    for command in (create_user_command, seed_demo_command, grade_command, worker_command):
+        app.cli.add_command(command)

@@ -36,6 +36,14 @@ class Config:
         )
         self.QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{instance_path / 'queue.db'}")
         self.SANDBOX_BACKEND = os.environ.get("SANDBOX_BACKEND", "auto")
+        self.GRADING_LEASE_SECONDS = int(os.environ.get("GRADING_LEASE_SECONDS", "60"))
+        self.GRADING_HEARTBEAT_SECONDS = float(os.environ.get("GRADING_HEARTBEAT_SECONDS", "5"))
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        self.MAIL_USE_TLS = _flag("MAIL_USE_TLS", True)
+        self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "HireLab <no-reply@hirelab.example>")
         self.EXERCISES_DIR = Path(os.environ.get("EXERCISES_DIR", REPO_ROOT / "exercises"))
         self.RUBRICS_DIR = Path(os.environ.get("RUBRICS_DIR", REPO_ROOT / "rubrics"))
         self.INVITE_MAX_AGE = timedelta(days=int(os.environ.get("INVITE_MAX_AGE_DAYS", "14")))
@@ -48,6 +56,7 @@ class Config:
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024 * 1024)))
+        self.MAX_NOTEBOOK_BYTES = int(os.environ.get("MAX_NOTEBOOK_BYTES", str(5 * 1024 * 1024)))
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

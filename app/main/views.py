@@ -1,7 +1,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.auth.access import public, roles_required
+from app.auth.access import public
 from app.models import Role
 from app.pipeline import queries
 
@@ -14,13 +14,7 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if current_user.role is Role.CANDIDATE:
-        return redirect(url_for("main.portal"))
+        return redirect(url_for("portal.home"))
     if current_user.role is Role.INTERVIEWER:
         return render_template("main/interviewer_home.html")
     return render_template("main/staff_home.html", jobs=queries.jobs_with_counts())
-
-
-@bp.route("/me")
-@roles_required(Role.CANDIDATE)
-def portal():
-    return render_template("main/portal.html", candidate=current_user.candidate)

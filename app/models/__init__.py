@@ -19,6 +19,7 @@ from app.models.interview import (
 )
 from app.models.invite import Invite
 from app.models.note import Note
+from app.models.outbox import OutboxMessage
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
@@ -36,6 +37,7 @@ __all__ = [
     "Invite",
     "Job",
     "Note",
+    "OutboxMessage",
     "Role",
     "RunStatus",
     "Scorecard",

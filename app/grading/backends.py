@@ -1,0 +1,49 @@
+"""Choosing the sandbox backend: docker when an engine and the grading image are there."""
+
+from __future__ import annotations
+
+import logging
+
+from sandbox.backends.base import Backend
+
+log = logging.getLogger(__name__)
+CHOICES = ("auto", "docker", "local")
+
+
+def docker_available() -> str | None:
+    """None when the docker backend can run; otherwise why not."""
+    try:
+        import docker
+        from docker.errors import DockerException, ImageNotFound
+
+        from sandbox.image.build import image_tag
+
+        client = docker.from_env(timeout=5)
+        try:
+            client.ping()
+            client.images.get(image_tag())
+        finally:
+            client.close()
+    except ImageNotFound:
+        return "the grading image is not built (run `make image`)"
+    except DockerException as error:
+        return f"no Docker engine answers ({error})"
+    return None
+
+
+def make_backend(name: str) -> Backend:
+    """The backend named by SANDBOX_BACKEND (`auto` prefers docker, falls back to local)."""
+    if name not in CHOICES:
+        raise ValueError(f"SANDBOX_BACKEND must be one of {', '.join(CHOICES)}, not {name!r}")
+    if name == "auto":
+        reason = docker_available()
+        if reason is not None:
+            log.warning("grading with the LOCAL backend (no container isolation): %s", reason)
+        name = "docker" if reason is None else "local"
+    if name == "docker":
+        from sandbox.backends.docker import DockerBackend
+
+        return DockerBackend()
+    from sandbox.backends.local import LocalBackend
+
+    return LocalBackend()

@@ -1,0 +1,94 @@
+"""`flask grade`: grade one notebook file against an exercise, without the web app or database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from app.grading.backends import CHOICES, make_backend
+from app.grading.exercises import ExerciseError, load_exercise
+from app.grading.scoring import score
+from sandbox.intake import IntakeError, sanitize_notebook
+from sandbox.job import GradingJob
+from sandbox.results import GradingResult
+
+
+@click.command("grade")
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--exercise", "exercise_ref", required=True, help="Exercise slug or folder.")
+@click.option(
+    "--backend",
+    type=click.Choice(CHOICES),
+    default=None,
+    help="Sandbox backend (default: SANDBOX_BACKEND).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_json: bool) -> None:
+    """Grade NOTEBOOK against an exercise and report the verdict, score and test groups."""
+    try:
+        exercise = load_exercise(current_app.config["EXERCISES_DIR"], exercise_ref)
+    except ExerciseError as error:
+        raise click.UsageError(str(error)) from error
+    if not notebook.is_file():
+        raise click.UsageError(f"{notebook} does not exist or is not a file.")
+    try:
+        data = sanitize_notebook(notebook.read_bytes())
+    except IntakeError as error:
+        result = GradingResult.failed("rejected", f"The notebook was rejected: {error}")
+    else:
+        job = GradingJob(
+            notebook=data,
+            notebook_name=exercise.notebook,
+            starter_dir=exercise.starter_dir,
+            hidden_dir=exercise.hidden_dir,
+            limits=exercise.limits,
+        )
+        result = make_backend(backend or current_app.config["SANDBOX_BACKEND"]).grade(job)
+    report = grading_report(result, exercise)
+    if as_json:
+        click.echo(json.dumps(report))
+    else:
+        print_report(report)
+
+
+def grading_report(result: GradingResult, exercise) -> dict:
+    scored = score(result, exercise)
+    return {
+        "status": result.status,
+        "score": scored.score,
+        "max_score": scored.max_score,
+        "groups": [
+            {
+                "id": g.id,
+                "title": g.title,
+                "score": g.score,
+                "max_score": g.max_score,
+                "dimension": g.dimension,
+                "message": g.message,
+            }
+            for g in scored.groups
+        ],
+        "tests": [
+            {"id": t.id, "group": t.group, "outcome": t.outcome, "message": t.message}
+            for t in result.tests
+        ],
+        "duration_s": round(result.duration_s, 3),
+        "message": result.message,
+    }
+
+
+def print_report(report: dict) -> None:
+    out = sys.stdout
+    out.write(
+        f"{report['status']}: {report['score']:g} / {report['max_score']:g} points "
+        f"in {report['duration_s']:.1f} s\n{report['message']}\n\n"
+    )
+    for group in report["groups"]:
+        out.write(
+            f"  {group['score']:>5g} / {group['max_score']:<4g} {group['title']} "
+            f"[{group['dimension']}]\n      {group['message']}\n"
+        )

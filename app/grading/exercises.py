@@ -1,0 +1,195 @@
+"""Exercises as data: `exercises/<slug>/exercise.yaml` loaded into frozen objects.
+
+A registry maps an exercise `kind` to the grader that handles it, registered explicitly
+(CTFd-style); today every kind is graded as a notebook by the sandbox.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sandbox.limits import Limits
+
+DIMENSIONS = (
+    "python_engineering",
+    "ml_fundamentals",
+    "data_sql",
+    "production_mindset",
+    "collaboration",
+    "learning_agility",
+)
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+GRADERS: dict[str, str] = {}
+
+
+def register_kind(kind: str, description: str) -> None:
+    GRADERS[kind] = description
+
+
+register_kind("notebook", "executes the notebook, then runs the hidden pytest suite against it")
+
+
+class ExerciseError(ValueError):
+    """An exercise folder or exercise.yaml that cannot be used; the message names file and field."""
+
+
+@dataclass(frozen=True)
+class TestGroup:
+    __test__ = False
+
+    id: str
+    title: str
+    points: float
+    dimension: str
+    visible: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    version: int
+    title: str
+    kind: str
+    time_budget_minutes: int
+    notebook: str
+    limits: Limits
+    groups: tuple[TestGroup, ...]
+    folder: Path
+
+    @property
+    def starter_dir(self) -> Path:
+        return self.folder / "starter"
+
+    @property
+    def hidden_dir(self) -> Path:
+        return self.folder / "hidden"
+
+    @property
+    def brief(self) -> str:
+        readme = self.folder / "README.md"
+        return readme.read_text(encoding="utf-8") if readme.is_file() else ""
+
+    @property
+    def max_score(self) -> float:
+        return sum(group.points for group in self.groups)
+
+    def group(self, group_id: str) -> TestGroup | None:
+        return next((group for group in self.groups if group.id == group_id), None)
+
+
+def exercise_folder(exercises_dir: Path, slug_or_path: str) -> Path:
+    """The folder of an exercise given its slug (under `exercises_dir`) or a path to it."""
+    if SLUG.match(slug_or_path):
+        folder = Path(exercises_dir) / slug_or_path
+        if folder.is_dir():
+            return folder
+    folder = Path(slug_or_path)
+    if (folder / "exercise.yaml").is_file():
+        return folder
+    known = ", ".join(e.id for e in list_exercises(exercises_dir)) or "none"
+    raise ExerciseError(f"no exercise {slug_or_path!r}; known exercises: {known}")
+
+
+def load_exercise(exercises_dir: Path, slug_or_path: str) -> Exercise:
+    return parse_exercise(exercise_folder(exercises_dir, slug_or_path))
+
+
+def list_exercises(exercises_dir: Path) -> list[Exercise]:
+    folders = sorted(p.parent for p in Path(exercises_dir).glob("*/exercise.yaml"))
+    return [parse_exercise(folder) for folder in folders]
+
+
+def parse_exercise(folder: Path) -> Exercise:
+    path = folder / "exercise.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ExerciseError(f"{path}: cannot be read as YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise ExerciseError(f"{path}: must be a mapping of fields")
+    field = _FieldReader(path, data)
+    exercise_id = field.text("id")
+    if exercise_id != folder.name:
+        raise ExerciseError(
+            f"{path}: field 'id' is {exercise_id!r} but the folder is {folder.name!r}"
+        )
+    kind = field.text("kind")
+    if kind not in GRADERS:
+        raise ExerciseError(f"{path}: field 'kind' must be one of {sorted(GRADERS)}, not {kind!r}")
+    try:
+        limits = Limits().with_overrides(data.get("limits") or {})
+    except ValueError as error:
+        raise ExerciseError(f"{path}: field 'limits': {error}") from error
+    notebook = field.text("notebook")
+    if not (folder / "starter" / notebook).is_file():
+        raise ExerciseError(f"{path}: field 'notebook': starter/{notebook} does not exist")
+    groups = tuple(_group(path, index, raw) for index, raw in enumerate(field.list("groups")))
+    if len({g.id for g in groups}) != len(groups):
+        raise ExerciseError(f"{path}: field 'groups' has duplicate ids")
+    return Exercise(
+        id=exercise_id,
+        version=field.integer("version"),
+        title=field.text("title"),
+        kind=kind,
+        time_budget_minutes=field.integer("time_budget_minutes"),
+        notebook=notebook,
+        limits=limits,
+        groups=groups,
+        folder=folder,
+    )
+
+
+def _group(path: Path, index: int, raw: Any) -> TestGroup:
+    if not isinstance(raw, dict):
+        raise ExerciseError(f"{path}: groups[{index}] must be a mapping")
+    field = _FieldReader(path, raw, prefix=f"groups[{index}].")
+    dimension = field.text("dimension")
+    if dimension not in DIMENSIONS:
+        raise ExerciseError(
+            f"{path}: field 'groups[{index}].dimension' must be one of {', '.join(DIMENSIONS)}"
+        )
+    points = raw.get("points")
+    if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
+        raise ExerciseError(f"{path}: field 'groups[{index}].points' must be a positive number")
+    return TestGroup(
+        id=field.text("id"),
+        title=field.text("title"),
+        points=float(points),
+        dimension=dimension,
+        visible=bool(raw.get("visible", False)),
+        description=str(raw.get("description", "")).strip(),
+    )
+
+
+@dataclass(frozen=True)
+class _FieldReader:
+    path: Path
+    data: dict[str, Any]
+    prefix: str = ""
+
+    def _missing(self, name: str, what: str) -> ExerciseError:
+        return ExerciseError(f"{self.path}: field '{self.prefix}{name}' must be {what}")
+
+    def text(self, name: str) -> str:
+        value = self.data.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise self._missing(name, "a non-empty string")
+        return value.strip()
+
+    def integer(self, name: str) -> int:
+        value = self.data.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise self._missing(name, "a positive whole number")
+        return value
+
+    def list(self, name: str) -> list[Any]:
+        value = self.data.get(name)
+        if not isinstance(value, list) or not value:
+            raise self._missing(name, "a non-empty list")
+        return value

@@ -1,0 +1,23 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField, SelectField, SubmitField
+from wtforms.validators import DataRequired, NumberRange
+
+
+class AssignForm(FlaskForm):
+    application = SelectField("Application", coerce=int, validators=[DataRequired()])
+    exercise = SelectField("Exercise", validators=[DataRequired()])
+    open_within_days = IntegerField(
+        "Must be started within (days)",
+        default=7,
+        validators=[DataRequired(), NumberRange(min=1, max=60)],
+    )
+    submit = SubmitField("Assign and send invite")
+
+
+class UploadForm(FlaskForm):
+    notebook = FileField(
+        "Your notebook (.ipynb)",
+        validators=[FileRequired("Choose your .ipynb file to upload.")],
+    )
+    submit = SubmitField("Upload and grade")

@@ -1,0 +1,279 @@
+"""Assignments, submissions and the grading-run lifecycle. Operations flush; callers commit.
+
+A run moves queued → running (a worker holds a lease and renews it) → graded, or back to queued when
+its lease expires (the worker died) or the sandbox infrastructure failed, and to failed after the
+last attempt. Every transition is a conditional UPDATE, so two workers can never both own a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+
+from app.errors import DomainError, DuplicateError
+from app.extensions import db
+from app.models import (
+    Application,
+    Assignment,
+    GradingRun,
+    GroupScore,
+    RunStatus,
+    Submission,
+    TestOutcome,
+    User,
+    now_utc,
+)
+from sandbox.intake import IntakeError, sanitize_notebook
+
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ScoredGroup:
+    group_id: str
+    title: str
+    dimension: str
+    score: float
+    max_score: float
+    visible: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ScoredRun:
+    """What a worker stores for a finished run (sandbox verdict + scoring, as plain values)."""
+
+    verdict: str
+    message: str
+    score: float
+    max_score: float
+    duration_s: float
+    cells_total: int
+    cells_executed: int
+    groups: tuple[ScoredGroup, ...]
+    tests: tuple[tuple[str, str, str, str], ...]  # (test id, group, outcome, message)
+    executed_notebook: bytes | None
+    logs: str
+
+
+def assign_exercise(
+    application: Application,
+    exercise_slug: str,
+    time_budget_minutes: int,
+    actor: User | None,
+    open_within: timedelta,
+) -> Assignment:
+    """Give a candidate an exercise to open within `open_within`; moves no pipeline stage."""
+    if application.stage.kind.is_terminal:
+        raise DomainError(f"The application is closed ({application.stage.name}).")
+    if any(a.exercise_slug == exercise_slug for a in assignments_of(application)):
+        raise DuplicateError(
+            "This exercise is already assigned to the candidate.", field="exercise"
+        )
+    assignment = Assignment(
+        application=application,
+        exercise_slug=exercise_slug,
+        time_budget_minutes=time_budget_minutes,
+        assigned_by=actor,
+        open_by=now_utc() + open_within,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def assignments_of(application: Application) -> list[Assignment]:
+    return list(
+        db.session.scalars(db.select(Assignment).where(Assignment.application_id == application.id))
+    )
+
+
+def open_assignment(assignment: Assignment, now: datetime | None = None) -> None:
+    """Start the time box the first time the candidate opens the exercise."""
+    now = now or now_utc()
+    if assignment.opened_at is not None:
+        return
+    if now > assignment.open_by:
+        raise DomainError(
+            "This exercise had to be started before "
+            f"{assignment.open_by:%d %b %Y %H:%M} UTC. Ask your recruiter to extend it."
+        )
+    assignment.opened_at = now
+    assignment.deadline_at = now + timedelta(minutes=assignment.time_budget_minutes)
+
+
+def submit(
+    assignment: Assignment,
+    filename: str,
+    data: bytes,
+    exercise_version: int,
+    max_bytes: int,
+    now: datetime | None = None,
+) -> GradingRun:
+    """Validate and store an uploaded notebook and queue its grading (latest counts, all kept)."""
+    now = now or now_utc()
+    if assignment.deadline_at is None:
+        raise DomainError("Open the exercise before uploading a notebook.")
+    if now > assignment.deadline_at:
+        raise DomainError(
+            f"The deadline passed at {assignment.deadline_at:%d %b %Y %H:%M} UTC; "
+            "late submissions are not accepted. Contact your recruiter if something went wrong.",
+            field="notebook",
+        )
+    if not filename.lower().endswith(".ipynb"):
+        raise DomainError(
+            f"“{filename}” is not a Jupyter notebook: upload the .ipynb file "
+            "(File > Download as > Notebook).",
+            field="notebook",
+        )
+    try:
+        notebook = sanitize_notebook(data, max_bytes=max_bytes)
+    except IntakeError as error:
+        raise DomainError(f"This upload was not accepted: {error}", field="notebook") from error
+    submission = Submission(
+        assignment=assignment,
+        filename=filename[-255:],
+        notebook=notebook,
+        sha256=hashlib.sha256(notebook).hexdigest(),
+        size_bytes=len(notebook),
+        submitted_at=now,
+    )
+    run = GradingRun(submission=submission, exercise_version=exercise_version, queued_at=now)
+    db.session.add_all([submission, run])
+    db.session.flush()
+    return run
+
+
+def request_regrade(submission: Submission, actor: User, exercise_version: int) -> GradingRun:
+    """Queue a new run of a stored submission (the old runs stay for the record)."""
+    run = GradingRun(submission=submission, requested_by=actor, exercise_version=exercise_version)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def claim_run(run_id: int, owner: str, lease: timedelta, now: datetime | None = None) -> bool:
+    """Take the lease of a queued run; False when another worker has it or it is finished."""
+    now = now or now_utc()
+    result = db.session.execute(
+        update(GradingRun)
+        .where(GradingRun.id == run_id, GradingRun.status == RunStatus.QUEUED)
+        .values(
+            status=RunStatus.RUNNING,
+            lease_owner=owner,
+            lease_expires_at=now + lease,
+            attempts=GradingRun.attempts + 1,
+            started_at=now,
+            cells_done=0,
+            cells_total=0,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _owned(run_id: int, owner: str):
+    return (
+        GradingRun.id == run_id,
+        GradingRun.status == RunStatus.RUNNING,
+        GradingRun.lease_owner == owner,
+    )
+
+
+def renew_lease(
+    run_id: int, owner: str, lease: timedelta, cells_done: int, cells_total: int
+) -> bool:
+    """Heartbeat: extend the lease and publish progress; False when the lease was lost."""
+    result = db.session.execute(
+        update(GradingRun)
+        .where(*_owned(run_id, owner))
+        .values(lease_expires_at=now_utc() + lease, cells_done=cells_done, cells_total=cells_total)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
+    """Store a finished run; False (and nothing written) when the lease was lost meanwhile."""
+    result = db.session.execute(
+        update(GradingRun)
+        .where(*_owned(run_id, owner))
+        .values(
+            status=RunStatus.GRADED,
+            lease_owner=None,
+            lease_expires_at=None,
+            finished_at=now_utc(),
+            verdict=scored.verdict,
+            message=scored.message,
+            score=scored.score,
+            max_score=scored.max_score,
+            duration_s=scored.duration_s,
+            cells_total=scored.cells_total,
+            cells_done=scored.cells_executed,
+            executed_notebook=scored.executed_notebook,
+            logs=scored.logs,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.add_all(
+        GroupScore(
+            run_id=run_id,
+            group_id=group.group_id,
+            title=group.title,
+            dimension=group.dimension,
+            score=group.score,
+            max_score=group.max_score,
+            visible=group.visible,
+            message=group.message,
+        )
+        for group in scored.groups
+    )
+    db.session.add_all(
+        TestOutcome(
+            run_id=run_id, test_id=test_id, group_id=group, outcome=outcome, message=message
+        )
+        for test_id, group, outcome, message in scored.tests
+    )
+    db.session.flush()
+    return True
+
+
+def release_after_error(run_id: int, owner: str, message: str) -> RunStatus | None:
+    """The sandbox infrastructure failed: queue the run again, or fail it after the last attempt."""
+    run = db.session.get(GradingRun, run_id)
+    if run is None or run.status is not RunStatus.RUNNING or run.lease_owner != owner:
+        return None
+    _release(run, message)
+    return run.status
+
+
+def _release(run: GradingRun, message: str) -> None:
+    run.lease_owner = None
+    run.lease_expires_at = None
+    if run.attempts >= MAX_ATTEMPTS:
+        run.status = RunStatus.FAILED
+        run.verdict = "error"
+        run.finished_at = now_utc()
+        run.message = f"Grading failed {run.attempts} times; last error: {message}"
+    else:
+        run.status = RunStatus.QUEUED
+        run.message = f"Retrying after: {message}"
+
+
+def requeue_expired(now: datetime | None = None) -> list[GradingRun]:
+    """Runs whose worker stopped renewing its lease go back to the queue (or fail at the limit)."""
+    now = now or now_utc()
+    expired = db.session.scalars(
+        db.select(GradingRun)
+        .where(GradingRun.status == RunStatus.RUNNING, GradingRun.lease_expires_at < now)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for run in expired:
+        _release(run, f"the worker {run.lease_owner} stopped responding")
+    db.session.flush()
+    return list(expired)

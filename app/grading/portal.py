@@ -1,0 +1,156 @@
+"""The candidate portal: assigned exercises, brief, starter kit, upload, live grading status."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user
+
+from app.auth.access import roles_required
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import apply_domain_error
+from app.grading import operations, presenters
+from app.grading.exercises import load_exercise
+from app.grading.forms import UploadForm
+from app.grading.starter_kit import starter_zip
+from app.grading.tasks import grading_queue
+from app.models import Assignment, Role, Submission
+
+bp = Blueprint("portal", __name__, url_prefix="/me")
+
+
+def _own_assignment(assignment_id: int) -> Assignment:
+    """The signed-in candidate's assignment, or 404 (never someone else's)."""
+    assignment = db.session.get(Assignment, assignment_id)
+    candidate = current_user.candidate
+    if (
+        assignment is None
+        or candidate is None
+        or assignment.application.candidate_id != candidate.id
+    ):
+        abort(404)
+    return assignment
+
+
+def _exercise(assignment: Assignment):
+    return load_exercise(current_app.config["EXERCISES_DIR"], assignment.exercise_slug)
+
+
+@bp.route("")
+@roles_required(Role.CANDIDATE)
+def home():
+    candidate = current_user.candidate
+    return render_template(
+        "portal/home.html",
+        candidate=candidate,
+        assignments=presenters.candidate_assignments(candidate) if candidate else [],
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>")
+@roles_required(Role.CANDIDATE)
+def assignment(assignment_id: int):
+    assignment = _own_assignment(assignment_id)
+    exercise = _exercise(assignment)
+    return render_template(
+        "portal/assignment.html",
+        assignment=assignment,
+        exercise=exercise,
+        brief=presenters.brief_html(exercise),
+        form=UploadForm(),
+        submissions=presenters.candidate_submissions(assignment),
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/start", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def start(assignment_id: int):
+    assignment = _own_assignment(assignment_id)
+    try:
+        operations.open_assignment(assignment)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("portal.assignment", assignment_id=assignment.id))
+
+
+@bp.route("/assignments/<int:assignment_id>/starter.zip")
+@roles_required(Role.CANDIDATE)
+def starter_kit(assignment_id: int):
+    assignment = _own_assignment(assignment_id)
+    if assignment.opened_at is None:
+        abort(403, description="Start the exercise to download its starter kit.")
+    exercise = _exercise(assignment)
+    return Response(
+        starter_zip(exercise.starter_dir, exercise.id),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{exercise.id}-starter.zip"'},
+    )
+
+
+@bp.route("/assignments/<int:assignment_id>/submissions", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def upload(assignment_id: int):
+    assignment = _own_assignment(assignment_id)
+    exercise = _exercise(assignment)
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.notebook.data
+        try:
+            run = operations.submit(
+                assignment,
+                upload.filename or "notebook.ipynb",
+                upload.read(current_app.config["MAX_NOTEBOOK_BYTES"] + 1),
+                exercise.version,
+                current_app.config["MAX_NOTEBOOK_BYTES"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            grading_queue().enqueue(run.id)
+            return redirect(url_for("portal.submission", submission_id=run.submission_id))
+    return (
+        render_template(
+            "portal/assignment.html",
+            assignment=assignment,
+            exercise=exercise,
+            brief=presenters.brief_html(exercise),
+            form=form,
+            submissions=presenters.candidate_submissions(assignment),
+        ),
+        400,
+    )
+
+
+@bp.route("/submissions/<int:submission_id>")
+@roles_required(Role.CANDIDATE)
+def submission(submission_id: int):
+    submission = db.get_or_404(Submission, submission_id)
+    assignment = _own_assignment(submission.assignment_id)
+    return render_template(
+        "portal/submission.html",
+        submission=submission,
+        assignment=assignment,
+        status=presenters.candidate_status(submission.runs[-1]),
+    )
+
+
+@bp.route("/submissions/<int:submission_id>/status.json")
+@roles_required(Role.CANDIDATE)
+def submission_status(submission_id: int):
+    submission = db.get_or_404(Submission, submission_id)
+    _own_assignment(submission.assignment_id)
+    return jsonify(presenters.candidate_status(submission.runs[-1]))

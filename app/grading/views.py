@@ -1,0 +1,142 @@
+"""Staff pages: assign an exercise with its invite, the outbox, review a graded submission."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app import mail
+from app.auth import operations as auth_operations
+from app.auth.access import roles_required
+from app.auth.objects import can_view_application
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import apply_domain_error
+from app.grading import operations
+from app.grading.exercises import list_exercises, load_exercise
+from app.grading.forms import AssignForm
+from app.grading.rendering import CSP as NOTEBOOK_CSP
+from app.grading.rendering import notebook_html
+from app.grading.tasks import grading_queue
+from app.models import Application, Candidate, GradingRun, OutboxMessage, Role, Submission
+
+bp = Blueprint("grading", __name__)
+RECRUITING = (Role.ADMIN, Role.RECRUITER)
+STAFF = (Role.ADMIN, Role.RECRUITER, Role.INTERVIEWER)
+
+
+def _visible_submission(submission_id: int) -> Submission:
+    submission = db.get_or_404(Submission, submission_id)
+    if not can_view_application(current_user, submission.assignment.application):
+        abort(403)
+    return submission
+
+
+@bp.route("/candidates/<int:candidate_id>/assign", methods=["GET", "POST"])
+@roles_required(*RECRUITING)
+def assign(candidate_id: int):
+    candidate = db.get_or_404(Candidate, candidate_id)
+    exercises = {
+        exercise.id: exercise for exercise in list_exercises(current_app.config["EXERCISES_DIR"])
+    }
+    form = AssignForm()
+    form.application.choices = [SelectChoice(a.id, a.job.title) for a in candidate.applications]
+    form.exercise.choices = [SelectChoice(slug, e.title) for slug, e in exercises.items()]
+    if form.validate_on_submit():
+        application = db.get_or_404(Application, form.application.data)
+        exercise = exercises[form.exercise.data]
+        try:
+            assignment = operations.assign_exercise(
+                application,
+                exercise.id,
+                exercise.time_budget_minutes,
+                current_user,
+                timedelta(days=form.open_within_days.data),
+            )
+            _, token = auth_operations.issue_invite(
+                candidate,
+                current_user,
+                current_app.config["SECRET_KEY"],
+                max(
+                    current_app.config["INVITE_MAX_AGE"], timedelta(days=form.open_within_days.data)
+                ),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            link = url_for("auth.redeem_invite", token=token, _external=True)
+            message = mail.send(
+                current_app.config,
+                candidate.email,
+                f"Your HireLab exercise: {exercise.title}",
+                render_template(
+                    "grading/invite_email.txt",
+                    candidate=candidate,
+                    exercise=exercise,
+                    assignment=assignment,
+                    link=link,
+                ),
+                candidate=candidate,
+            )
+            db.session.commit()
+            return render_template(
+                "grading/assigned.html",
+                candidate=candidate,
+                exercise=exercise,
+                assignment=assignment,
+                link=link,
+                message=message,
+            )
+    return render_template("grading/assign.html", candidate=candidate, form=form)
+
+
+@bp.route("/outbox")
+@roles_required(*RECRUITING)
+def outbox():
+    messages = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
+    )
+    return render_template("grading/outbox.html", messages=messages)
+
+
+@bp.route("/submissions/<int:submission_id>")
+@roles_required(*STAFF)
+def review(submission_id: int):
+    submission = _visible_submission(submission_id)
+    run = submission.runs[-1]
+    exercise = load_exercise(
+        current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
+    )
+    return render_template("grading/review.html", submission=submission, run=run, exercise=exercise)
+
+
+@bp.route("/runs/<int:run_id>/notebook")
+@roles_required(*STAFF)
+def notebook(run_id: int):
+    run = db.get_or_404(GradingRun, run_id)
+    _visible_submission(run.submission_id)
+    source = run.executed_notebook or run.submission.notebook
+    page = render_template("grading/notebook_frame.html", body=notebook_html(source), run=run)
+    response = Response(page, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = NOTEBOOK_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.route("/submissions/<int:submission_id>/regrade", methods=["POST"])
+@roles_required(*RECRUITING)
+def regrade(submission_id: int):
+    submission = _visible_submission(submission_id)
+    exercise = load_exercise(
+        current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
+    )
+    run = operations.request_regrade(submission, current_user, exercise.version)
+    db.session.commit()
+    grading_queue().enqueue(run.id)
+    flash("A new grading run is queued.", "success")
+    return redirect(url_for("grading.review", submission_id=submission.id))

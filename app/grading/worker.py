@@ -1,0 +1,138 @@
+"""Grading one run: claim its lease, run the sandbox while a heartbeat renews it, store the result.
+
+Idempotent per run: a run that is not queued is left alone, and a result whose lease was lost
+meanwhile (the run was re-queued because this worker looked dead) is discarded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask
+
+from app.extensions import db
+from app.grading import operations
+from app.grading.exercises import Exercise
+from app.models import GradingRun, RunStatus
+from sandbox.backends.base import Backend
+from sandbox.job import GradingJob
+from sandbox.results import GradingResult
+
+log = logging.getLogger(__name__)
+RETRYABLE = {"error"}  # the sandbox infrastructure failed, not the candidate's code
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+@dataclass
+class Progress:
+    cells_done: int = 0
+    cells_total: int = 0
+
+    def update(self, cell: int, total: int) -> None:
+        self.cells_done, self.cells_total = cell, total
+
+
+class Heartbeat(threading.Thread):
+    """Renews the lease (and publishes progress) every `interval` until stopped."""
+
+    def __init__(
+        self,
+        app: Flask,
+        run_id: int,
+        owner: str,
+        lease: timedelta,
+        progress: Progress,
+        interval: float,
+    ) -> None:
+        super().__init__(name=f"heartbeat-{run_id}", daemon=True)
+        self.app, self.run_id, self.owner, self.lease = app, run_id, owner, lease
+        self.progress, self.interval = progress, interval
+        self.stopped = threading.Event()
+        self.lost = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            with self.app.app_context():
+                try:
+                    held = operations.renew_lease(
+                        self.run_id,
+                        self.owner,
+                        self.lease,
+                        self.progress.cells_done,
+                        self.progress.cells_total,
+                    )
+                    db.session.commit()
+                except Exception:  # a database hiccup: the next beat tries again
+                    db.session.rollback()
+                    log.exception("heartbeat of run %s failed", self.run_id)
+                    continue
+            if not held:
+                self.lost.set()
+                return
+
+
+class GradingWorker:
+    def __init__(
+        self,
+        app: Flask,
+        backend: Callable[[], Backend],
+        load_exercise: Callable[[str], Exercise],
+        score: Callable[[GradingResult, Exercise], operations.ScoredRun],
+    ) -> None:
+        self.app = app
+        self.backend = backend
+        self.load_exercise = load_exercise
+        self.score = score
+        self.lease = timedelta(seconds=app.config["GRADING_LEASE_SECONDS"])
+        self.heartbeat_s = app.config["GRADING_HEARTBEAT_SECONDS"]
+
+    def process(self, run_id: int) -> RunStatus | None:
+        """Grade run `run_id` if it is queued; returns its new status (None: not ours to grade)."""
+        owner = worker_name()
+        with self.app.app_context():
+            if not operations.claim_run(run_id, owner, self.lease):
+                db.session.rollback()
+                return None
+            db.session.commit()
+            run = db.session.get(GradingRun, run_id)
+            assert run is not None
+            slug = run.submission.assignment.exercise_slug
+            exercise = self.load_exercise(slug)
+            job = GradingJob(
+                notebook=run.submission.notebook,
+                notebook_name=exercise.notebook,
+                starter_dir=exercise.starter_dir,
+                hidden_dir=exercise.hidden_dir,
+                limits=exercise.limits,
+                run_id=f"{run.id}.{run.attempts}",
+            )
+        progress = Progress()
+        heartbeat = Heartbeat(self.app, run_id, owner, self.lease, progress, self.heartbeat_s)
+        heartbeat.start()
+        try:
+            result = self.backend().grade(job, on_progress=progress.update)
+        except Exception as error:  # a bug or a broken engine: never leave the run hanging
+            log.exception("grading run %s crashed the worker", run_id)
+            result = GradingResult.failed("error", f"the grader failed: {error}")
+        finally:
+            heartbeat.stopped.set()
+            heartbeat.join()
+        with self.app.app_context():
+            if result.status in RETRYABLE:
+                status = operations.release_after_error(run_id, owner, result.message)
+            else:
+                stored = operations.record_result(run_id, owner, self.score(result, exercise))
+                status = RunStatus.GRADED if stored else None
+            db.session.commit()
+        if status is None:
+            log.warning("run %s: lease lost while grading; result discarded", run_id)
+        return status
