@@ -147,7 +147,18 @@ def _exchange(sock: Any, payload: bytes, stream: RunnerStream, deadline: float) 
                 elif len(stderr) < 64 * 1024:
                     stderr += payload
     finally:
-        raw.close()
+        _close(sock, raw)
+
+
+def _close(sock: Any, raw: socket.socket) -> None:
+    """Close the hijacked attach connection: the HTTP response, its file object, then the socket."""
+    response = getattr(sock, "_response", None)
+    for closer in (getattr(response, "close", None), getattr(sock, "close", None), raw.close):
+        if closer is not None:
+            try:
+                closer()
+            except (OSError, ValueError):
+                pass
 
 
 def _verdict(stream: RunnerStream, stderr: bytes, killed: bool, oom: bool, state: dict[str, Any],

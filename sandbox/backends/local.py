@@ -133,6 +133,8 @@ def _exchange(process: subprocess.Popen[bytes], payload: bytes, stream: RunnerSt
     except (ProcessLookupError, PermissionError):
         pass
     process.wait()
+    process.stdout.close()
+    process.stderr.close()
     return stderr, killed
 
 

@@ -23,6 +23,7 @@ class RunnerStream:
         self.buffer = b""
         self.result: GradingResult | None = None
         self.error: str | None = None
+        self.duplicate = False
 
     @property
     def overflowed(self) -> bool:
@@ -53,7 +54,13 @@ class RunnerStream:
             cell, total = message.get("cell"), message.get("total")
             if self.on_progress and isinstance(cell, int) and isinstance(total, int):
                 self.on_progress(cell, total)
-        elif message.get("type") == "result" and self.result is None:
+        elif message.get("type") == "result":
+            if self.result is not None:  # only the runner's supervisor writes results, and only once
+                self.result, self.error = None, "the sandbox sent more than one result"
+                self.duplicate = True
+                return
+            if self.duplicate:
+                return
             try:
                 self.result = GradingResult.from_dict(message.get("result"))
             except (ResultFormatError, TypeError, ValueError) as exc:

@@ -15,6 +15,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
 ERROR_TRACEBACK_CHARS = 20_000
+OUTPUT_OVERHEAD = 256  # JSON keys, metadata and indentation nbformat writes around each output
 OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error", "update_display_data")
 
 
@@ -25,7 +26,7 @@ def _size(content: dict[str, Any]) -> int:
         size += len(value) if isinstance(value, str) else len(str(value))
     for line in content.get("traceback") or ():
         size += len(line)
-    return size + 64
+    return size + OUTPUT_OVERHEAD
 
 
 class CappedNotebookClient(NotebookClient):

@@ -1,0 +1,82 @@
+"""Builders shared by the sandbox tests: notebooks from cell sources, jobs on the tiny exercise."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from sandbox.backends.base import Backend
+from sandbox.job import GradingJob
+from sandbox.limits import Limits
+from sandbox.results import GradingResult
+
+TINY = Path(__file__).resolve().parents[1] / "fixtures" / "exercises" / "tiny"
+FAST = Limits(cell_timeout_s=5, notebook_timeout_s=15, call_timeout_s=5, tests_timeout_s=30,
+              memory_mb=256, pids=64, startup_grace_s=20, work_disk_mb=64, tmp_disk_mb=32, shm_mb=32,
+              output_bytes=256 * 1024)
+
+
+def notebook(*cells: str, metadata: dict[str, Any] | None = None) -> bytes:
+    """A notebook whose code cells are ``cells``."""
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells], metadata=metadata or {})
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"c{index}"
+    return nbformat.writes(nb).encode()
+
+
+def job(source: bytes, *, hidden: bool = False, **limits: Any) -> GradingJob:
+    """A job on the tiny exercise (hidden tests only when ``hidden``), with FAST limits."""
+    return GradingJob(notebook=source, notebook_name="tiny.ipynb", starter_dir=TINY / "starter",
+                      hidden_dir=TINY / "hidden" if hidden else None,
+                      limits=dataclasses.replace(FAST, **limits) if limits else FAST)
+
+
+def outputs_text(result: GradingResult) -> str:
+    """All text outputs of the executed notebook."""
+    assert result.notebook is not None, result
+    nb = nbformat.reads(result.notebook.decode(), as_version=4)
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", "") + str(output.get("data", {}).get("text/plain", "")))
+            parts.append(" ".join(output.get("traceback", [])))
+    return "".join(parts)
+
+
+def passing_reference() -> bytes:
+    """The tiny exercise's full-marks notebook."""
+    return (TINY / "reference" / "full-marks.ipynb").read_bytes()
+
+
+def host_processes_matching(marker: str) -> list[str]:
+    """Command lines of host processes containing ``marker`` (containers' processes included)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if marker in cmdline:
+                found.append(cmdline)
+    return found
+
+
+def assert_next_run_clean(backend: Backend, limits: Limits = FAST) -> None:
+    """A trivial notebook right after an attack still gets a clean, quick verdict."""
+    result = backend.grade(job(notebook("print(6 * 7)")))
+    assert result.status == "completed", result.message
+    assert "42" in outputs_text(result)
+    assert result.duration_s < 15, result.duration_s
+
+
+def docker_containers_with_label() -> list[str]:
+    """Names of containers (any state) carrying the sandbox label."""
+    out = subprocess.run(["docker", "ps", "-a", "--filter", "label=org.hirelab.sandbox", "--format", "{{.Names}}"],
+                         capture_output=True, text=True, check=False)
+    return out.stdout.split()
