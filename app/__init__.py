@@ -51,6 +51,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (main_bp, auth_bp, pipeline_bp, admin_bp, portal_bp, grading_bp):
         app.register_blueprint(blueprint)
 
+    from app.scorecards.views import bp as scorecards_bp
+
+    app.register_blueprint(scorecards_bp)
+
     from app.cli import register_commands
 
     register_commands(app)

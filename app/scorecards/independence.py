@@ -1,0 +1,106 @@
+"""Who may see what: the independence rule and object-level access for interviews and scorecards.
+
+Recruiters and admins see everything. An interviewer sees the interviews whose panel they are on,
+their own scorecards, and other interviewers' submitted scorecards for a candidate only once they
+have submitted their own for every interview of that candidate they are on (so an interview added
+later hides the others again until it is scored too). Drafts are private to their author.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, select
+
+from app.extensions import db
+from app.models import (
+    Application,
+    Interview,
+    InterviewAssignment,
+    Role,
+    Scorecard,
+    ScorecardStatus,
+    User,
+)
+
+SEES_ALL = (Role.ADMIN, Role.RECRUITER)
+
+
+def sees_all(user: User) -> bool:
+    return user.role in SEES_ALL
+
+
+def on_panel(user: User, interview: Interview) -> bool:
+    return any(assignment.interviewer_id == user.id for assignment in interview.panel)
+
+
+def may_open_interview(user: User, interview: Interview) -> bool:
+    return sees_all(user) or on_panel(user, interview)
+
+
+def panel_interviews_for_candidate(user: User, candidate_id: int) -> list[Interview]:
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .join(Application, Application.id == Interview.application_id)
+            .join(InterviewAssignment, InterviewAssignment.interview_id == Interview.id)
+            .where(
+                Application.candidate_id == candidate_id,
+                InterviewAssignment.interviewer_id == user.id,
+            )
+            .order_by(Interview.scheduled_at)
+        )
+    )
+
+
+def unscored_interviews(user: User, candidate_id: int) -> list[Interview]:
+    """The candidate's interviews `user` is on and has not submitted a scorecard for."""
+    submitted = exists().where(
+        and_(
+            Scorecard.interview_id == Interview.id,
+            Scorecard.interviewer_id == user.id,
+            Scorecard.status == ScorecardStatus.SUBMITTED,
+        )
+    )
+    return list(
+        db.session.scalars(
+            select(Interview)
+            .join(Application, Application.id == Interview.application_id)
+            .join(InterviewAssignment, InterviewAssignment.interview_id == Interview.id)
+            .where(
+                Application.candidate_id == candidate_id,
+                InterviewAssignment.interviewer_id == user.id,
+                ~submitted,
+            )
+            .order_by(Interview.scheduled_at)
+        )
+    )
+
+
+def may_see_others(user: User, candidate_id: int) -> bool:
+    """Whether `user` may read other interviewers' submitted scorecards for this candidate."""
+    if sees_all(user):
+        return True
+    if not panel_interviews_for_candidate(user, candidate_id):
+        return False
+    return not unscored_interviews(user, candidate_id)
+
+
+def may_read_scorecard(user: User, scorecard: Scorecard) -> bool:
+    if scorecard.interviewer_id == user.id or sees_all(user):
+        return True
+    if scorecard.status is not ScorecardStatus.SUBMITTED:
+        return False
+    return may_see_others(user, scorecard.application.candidate_id)
+
+
+def visible(user: User, scorecards: list[Scorecard]) -> list[Scorecard]:
+    """Filter scorecards of one candidate down to those `user` may read."""
+    if sees_all(user):
+        return scorecards
+    if not scorecards:
+        return []
+    others = may_see_others(user, scorecards[0].application.candidate_id)
+    return [
+        card
+        for card in scorecards
+        if card.interviewer_id == user.id or (others and card.status is ScorecardStatus.SUBMITTED)
+    ]

@@ -1,0 +1,307 @@
+"""Interviews, scorecards, debriefs and the calibration report. Thin: parse, call, commit, render.
+
+Object-level access follows app/scorecards/independence.py; every route also declares its roles.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.auth.access import roles_required
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import apply_domain_error
+from app.grading.queries import evidence_by_dimension
+from app.models import (
+    STAFF_ROLES,
+    Application,
+    Interview,
+    Role,
+    Scorecard,
+    Stage,
+    User,
+    now_utc,
+)
+from app.reports import calibration as calibration_report
+from app.scorecards import independence, operations, queries
+from app.scorecards.catalog import catalog
+from app.scorecards.export import scorecards_csv
+from app.scorecards.forms import AmendForm, DecisionForm, ScheduleForm, scorecard_form
+from app.scorecards.rubrics import Rubric
+
+bp = Blueprint("scorecards", __name__)
+RECRUITING = (Role.ADMIN, Role.RECRUITER)
+
+
+def _interview_or_403(interview_id: int) -> Interview:
+    interview = db.get_or_404(Interview, interview_id)
+    if not independence.may_open_interview(current_user, interview):
+        abort(403)
+    return interview
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- scheduling (recruiters) -------------------------------------------------------------------
+
+
+@bp.route("/applications/<int:application_id>/interviews/new", methods=["GET", "POST"])
+@roles_required(*RECRUITING)
+def schedule(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    kits = catalog().kits
+    form = ScheduleForm()
+    form.kit.choices = [SelectChoice(kit.id, kit.title) for kit in kits.values()]
+    form.stage.choices = [
+        SelectChoice(stage.id, stage.name)
+        for stage in application.job.stages
+        if not stage.kind.is_terminal
+    ]
+    staff = db.session.scalars(
+        select(User).where(User.role.in_(STAFF_ROLES), User.active).order_by(User.name)
+    ).all()
+    form.interviewers.choices = [
+        SelectChoice(user.id, f"{user.name} ({user.role.label.lower()})") for user in staff
+    ]
+    if not form.is_submitted():
+        form.stage.data = application.stage_id
+    if form.validate_on_submit():
+        by_id = {user.id: user for user in staff}
+        try:
+            interview = operations.schedule_interview(
+                application,
+                db.get_or_404(Stage, form.stage.data),
+                kits[form.kit.data],
+                [by_id[user_id] for user_id in form.interviewers.data or []],
+                form.scheduled_at.data.replace(tzinfo=UTC),
+                current_user,
+                form.duration_minutes.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{interview.kit_title} scheduled.", "success")
+            return redirect(url_for("scorecards.interview", interview_id=interview.id))
+    return render_template("scorecards/schedule.html", application=application, form=form)
+
+
+@bp.route("/interviews")
+@roles_required(*RECRUITING)
+def interviews():
+    now = now_utc()
+    return render_template(
+        "scorecards/interviews.html",
+        upcoming=queries.upcoming(now),
+        overdue=queries.overdue(now, queries.overdue_hours()),
+        hours=queries.overdue_hours(),
+    )
+
+
+# --- an interview and its scorecards (panel members; recruiters read) ---------------------------
+
+
+@bp.route("/interviews/<int:interview_id>")
+@roles_required(*STAFF_ROLES)
+def interview(interview_id: int):
+    interview = _interview_or_403(interview_id)
+    mine = operations.latest_version(interview, current_user)
+    rubric, kit = queries.rubric_and_kit(interview, mine)
+    return render_template(
+        "scorecards/interview.html",
+        interview=interview,
+        kit=kit,
+        rubric=rubric,
+        mine=mine,
+        on_panel=independence.on_panel(current_user, interview),
+        evidence=evidence_by_dimension(interview.application),
+    )
+
+
+@bp.route("/interviews/<int:interview_id>/scorecard", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def fill(interview_id: int):
+    interview = _interview_or_403(interview_id)
+    if not independence.on_panel(current_user, interview):
+        abort(403)
+    latest = operations.latest_version(interview, current_user)
+    if latest is not None and latest.is_submitted:
+        return redirect(url_for("scorecards.scorecard", scorecard_id=latest.id))
+    rubric, kit = queries.rubric_and_kit(interview, latest)
+    form = scorecard_form(rubric, kit, latest)
+    if form.validate_on_submit():
+        final = bool(form["submit"].data)
+        try:
+            write = operations.submit if final else operations.save_draft
+            card = write(interview, current_user, form.to_input(), rubric, kit)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            if final:
+                flash("Scorecard submitted.", "success")
+                return redirect(url_for("scorecards.scorecard", scorecard_id=card.id))
+            flash("Draft saved.", "success")
+            return redirect(url_for("scorecards.fill", interview_id=interview.id))
+    return render_template(
+        "scorecards/fill.html",
+        interview=interview,
+        form=form,
+        rubric=rubric,
+        kit=kit,
+        draft=latest,
+        evidence=evidence_by_dimension(interview.application),
+    )
+
+
+@bp.route("/scorecards/<int:scorecard_id>")
+@roles_required(*STAFF_ROLES)
+def scorecard(scorecard_id: int):
+    card = db.get_or_404(Scorecard, scorecard_id)
+    if not independence.may_read_scorecard(current_user, card):
+        return _hidden(card)
+    versions = queries.history(card.interview_id, card.interviewer_id)
+    if card.interviewer_id != current_user.id:
+        versions = independence.visible(current_user, versions)
+    amend_form = AmendForm() if card.interviewer_id == current_user.id else None
+    return render_template(
+        "scorecards/scorecard.html",
+        card=card,
+        rubric=Rubric.from_snapshot(card.rubric_snapshot),
+        versions=versions,
+        amend_form=amend_form,
+    )
+
+
+def _hidden(card: Scorecard):
+    unscored = independence.unscored_interviews(current_user, card.application.candidate_id)
+    return render_template("scorecards/hidden.html", unscored=unscored), 403
+
+
+@bp.route("/scorecards/<int:scorecard_id>/amend", methods=["POST"])
+@roles_required(*STAFF_ROLES)
+def amend(scorecard_id: int):
+    card = db.get_or_404(Scorecard, scorecard_id)
+    if card.interviewer_id != current_user.id:
+        abort(403)
+    form = AmendForm()
+    if not form.validate_on_submit():
+        flash("Say why you amend the scorecard.", "error")
+        return redirect(url_for("scorecards.scorecard", scorecard_id=card.id))
+    try:
+        operations.amend(card, current_user, form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("scorecards.scorecard", scorecard_id=card.id))
+    db.session.commit()
+    flash("Amendment opened as a new draft version.", "success")
+    return redirect(url_for("scorecards.fill", interview_id=card.interview_id))
+
+
+# --- debrief --------------------------------------------------------------------------------
+
+
+@bp.route("/applications/<int:application_id>/debrief")
+@roles_required(*RECRUITING)
+def debrief(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    return _render_debrief(application, DecisionForm())
+
+
+@bp.route("/interviews/<int:interview_id>/debrief")
+@roles_required(*STAFF_ROLES)
+def interview_debrief(interview_id: int):
+    """The debrief as an interviewer reaches it: from an interview they sat on."""
+    interview = _interview_or_403(interview_id)
+    if independence.sees_all(current_user):
+        return redirect(url_for("scorecards.debrief", application_id=interview.application_id))
+    return _render_debrief(interview.application, None, interview)
+
+
+def _render_debrief(
+    application: Application, form: DecisionForm | None, interview: Interview | None = None
+):
+    return render_template(
+        "scorecards/debrief.html",
+        debrief=queries.debrief(application, current_user),
+        form=form,
+        interview=interview,
+        interviews=queries.application_interviews(application),
+    )
+
+
+@bp.route("/applications/<int:application_id>/decision", methods=["POST"])
+@roles_required(*RECRUITING)
+def decide(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            operations.decide(
+                application, form.decision.data == "advance", form.reason.data or "", current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Moved to {application.stage.name}.", "success")
+            return redirect(url_for("scorecards.debrief", application_id=application.id))
+    return _render_debrief(application, form), 400 if form.is_submitted() else 200
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+@bp.route("/applications/<int:application_id>/scorecards.csv")
+@roles_required(*RECRUITING)
+def application_csv(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    cards = queries.effective_scorecards(application)
+    return _csv(scorecards_csv(cards), f"scorecards-application-{application.id}.csv")
+
+
+@bp.route("/interviews/<int:interview_id>/scorecards.csv")
+@roles_required(*STAFF_ROLES)
+def interview_csv(interview_id: int):
+    """The application's scorecards this user may read (their own until they submitted)."""
+    interview = _interview_or_403(interview_id)
+    cards = independence.visible(current_user, queries.effective_scorecards(interview.application))
+    return _csv(scorecards_csv(cards), f"scorecards-interview-{interview.id}.csv")
+
+
+# --- calibration report -----------------------------------------------------------------------
+
+
+@bp.route("/reports/calibration")
+@roles_required(*RECRUITING)
+def calibration():
+    return render_template("reports/calibration.html", report=calibration_report.calibration())
+
+
+@bp.route("/reports/calibration.csv")
+@roles_required(*RECRUITING)
+def calibration_csv():
+    return _csv(calibration_report.to_csv(calibration_report.calibration()), "calibration.csv")

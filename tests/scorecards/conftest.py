@@ -1,0 +1,92 @@
+"""Scorecard fixtures: an application in Technical interviews, two interviewers on one panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import Application, Interview, Role, User, now_utc
+from app.pipeline import operations as pipeline_operations
+from app.scorecards import operations
+from app.scorecards.catalog import catalog
+from app.scorecards.operations import ScorecardInput
+
+KIT = "ship-this-model"  # production_mindset, ml_fundamentals, collaboration, learning_agility
+
+
+@dataclass
+class Panel:
+    application: Application
+    interview: Interview
+    first: User
+    second: User
+    outsider: User  # an interviewer on no panel of this candidate
+    recruiter: User
+
+
+def full_input(level: str = "meets", recommendation: str = "yes", **overrides) -> ScorecardInput:
+    kit = catalog().kit(KIT)
+    values = {
+        "levels": {key: level for key in kit.dimensions},
+        "dimension_notes": {key: f"{level} evidence for {key}" for key in kit.dimensions},
+        "signals": ("raises_operations",),
+        "red_flags": (),
+        "recommendation": recommendation,
+        "notes": f"Summary: {recommendation}",
+    }
+    values.update(overrides)
+    return ScorecardInput(**values)
+
+
+def schedule(application, interviewers, kit_id=KIT, hours_ago=2, actor=None) -> Interview:
+    installed = catalog()
+    stage = next(s for s in application.job.stages if s.name == "Technical interviews")
+    interview = operations.schedule_interview(
+        application,
+        stage,
+        installed.kit(kit_id),
+        interviewers,
+        now_utc() - timedelta(hours=hours_ago),
+        actor,
+    )
+    db.session.commit()
+    return interview
+
+
+def submit(interview, interviewer, data=None):
+    installed = catalog()
+    kit = installed.kit(interview.kit_id)
+    card = operations.submit(
+        interview, interviewer, data or full_input(), installed.rubric(kit.rubric_id), kit
+    )
+    db.session.commit()
+    return card
+
+
+def save(interview, interviewer, data=None):
+    installed = catalog()
+    kit = installed.kit(interview.kit_id)
+    card = operations.save_draft(
+        interview, interviewer, data or full_input(), installed.rubric(kit.rubric_id), kit
+    )
+    db.session.commit()
+    return card
+
+
+@pytest.fixture
+def panel(app, create_user, create_job, create_candidate) -> Panel:
+    recruiter = create_user(Role.RECRUITER)
+    job = create_job()
+    candidate = create_candidate(job, name="Ada Lovelace")
+    application = candidate.applications[0]
+    stage = next(s for s in job.stages if s.name == "Technical interviews")
+    pipeline_operations.move(application, stage, recruiter)
+    db.session.commit()
+    first = create_user(Role.INTERVIEWER, name="Ian First")
+    second = create_user(Role.INTERVIEWER, name="Ines Second")
+    outsider = create_user(Role.INTERVIEWER, name="Olga Outsider")
+    interview = schedule(application, [first, second], actor=recruiter)
+    return Panel(application, interview, first, second, outsider, recruiter)
