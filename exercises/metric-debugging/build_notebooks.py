@@ -206,9 +206,9 @@ def _replace(text: str, old: str, new: str) -> str:
 def notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     # Fixed cell ids keep rebuilt notebooks byte-identical.
     made = [
-        new_markdown_cell(source, id=f"cell-{i}")
+        new_markdown_cell(source.rstrip("\n"), id=f"cell-{i}")
         if kind == "md"
-        else new_code_cell(source, id=f"cell-{i}")
+        else new_code_cell(source.rstrip("\n"), id=f"cell-{i}")
         for i, (kind, source) in enumerate(cells)
     ]
     return new_notebook(
@@ -318,10 +318,22 @@ REFERENCES = {
 }
 
 
-def main() -> None:
-    nbformat.write(notebook(starter()), HERE / "starter" / "debugging.ipynb")
+def _text(cells: list[tuple[str, str]]) -> bytes:
+    text = nbformat.writes(notebook(cells))
+    return (text if text.endswith("\n") else text + "\n").encode()
+
+
+def build() -> dict[Path, bytes]:
+    """Every notebook this script owns, as the exact bytes committed."""
+    files = {HERE / "starter" / "debugging.ipynb": _text(starter())}
     for name, cells in REFERENCES.items():
-        nbformat.write(notebook(cells()), HERE / "reference" / name)
+        files[HERE / "reference" / name] = _text(cells())
+    return files
+
+
+def main() -> None:
+    for path, content in build().items():
+        path.write_bytes(content)
     print(f"wrote starter/debugging.ipynb and {len(REFERENCES)} reference notebooks")
 
 

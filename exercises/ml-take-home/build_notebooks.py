@@ -300,9 +300,9 @@ def notebook(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
     # Fixed cell ids keep rebuilt notebooks byte-identical.
     nb = new_notebook(
         cells=[
-            new_markdown_cell(src, id=f"cell-{i}")
+            new_markdown_cell(src.rstrip("\n"), id=f"cell-{i}")
             if kind == "md"
-            else new_code_cell(src, id=f"cell-{i}")
+            else new_code_cell(src.rstrip("\n"), id=f"cell-{i}")
             for i, (kind, src) in enumerate(cells)
         ],
         metadata={
@@ -467,10 +467,22 @@ REFERENCES = {
 }
 
 
-def main() -> None:
-    nbformat.write(notebook(starter()), HERE / "starter" / "churn.ipynb")
+def _text(cells: list[tuple[str, str]]) -> bytes:
+    text = nbformat.writes(notebook(cells))
+    return (text if text.endswith("\n") else text + "\n").encode()
+
+
+def build() -> dict[Path, bytes]:
+    """Every notebook this script owns, as the exact bytes committed."""
+    files = {HERE / "starter" / "churn.ipynb": _text(starter())}
     for name, cells in REFERENCES.items():
-        nbformat.write(notebook(cells()), HERE / "reference" / name)
+        files[HERE / "reference" / name] = _text(cells())
+    return files
+
+
+def main() -> None:
+    for path, content in build().items():
+        path.write_bytes(content)
     print(f"wrote starter/churn.ipynb and {len(REFERENCES)} reference notebooks")
 
 
