@@ -47,8 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.grading.views import bp as grading_bp
     from app.main.views import bp as main_bp
     from app.pipeline.views import bp as pipeline_bp
+    from app.reports.views import bp as reports_bp
 
-    for blueprint in (main_bp, auth_bp, pipeline_bp, admin_bp, portal_bp, grading_bp):
+    blueprints = (main_bp, auth_bp, pipeline_bp, reports_bp, admin_bp, portal_bp, grading_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
     from app.scorecards.views import bp as scorecards_bp

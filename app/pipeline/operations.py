@@ -147,10 +147,19 @@ MAX_NOTE_LENGTH = 10_000
 MAX_STALE_DAYS = 365
 
 
-def compose_reason(category: str, details: str, allowed: tuple[str, ...]) -> str:
-    """The stored reason: a category from `allowed`, then the free text, if any."""
+def compose_reason(category: str, details: str, kind: StageKind) -> str:
+    """The stored reason for closing an application: a listed category, then free text if any."""
+    allowed, missing = {
+        StageKind.REJECTED: (REJECTION_REASONS, "Say why the candidate is rejected"),
+        StageKind.WITHDRAWN: (WITHDRAWAL_REASONS, "Say why the candidate withdrew"),
+    }[kind]
+    if not category:
+        raise DomainError(f"{missing}: choose a reason from the list.", field="reason")
     if category not in allowed:
-        raise DomainError(f"Choose a reason from: {', '.join(allowed)}.", field="reason")
+        raise DomainError(
+            f"“{category}” is not a {kind.value} reason; choose one of: {', '.join(allowed)}.",
+            field="reason",
+        )
     details = details.strip()
     return f"{category}{REASON_SEPARATOR}{details}" if details else category
 
@@ -166,7 +175,7 @@ def reject(
     application: Application, category: str, details: str, actor: User | None
 ) -> StageTransition:
     """Move an application to Rejected with a reason from REJECTION_REASONS (+ free text)."""
-    reason = compose_reason(category, details, REJECTION_REASONS)
+    reason = compose_reason(category, details, StageKind.REJECTED)
     return move(application, terminal_stage(application.job, StageKind.REJECTED), actor, reason)
 
 
@@ -174,7 +183,7 @@ def withdraw(
     application: Application, category: str, details: str, actor: User | None
 ) -> StageTransition:
     """Record that the candidate withdrew, with a reason from WITHDRAWAL_REASONS (+ free text)."""
-    reason = compose_reason(category, details, WITHDRAWAL_REASONS)
+    reason = compose_reason(category, details, StageKind.WITHDRAWN)
     return move(application, terminal_stage(application.job, StageKind.WITHDRAWN), actor, reason)
 
 
@@ -201,12 +210,16 @@ def move_many(
     if stage is None or stage.job_id != job.id:
         raise DomainError(f"Choose a stage of {job.title}.", field="stage")
     reason = ""
-    if stage.kind is StageKind.REJECTED:
-        reason = compose_reason(category, details, REJECTION_REASONS)
-    elif stage.kind is StageKind.WITHDRAWN:
-        reason = compose_reason(category, details, WITHDRAWAL_REASONS)
-    elif category or details.strip():
-        reason = REASON_SEPARATOR.join(part for part in (category, details.strip()) if part)
+    if stage.kind in (StageKind.REJECTED, StageKind.WITHDRAWN):
+        reason = compose_reason(category, details, stage.kind)
+    elif category:
+        raise DomainError(
+            f"A reason from the list is for Rejected or Withdrawn, not {stage.name}: "
+            "clear it, or write a note in Details.",
+            field="reason",
+        )
+    else:
+        reason = details.strip()
     applications = list(
         db.session.scalars(
             select(Application)

@@ -1,11 +1,71 @@
-"""Read-only queries for pipeline pages."""
+"""Read-only queries for pipeline pages: the jobs list, the board, stage lists, profiles."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, func, select
 
 from app.extensions import db
-from app.models import Application, Job
+from app.grading.queries import latest_graded_runs
+from app.models import (
+    Application,
+    Assignment,
+    Candidate,
+    GradingRun,
+    Interview,
+    InterviewAssignment,
+    Job,
+    Note,
+    Scorecard,
+    ScorecardStatus,
+    Stage,
+    Submission,
+    now_utc,
+)
+
+BOARD_COLUMN_CAP = 50  # cards per column on the board; the stage list pages through the rest
+STAGE_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Card:
+    application_id: int
+    candidate_id: int
+    name: str
+    email: str
+    source: str
+    stage_entered_at: datetime
+    days_in_stage: int
+    stale: bool
+    score: float | None = None
+    max_score: float | None = None
+    scorecards_submitted: int | None = None
+    scorecards_expected: int | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: Stage
+    total: int
+    stale: int
+    cards: list[Card]
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.cards)
+
+
+@dataclass(frozen=True)
+class StagePage:
+    stage: Stage
+    total: int
+    page: int
+    pages: int
+    cards: list[Card]
 
 
 def jobs_with_counts() -> list[tuple[Job, int]]:
@@ -29,3 +89,228 @@ def applications_by_stage(job: Job) -> dict[int, list[Application]]:
     for application in applications:
         grouped[application.stage_id].append(application)
     return grouped
+
+
+def _card_query(job: Job, stage: Stage) -> Select[tuple[int, int, str, str, str, datetime]]:
+    # Open stages show the longest-waiting first; closed ones (Hired, Rejected…) the latest moves.
+    entered = Application.stage_entered_at
+    return (
+        select(
+            Application.id,
+            Application.candidate_id,
+            Candidate.name,
+            Candidate.email,
+            Candidate.source,
+            entered,
+        )
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .where(Application.job_id == job.id, Application.stage_id == stage.id)
+        .order_by(entered.desc() if stage.kind.is_terminal else entered, Application.id)
+    )
+
+
+def _cards(
+    rows: Iterable[tuple[int, int, str, str, str, datetime]], stage: Stage, job: Job
+) -> list[Card]:
+    now = now_utc()
+    stale_after = timedelta(days=job.stale_after_days)
+    rows = list(rows)
+    ids = [row[0] for row in rows]
+    scores = grading_scores(ids)
+    scorecards = scorecard_counts(ids)
+    cards = []
+    for application_id, candidate_id, name, email, source, entered in rows:
+        days = (now - entered).days
+        score = scores.get(application_id)
+        submitted, expected = scorecards.get(application_id, (None, None))
+        cards.append(
+            Card(
+                application_id=application_id,
+                candidate_id=candidate_id,
+                name=name,
+                email=email,
+                source=source,
+                stage_entered_at=entered,
+                days_in_stage=days,
+                stale=not stage.kind.is_terminal and now - entered > stale_after,
+                score=score[0] if score else None,
+                max_score=score[1] if score else None,
+                scorecards_submitted=submitted,
+                scorecards_expected=expected,
+            )
+        )
+    return cards
+
+
+def board(job: Job, cap: int | None = None) -> list[Column]:
+    """Every stage of the job with its count, stale count and first `cap` cards."""
+    cap = cap or BOARD_COLUMN_CAP
+    stale_before = now_utc() - timedelta(days=job.stale_after_days)
+    counts = dict(
+        db.session.execute(
+            select(Application.stage_id, func.count())
+            .where(Application.job_id == job.id)
+            .group_by(Application.stage_id)
+        ).all()
+    )
+    stale = dict(
+        db.session.execute(
+            select(Application.stage_id, func.count())
+            .where(Application.job_id == job.id, Application.stage_entered_at < stale_before)
+            .group_by(Application.stage_id)
+        ).all()
+    )
+    columns = []
+    for stage in job.stages:
+        total = counts.get(stage.id, 0)
+        rows = db.session.execute(_card_query(job, stage).limit(cap)).all() if total else []
+        columns.append(
+            Column(
+                stage=stage,
+                total=total,
+                stale=0 if stage.kind.is_terminal else stale.get(stage.id, 0),
+                cards=_cards(rows, stage, job),
+            )
+        )
+    return columns
+
+
+def stage_page(job: Job, stage: Stage, page: int, per_page: int | None = None) -> StagePage:
+    """One page of a stage's candidates, in the board's order."""
+    per_page = per_page or STAGE_PAGE_SIZE
+    total = db.session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .where(Application.job_id == job.id, Application.stage_id == stage.id)
+    )
+    pages = max(1, math.ceil((total or 0) / per_page))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        _card_query(job, stage).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return StagePage(stage, total or 0, page, pages, _cards(rows, stage, job))
+
+
+def grading_scores(application_ids: list[int]) -> dict[int, tuple[float, float]]:
+    """The latest graded score per application, summed over its exercises: (score, max)."""
+    if not application_ids:
+        return {}
+    result = {}
+    for application_id, runs in latest_graded_runs(application_ids).items():
+        scored = [run for run in runs if run.score is not None and run.max_score]
+        if scored:
+            result[application_id] = (
+                sum(run.score or 0.0 for run in scored),
+                sum(run.max_score or 0.0 for run in scored),
+            )
+    return result
+
+
+def scorecard_counts(application_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per application with interviews: (scorecards submitted, scorecards expected).
+
+    Expected: one per interviewer on each interview's panel; submitted: panel seats with a
+    submitted scorecard (amendments of one scorecard count once).
+    """
+    if not application_ids:
+        return {}
+    expected = dict(
+        db.session.execute(
+            select(Interview.application_id, func.count(InterviewAssignment.id))
+            .join(InterviewAssignment, InterviewAssignment.interview_id == Interview.id)
+            .where(Interview.application_id.in_(application_ids))
+            .group_by(Interview.application_id)
+        ).all()
+    )
+    seats = (
+        select(Scorecard.application_id, Scorecard.interview_id, Scorecard.interviewer_id)
+        .where(
+            Scorecard.application_id.in_(application_ids),
+            Scorecard.status == ScorecardStatus.SUBMITTED,
+        )
+        .distinct()
+        .subquery()
+    )
+    submitted = dict(
+        db.session.execute(
+            select(seats.c.application_id, func.count()).group_by(seats.c.application_id)
+        ).all()
+    )
+    return {
+        application_id: (submitted.get(application_id, 0), count)
+        for application_id, count in expected.items()
+    }
+
+
+@dataclass(frozen=True)
+class SubmissionScore:
+    exercise_slug: str
+    filename: str
+    submitted_at: datetime
+    status: str
+    score: float | None
+    max_score: float | None
+
+
+def submissions_with_scores(application_ids: list[int]) -> dict[int, list[SubmissionScore]]:
+    """Every submission of the applications, newest first, with its latest run's outcome."""
+    if not application_ids:
+        return {}
+    latest_run = (
+        select(func.max(GradingRun.id).label("run_id"), GradingRun.submission_id)
+        .group_by(GradingRun.submission_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Assignment.application_id,
+            Assignment.exercise_slug,
+            Submission.filename,
+            Submission.submitted_at,
+            GradingRun.status,
+            GradingRun.score,
+            GradingRun.max_score,
+        )
+        .join(Submission, Submission.assignment_id == Assignment.id)
+        .outerjoin(latest_run, latest_run.c.submission_id == Submission.id)
+        .outerjoin(GradingRun, GradingRun.id == latest_run.c.run_id)
+        .where(Assignment.application_id.in_(application_ids))
+        .order_by(Submission.submitted_at.desc())
+    )
+    result: dict[int, list[SubmissionScore]] = {}
+    for application_id, slug, filename, at, status, score, max_score in rows:
+        result.setdefault(application_id, []).append(
+            SubmissionScore(
+                slug, filename, at, status.value if status else "not graded", score, max_score
+            )
+        )
+    return result
+
+
+def notes(candidate: Candidate) -> list[Note]:
+    return list(
+        db.session.scalars(
+            select(Note)
+            .where(Note.candidate_id == candidate.id)
+            .options(db.joinedload(Note.author))
+            .order_by(Note.at.desc(), Note.id.desc())
+        )
+    )
+
+
+def job_candidates_rows(job: Job) -> Iterable[tuple[str, str, str, str, datetime, datetime]]:
+    """Every application of the job for the CSV export: name, email, source, stage, dates."""
+    return db.session.execute(
+        select(
+            Candidate.name,
+            Candidate.email,
+            Candidate.source,
+            Stage.name,
+            Application.applied_at,
+            Application.stage_entered_at,
+        )
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(Stage, Stage.id == Application.stage_id)
+        .where(Application.job_id == job.id)
+        .order_by(Stage.position, Application.stage_entered_at, Application.id)
+    )

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -8,8 +8,19 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
 from app.models import Application, Candidate, Job, Role, Stage
-from app.pipeline import operations, queries
-from app.pipeline.forms import CandidateForm, JobForm, MoveForm
+from app.pipeline import csv_import, operations, queries
+from app.pipeline.forms import (
+    BulkMoveForm,
+    CandidateForm,
+    ImportForm,
+    JobForm,
+    MoveForm,
+    NoteForm,
+    RejectForm,
+    StaleForm,
+    WithdrawForm,
+)
+from app.reports.csv_export import csv_response
 
 bp = Blueprint("pipeline", __name__)
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
@@ -34,8 +45,116 @@ def jobs():
 @roles_required(*RECRUITING)
 def job(job_id: int):
     job = db.get_or_404(Job, job_id)
+    stale_form = StaleForm(stale_after_days=job.stale_after_days)
     return render_template(
-        "pipeline/job.html", job=job, by_stage=queries.applications_by_stage(job)
+        "pipeline/job.html",
+        job=job,
+        columns=queries.board(job),
+        move_form=_bulk_move_form(job, url_for("pipeline.job", job_id=job.id)),
+        stale_form=stale_form,
+    )
+
+
+@bp.route("/jobs/<int:job_id>/stages/<int:stage_id>")
+@roles_required(*RECRUITING)
+def stage(job_id: int, stage_id: int):
+    job = db.get_or_404(Job, job_id)
+    stage = db.get_or_404(Stage, stage_id)
+    if stage.job_id != job.id:
+        return redirect(url_for("pipeline.job", job_id=job.id))
+    page = queries.stage_page(job, stage, request.args.get("page", 1, type=int))
+    back = url_for("pipeline.stage", job_id=job.id, stage_id=stage.id, page=page.page)
+    return render_template(
+        "pipeline/stage.html", job=job, page=page, move_form=_bulk_move_form(job, back)
+    )
+
+
+@bp.route("/jobs/<int:job_id>/move", methods=["POST"])
+@roles_required(*RECRUITING)
+def move_many(job_id: int):
+    job = db.get_or_404(Job, job_id)
+    form = _bulk_move_form(job, "")
+    back = _safe_back(job, form.back.data)
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return redirect(back)
+    try:
+        moved = operations.move_many(
+            job,
+            form.applications.data or [],
+            form.stage.data,
+            current_user,
+            form.reason.data or "",
+            form.details.data or "",
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Moved {len(moved)} candidate(s) to {moved[0].to_stage.name}.", "success")
+    return redirect(back)
+
+
+@bp.route("/jobs/<int:job_id>/settings", methods=["POST"])
+@roles_required(*RECRUITING)
+def job_settings(job_id: int):
+    job = db.get_or_404(Job, job_id)
+    form = StaleForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+    else:
+        try:
+            operations.set_stale_after_days(job, form.stale_after_days.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(
+                f"Candidates are flagged after {job.stale_after_days} days in a stage.", "success"
+            )
+    return redirect(url_for("pipeline.job", job_id=job.id))
+
+
+@bp.route("/jobs/<int:job_id>/import", methods=["GET", "POST"])
+@roles_required(*RECRUITING)
+def import_candidates(job_id: int):
+    job = db.get_or_404(Job, job_id)
+    form = ImportForm()
+    row_errors: list[csv_import.RowError] = []
+    if form.validate_on_submit():
+        try:
+            report = csv_import.import_candidates(
+                job, form.file.data.read(), current_user, form.skip_invalid.data
+            )
+        except csv_import.ImportRejected as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+            row_errors = error.errors
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            return render_template("pipeline/import_done.html", job=job, report=report)
+    return render_template(
+        "pipeline/import.html",
+        job=job,
+        form=form,
+        row_errors=row_errors,
+        sources=operations.SOURCES,
+    )
+
+
+@bp.route("/jobs/<int:job_id>/candidates.csv")
+@roles_required(*RECRUITING)
+def job_candidates_csv(job_id: int):
+    job = db.get_or_404(Job, job_id)
+    return csv_response(
+        f"job-{job.id}-candidates.csv",
+        ("name", "email", "source", "stage", "applied_at", "stage_entered_at"),
+        queries.job_candidates_rows(job),
     )
 
 
@@ -62,8 +181,22 @@ def new_candidate():
 @roles_required(*RECRUITING)
 def candidate(candidate_id: int):
     candidate = db.get_or_404(Candidate, candidate_id)
-    move_forms = {app.id: _move_form(app) for app in candidate.applications}
-    return render_template("pipeline/candidate.html", candidate=candidate, move_forms=move_forms)
+    application_ids = [application.id for application in candidate.applications]
+    return render_template(
+        "pipeline/candidate.html",
+        candidate=candidate,
+        move_forms={app.id: _move_form(app) for app in candidate.applications},
+        reject_forms={
+            app.id: RejectForm(prefix=f"reject{app.id}") for app in candidate.applications
+        },
+        withdraw_forms={
+            app.id: WithdrawForm(prefix=f"withdraw{app.id}") for app in candidate.applications
+        },
+        submissions=queries.submissions_with_scores(application_ids),
+        scorecards=queries.scorecard_counts(application_ids),
+        notes=queries.notes(candidate),
+        note_form=NoteForm(),
+    )
 
 
 @bp.route("/applications/<int:application_id>/move", methods=["POST"])
@@ -72,21 +205,74 @@ def move(application_id: int):
     application = db.get_or_404(Application, application_id)
     form = _move_form(application)
     if not form.validate_on_submit():
-        flash("Choose a stage to move to.", "error")
+        flash(_first_error(form), "error")
     else:
-        try:
-            operations.move(
-                application,
-                db.get_or_404(Stage, form.stage.data),
+        _flash_move(
+            lambda: operations.move_many(
+                application.job,
+                [application.id],
+                form.stage.data,
                 current_user,
                 form.reason.data or "",
+                form.details.data or "",
             )
+        )
+    return redirect(url_for("pipeline.candidate", candidate_id=application.candidate_id))
+
+
+@bp.route("/applications/<int:application_id>/reject", methods=["POST"])
+@roles_required(*RECRUITING)
+def reject(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    form = RejectForm(prefix=f"reject{application.id}")
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+    else:
+        _flash_move(
+            lambda: [
+                operations.reject(
+                    application, form.reason.data, form.details.data or "", current_user
+                )
+            ]
+        )
+    return redirect(url_for("pipeline.candidate", candidate_id=application.candidate_id))
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@roles_required(*RECRUITING)
+def withdraw(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    form = WithdrawForm(prefix=f"withdraw{application.id}")
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+    else:
+        _flash_move(
+            lambda: [
+                operations.withdraw(
+                    application, form.reason.data, form.details.data or "", current_user
+                )
+            ]
+        )
+    return redirect(url_for("pipeline.candidate", candidate_id=application.candidate_id))
+
+
+@bp.route("/candidates/<int:candidate_id>/notes", methods=["POST"])
+@roles_required(*RECRUITING)
+def add_note(candidate_id: int):
+    candidate = db.get_or_404(Candidate, candidate_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+    else:
+        try:
+            operations.add_note(candidate, current_user, form.body.data)
         except DomainError as error:
+            db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(f"Moved to {application.stage.name}.", "success")
-    return redirect(url_for("pipeline.candidate", candidate_id=application.candidate_id))
+            flash("Note added.", "success")
+    return redirect(url_for("pipeline.candidate", candidate_id=candidate.id, _anchor="notes"))
 
 
 @bp.route("/candidates/<int:candidate_id>/invite", methods=["POST"])
@@ -109,6 +295,24 @@ def invite(candidate_id: int):
     return render_template("pipeline/invite_link.html", candidate=candidate, link=link)
 
 
+def _flash_move(do_move) -> None:
+    try:
+        moved = do_move()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Moved to {moved[0].to_stage.name}.", "success")
+
+
+def _first_error(form) -> str:
+    for field in form:
+        for error in field.errors:
+            return str(error)
+    return "Check the form and try again."
+
+
 def _move_form(application: Application) -> MoveForm:
     form = MoveForm(prefix=f"app{application.id}")
     form.stage.choices = [
@@ -117,3 +321,19 @@ def _move_form(application: Application) -> MoveForm:
         if stage.id != application.stage_id
     ]
     return form
+
+
+def _bulk_move_form(job: Job, back: str) -> BulkMoveForm:
+    form = BulkMoveForm(back=back)
+    form.stage.choices = [SelectChoice(0, "Choose a stage…")] + [
+        SelectChoice(stage.id, stage.name) for stage in job.stages
+    ]
+    return form
+
+
+def _safe_back(job: Job, back: str | None) -> str:
+    """Return to the board or a stage list of this job, never anywhere else."""
+    prefix = url_for("pipeline.job", job_id=job.id)
+    if back and (back == prefix or back.startswith(prefix + "/stages/")) and "//" not in back:
+        return back
+    return prefix

@@ -346,3 +346,65 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
         dropoff=_dropoff(members, job),
         progression=steps,
     )
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def _days(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def stages_table(result: Funnel) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        "stage", "kind", "reached", "percent_of_applications", "conversion_percent",
+        "entered", "active_now", "time_in_stage_n", "median_days", "p90_days",
+    ]  # fmt: skip
+    rows = [
+        [
+            row.name,
+            row.kind.value,
+            row.reached,
+            _percent(row.share_of_cohort),
+            _percent(row.conversion),
+            row.entered,
+            row.active,
+            row.stays,
+            _days(row.median_days),
+            _days(row.p90_days),
+        ]
+        for row in result.stages
+    ]
+    return header, rows
+
+
+def sources_table(result: Funnel) -> tuple[list[str], list[list[Any]]]:
+    header = ["source", "applications", *(s.name for s in result.progression), "yield_percent"]
+    rows = [
+        [row.source, row.applications, *row.reached, _percent(row.yield_rate)]
+        for row in result.sources
+    ]
+    return header, rows
+
+
+def dropoff_table(result: Funnel) -> tuple[list[str], list[list[Any]]]:
+    header = ["outcome", "reason", "left_from_stage", "applications"]
+    return header, [[r.outcome, r.reason, r.from_stage, r.count] for r in result.dropoff]
+
+
+TABLES = {"stages": stages_table, "sources": sources_table, "dropoff": dropoff_table}
+
+
+def chart_data(result: Funnel) -> dict[str, Any]:
+    """What the page's charts draw (read from a JSON block by static/js/funnel-charts.js)."""
+    timed = [row for row in result.stages if row.stays]
+    return {
+        "stages": [stage.name for stage in result.progression],
+        "sources": [{"label": row.source, "reached": row.reached} for row in result.sources],
+        "times": {
+            "stages": [row.name for row in timed],
+            "median": [_days(row.median_days) for row in timed],
+            "p90": [_days(row.p90_days) for row in timed],
+        },
+    }

@@ -6,10 +6,17 @@ def test_recruiter_adds_a_candidate_to_a_job(client, auth, db, create_user, crea
     auth.login(create_user(Role.RECRUITER).email)
     response = client.post(
         "/candidates/new",
-        data={"name": "Grace Hopper", "email": "grace@example.com", "source": "referral", "job": job.id},
+        data={
+            "name": "Grace Hopper",
+            "email": "grace@example.com",
+            "source": "referral",
+            "job": job.id,
+        },
     )
     assert response.status_code == 302
-    candidate = db.session.scalar(db.select(Candidate).where(Candidate.email == "grace@example.com"))
+    candidate = db.session.scalar(
+        db.select(Candidate).where(Candidate.email == "grace@example.com")
+    )
     assert candidate.applications[0].stage.name == "Applied"
 
 
@@ -33,7 +40,8 @@ def test_invalid_candidate_form_says_what_to_fix(client, auth, create_user, crea
     create_job()
     auth.login(create_user(Role.RECRUITER).email)
     response = client.post(
-        "/candidates/new", data={"name": "", "email": "not-an-email", "source": "referral", "job": 1}
+        "/candidates/new",
+        data={"name": "", "email": "not-an-email", "source": "referral", "job": 1},
     )
     assert "This field is required." in response.text
     assert "Invalid email address." in response.text
@@ -44,7 +52,12 @@ def test_duplicate_user_email_is_a_form_error(client, auth, db, create_user):
     auth.login(admin.email)
     response = client.post(
         "/admin/users",
-        data={"name": "Clash", "email": admin.email, "role": "recruiter", "password": "long enough pw"},
+        data={
+            "name": "Clash",
+            "email": admin.email,
+            "role": "recruiter",
+            "password": "long enough pw",
+        },
     )
     assert response.status_code == 200
     assert f"A user with the email {admin.email} already exists." in response.text
@@ -55,8 +68,12 @@ def test_admin_creates_a_staff_user(client, auth, db, create_user):
     auth.login(create_user(Role.ADMIN).email)
     response = client.post(
         "/admin/users",
-        data={"name": "Ian", "email": "ian@hirelab.example", "role": "interviewer",
-              "password": "long enough pw"},
+        data={
+            "name": "Ian",
+            "email": "ian@hirelab.example",
+            "role": "interviewer",
+            "password": "long enough pw",
+        },
     )
     assert response.status_code == 302
     assert db.session.scalar(db.select(User.role).where(User.email == "ian@hirelab.example")) is (
@@ -73,21 +90,31 @@ def test_move_from_the_candidate_page_and_reject_needs_reason(
     auth.login(create_user(Role.RECRUITER).email)
     rejected = next(stage for stage in job.stages if stage.name == "Rejected")
     prefix = f"app{application.id}"
-    page = client.post(f"/applications/{application.id}/move",
-                       data={f"{prefix}-stage": rejected.id, f"{prefix}-reason": ""},
-                       follow_redirects=True)
-    assert "Say why the candidate is rejected." in page.text
+    page = client.post(
+        f"/applications/{application.id}/move",
+        data={f"{prefix}-stage": rejected.id, f"{prefix}-reason": ""},
+        follow_redirects=True,
+    )
+    assert "Say why the candidate is rejected: choose a reason from the list." in page.text
     assert db.session.query(StageTransition).count() == 1
-    client.post(f"/applications/{application.id}/move",
-                data={f"{prefix}-stage": rejected.id, f"{prefix}-reason": "Not enough ML depth"})
+    client.post(
+        f"/applications/{application.id}/move",
+        data={
+            f"{prefix}-stage": rejected.id,
+            f"{prefix}-reason": "Not enough ML depth",
+            f"{prefix}-details": "weak on evaluation",
+        },
+    )
     db.session.refresh(application)
     assert application.stage.name == "Rejected"
     timeline = client.get(f"/candidates/{candidate.id}").text
-    assert "Applied → Rejected" in timeline and "Not enough ML depth" in timeline
+    assert "Applied → Rejected" in timeline
+    assert "Not enough ML depth — weak on evaluation" in timeline
 
 
-def test_board_shows_each_candidate_in_their_stage(client, auth, create_user, create_job,
-                                                   create_candidate):
+def test_board_shows_each_candidate_in_their_stage(
+    client, auth, create_user, create_job, create_candidate
+):
     job = create_job()
     create_candidate(job, name="Ada Lovelace")
     auth.login(create_user(Role.RECRUITER).email)

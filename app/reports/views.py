@@ -1,0 +1,49 @@
+from flask import Blueprint, abort, render_template, request
+
+from app.auth.access import roles_required
+from app.extensions import db
+from app.models import Job, Role, now_utc
+from app.reports import funnel as funnel_queries
+from app.reports.csv_export import csv_response
+from app.reports.forms import FunnelFilterForm
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+RECRUITING = (Role.ADMIN, Role.RECRUITER)
+
+
+def _funnel(job: Job) -> tuple[FunnelFilterForm, funnel_queries.Funnel]:
+    form = FunnelFilterForm(request.args)
+    form.validate()
+    start, end = form.window_dates(now_utc().date())
+    source = form.source.data if not form.source.errors else None
+    return form, funnel_queries.funnel(job, funnel_queries.Window(start, end), source or None)
+
+
+@bp.route("/jobs/<int:job_id>/funnel")
+@roles_required(*RECRUITING)
+def funnel(job_id: int):
+    job = db.get_or_404(Job, job_id)
+    form, result = _funnel(job)
+    return render_template(
+        "reports/funnel.html",
+        job=job,
+        form=form,
+        funnel=result,
+        chart=funnel_queries.chart_data(result),
+        tables=funnel_queries.TABLES,
+    )
+
+
+@bp.route("/jobs/<int:job_id>/funnel/<table>.csv")
+@roles_required(*RECRUITING)
+def funnel_csv(job_id: int, table: str):
+    job = db.get_or_404(Job, job_id)
+    build = funnel_queries.TABLES.get(table)
+    if build is None:
+        abort(404)
+    _, result = _funnel(job)
+    header, rows = build(result)
+    window = result.window
+    return csv_response(
+        f"funnel-job-{job.id}-{table}-{window.start}-to-{window.end}.csv", header, rows
+    )
