@@ -47,6 +47,12 @@ class RunCgroup:
             except OSError:
                 self._remove(path)
 
+    @staticmethod
+    def available() -> bool:
+        """Whether this process may create a pids cgroup (root on cgroup v1)."""
+        parent = _own_path("pids")
+        return parent is not None and os.access(parent, os.W_OK)
+
     @property
     def paths(self) -> list[Path]:
         """The run's cgroup directories, one per controller in place."""

@@ -12,6 +12,7 @@ import pytest
 
 from sandbox.backends.base import Backend
 from sandbox.backends.local import LocalBackend
+from tests.sandbox.helpers import SESSION
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +29,10 @@ def docker_client() -> Iterator[object]:
     yield client
     from sandbox.backends.docker import LABEL
 
-    leftovers = client.containers.list(all=True, filters={"label": LABEL})
+    leftovers = [c.name for c in client.containers.list(all=True, filters={"label": LABEL})
+                 if c.labels.get(LABEL, "").startswith(SESSION)]
     client.close()
-    assert not leftovers, f"sandbox containers left behind: {[c.name for c in leftovers]}"
+    assert not leftovers, f"sandbox containers left behind by this session: {leftovers}"
 
 
 @pytest.fixture(scope="session")

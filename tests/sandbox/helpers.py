@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
+import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,12 @@ TINY = Path(__file__).resolve().parents[1] / "fixtures" / "exercises" / "tiny"
 FAST = Limits(cell_timeout_s=5, notebook_timeout_s=15, call_timeout_s=5, tests_timeout_s=30,
               memory_mb=256, pids=64, startup_grace_s=20, work_disk_mb=64, tmp_disk_mb=32, shm_mb=32,
               output_bytes=256 * 1024)
+SESSION = f"pytest-{os.getpid()}"  # prefix of this session's run ids, so the leftover check is ours only
+
+
+def run_id() -> str:
+    """A run id (container label value) that belongs to this test session."""
+    return f"{SESSION}-{uuid.uuid4().hex[:12]}"
 
 
 def notebook(*cells: str, metadata: dict[str, Any] | None = None) -> bytes:
@@ -33,7 +40,7 @@ def job(source: bytes, *, hidden: bool = False, **limits: Any) -> GradingJob:
     """A job on the tiny exercise (hidden tests only when ``hidden``), with FAST limits."""
     return GradingJob(notebook=source, notebook_name="tiny.ipynb", starter_dir=TINY / "starter",
                       hidden_dir=TINY / "hidden" if hidden else None,
-                      limits=dataclasses.replace(FAST, **limits) if limits else FAST)
+                      limits=dataclasses.replace(FAST, **limits) if limits else FAST, run_id=run_id())
 
 
 def outputs_text(result: GradingResult) -> str:
@@ -73,10 +80,3 @@ def assert_next_run_clean(backend: Backend, limits: Limits = FAST) -> None:
     assert result.status == "completed", result.message
     assert "42" in outputs_text(result)
     assert result.duration_s < 15, result.duration_s
-
-
-def docker_containers_with_label() -> list[str]:
-    """Names of containers (any state) carrying the sandbox label."""
-    out = subprocess.run(["docker", "ps", "-a", "--filter", "label=org.hirelab.sandbox", "--format", "{{.Names}}"],
-                         capture_output=True, text=True, check=False)
-    return out.stdout.split()
