@@ -99,7 +99,7 @@ def _pairs_query(scores, per_interviewer: bool):  # type: ignore[no-untyped-def]
         a.c.dimension,
         func.count().label("pairs"),
         func.avg(cast(func.abs(difference), Float)).label("mad"),
-        func.avg(case((a.c.value == b.c.value, 1.0), else_=0.0)).label("exact"),
+        func.avg(cast(case((a.c.value == b.c.value, 1), else_=0), Float)).label("exact"),
         func.avg(cast(difference, Float)).label("signed"),
     ]
     join = (a.c.application_id == b.c.application_id) & (a.c.dimension == b.c.dimension)

@@ -215,6 +215,10 @@ def amend(scorecard: Scorecard, actor: User, reason: str) -> Scorecard:
         raise DomainError("An amendment is already open; finish or submit it.")
     if not reason.strip():
         raise DomainError("Say why you amend the scorecard.", field="reason")
+    scores = [
+        DimensionScore(dimension=s.dimension, level=s.level, value=s.value, notes=s.notes)
+        for s in scorecard.scores
+    ]
     draft = Scorecard(
         interview=scorecard.interview,
         interviewer=actor,
@@ -231,11 +235,8 @@ def amend(scorecard: Scorecard, actor: User, reason: str) -> Scorecard:
         notes=scorecard.notes,
         amends=scorecard,
         amendment_reason=reason.strip(),
+        scores=scores,
     )
-    draft.scores = [
-        DimensionScore(dimension=s.dimension, level=s.level, value=s.value, notes=s.notes)
-        for s in scorecard.scores
-    ]
     db.session.add(draft)
     db.session.flush()
     return draft
