@@ -30,7 +30,8 @@ Define these at the top level of the notebook, with these names and signatures:
 - `build_pipeline()`: return an **unfitted** scikit-learn estimator (e.g. a `Pipeline`) with
   `fit` and `predict_proba`. It is called as `build_pipeline().fit(X, y)` where
   `X = pd.read_csv(path).drop(columns="churned")` holds the raw feature columns exactly as in the
-  CSV, and `y` is the 0/1 `churned` column. All preprocessing happens inside the estimator.
+  CSV, and `y` is the 0/1 `churned` column. All preprocessing happens inside the estimator,
+  including dropping any column you do not want as a feature.
 - `evaluate(model, X, y) -> dict[str, float]`: score a fitted model on raw features `X` and labels
   `y`; return a metric name to value mapping.
 - `test_*()`: at least two tests of your own (no arguments, plain `assert`).

@@ -6,7 +6,10 @@ import pytest
 
 PLACEHOLDER = "replace this text"
 MIN_WORDS = 30
-HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*)$")
+# A markdown heading ("## Root cause"), or a line that reads like one ("**Root cause**").
+HEADING = re.compile(
+    r"^\s{0,3}(?:#{1,6}\s*(.*)|(?:\*\*|__)\s*(.*?)(?:\*\*|__).*|(root cause)\s*:?.*)$", re.I
+)
 
 
 def _root_cause(notebook) -> str | None:
@@ -18,8 +21,9 @@ def _root_cause(notebook) -> str | None:
         lines = cell.source.splitlines()
         for position, line in enumerate(lines):
             heading = HEADING.match(line)
-            if heading and "root cause" in heading.group(1).lower():
-                text = "\n".join(lines[position + 1 :])
+            title = heading and next((part for part in heading.groups() if part), "")
+            if title and "root cause" in title.lower():
+                text = "\n".join(lines[position:])  # an inline "Root cause: ..." counts too
                 for following in cells[index + 1 :]:
                     if following.cell_type != "markdown":
                         break

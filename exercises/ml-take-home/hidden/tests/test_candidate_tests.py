@@ -10,6 +10,9 @@ from churn_support import cached, call
 
 MIN_TESTS = 2
 MIN_CAUGHT = 2
+# Running the candidate's tests up to nine times (as written, then once per broken variant, stopping
+# early) may take longer than one ordinary call.
+MUTATION_TIMEOUT = 300
 _cache: dict = {}
 
 # Runs in the candidate process. The broken variants wrap the candidate's own functions, so they
@@ -32,13 +35,15 @@ _hl_original = {
 }
 
 
-def _hl_run_tests():
+def _hl_run_tests(first_failure_only=False):
     failures = {}
     for name in _hl_tests:
         try:
             _hl_namespace[name]()
         except BaseException as exc:  # a failing test may raise anything
             failures[name] = (type(exc).__name__ + ": " + str(exc))[:200]
+            if first_failure_only:
+                break  # the broken variant is caught; the other tests need not run
     return failures
 
 
@@ -156,7 +161,7 @@ if _hl_tests and not _hl_report["failures"]:
             continue
         _hl_namespace[_hl_target] = _hl_broken
         try:
-            _hl_failed = _hl_run_tests()
+            _hl_failed = _hl_run_tests(first_failure_only=True)
         finally:
             _hl_namespace[_hl_target] = _hl_original[_hl_target]
         (_hl_report["caught"] if _hl_failed else _hl_report["missed"]).append(_hl_label)
@@ -176,6 +181,7 @@ def _report(submission) -> dict:
             submission,
             MUTATION_RUN,
             "Running your test_* functions",
+            timeout=MUTATION_TIMEOUT,
             NAMES=_candidate_tests(submission),
             STOP_AFTER=MIN_CAUGHT,
         )

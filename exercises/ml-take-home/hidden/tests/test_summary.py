@@ -6,7 +6,10 @@ import pytest
 
 PLACEHOLDER = "replace this text"
 MIN_WORDS = 60
-HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*)$")
+# A markdown heading ("## Summary"), or a line that reads like one ("**Summary**", "Summary:").
+HEADING = re.compile(
+    r"^\s{0,3}(?:#{1,6}\s*(.*)|(?:\*\*|__)\s*(.*?)(?:\*\*|__).*|(summary)\s*:?.*)$", re.I
+)
 
 
 def _summary(notebook) -> str | None:
@@ -18,8 +21,9 @@ def _summary(notebook) -> str | None:
         lines = cell.source.splitlines()
         for position, line in enumerate(lines):
             heading = HEADING.match(line)
-            if heading and "summary" in heading.group(1).lower():
-                text = "\n".join(lines[position + 1 :])
+            title = heading and next((part for part in heading.groups() if part), "")
+            if title and "summary" in title.lower():
+                text = "\n".join(lines[position:])  # an inline "Summary: ..." counts too
                 for following in cells[index + 1 :]:
                     if following.cell_type != "markdown":
                         break
