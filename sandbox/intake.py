@@ -34,30 +34,44 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def sanitize_notebook(data: bytes, *, max_bytes: int = MAX_NOTEBOOK_BYTES, max_depth: int = MAX_DEPTH) -> bytes:
+def sanitize_notebook(
+    data: bytes, *, max_bytes: int = MAX_NOTEBOOK_BYTES, max_depth: int = MAX_DEPTH
+) -> bytes:
     """Validate an uploaded ``.ipynb`` and return it normalised; raises IntakeError."""
     if len(data) > max_bytes:
-        raise IntakeError(f"the notebook is {len(data):,} bytes; the limit is {max_bytes:,}. "
-                          "Clear its outputs (Kernel > Restart & Clear Output) and upload it again.")
+        raise IntakeError(
+            f"the notebook is {len(data):,} bytes; the limit is {max_bytes:,}. "
+            "Clear its outputs (Kernel > Restart & Clear Output) and upload it again."
+        )
     try:
         raw = json.loads(data)
     except RecursionError:
         raise IntakeError("the notebook's JSON is nested too deeply to be a notebook") from None
     except ValueError as exc:
-        raise IntakeError(f"the file is not a Jupyter notebook: it is not valid JSON ({exc})") from None
+        raise IntakeError(
+            f"the file is not a Jupyter notebook: it is not valid JSON ({exc})"
+        ) from None
     if not isinstance(raw, dict) or "cells" not in raw or "nbformat" not in raw:
-        raise IntakeError("the file is not a Jupyter notebook: it has no 'cells' or 'nbformat' field")
+        raise IntakeError(
+            "the file is not a Jupyter notebook: it has no 'cells' or 'nbformat' field"
+        )
     if _depth(raw) > max_depth:
         raise IntakeError(f"the notebook's JSON is nested more than {max_depth} levels deep")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # nbformat warns about e.g. missing cell ids; we normalise
+            warnings.simplefilter(
+                "ignore"
+            )  # nbformat warns about e.g. missing cell ids; we normalise
             nb = nbformat.reads(data.decode("utf-8"), as_version=4)
             nbformat.validate(nb)
-    except Exception as exc:  # noqa: BLE001 - nbformat raises many types for malformed input
-        first_line = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        raise IntakeError(f"the notebook does not follow the Jupyter notebook format: {first_line}. "
-                          "Save it from Jupyter or VS Code and upload it again.") from None
+    except Exception as exc:
+        first_line = (
+            str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+        )
+        raise IntakeError(
+            f"the notebook does not follow the Jupyter notebook format: {first_line}. "
+            "Save it from Jupyter or VS Code and upload it again."
+        ) from None
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:

@@ -43,7 +43,9 @@ class Limits:
         clean: dict[str, Any] = {}
         for key, value in overrides.items():
             if key not in fields:
-                raise ValueError(f"unknown limit {key!r}; known limits: {', '.join(sorted(fields))}")
+                raise ValueError(
+                    f"unknown limit {key!r}; known limits: {', '.join(sorted(fields))}"
+                )
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"limit {key!r} must be a positive number, got {value!r}")
             clean[key] = int(value) if fields[key].type == "int" else float(value)

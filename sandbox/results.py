@@ -69,7 +69,9 @@ class GradingResult:
                 raise ResultFormatError(f"unknown test outcome {test.outcome!r}")
 
     @classmethod
-    def failed(cls, status: str, message: str, *, logs: str = "", duration_s: float = 0.0) -> GradingResult:
+    def failed(
+        cls, status: str, message: str, *, logs: str = "", duration_s: float = 0.0
+    ) -> GradingResult:
         """A verdict reached before any result existed (crash, rejection, infrastructure error)."""
         return cls(status=status, message=message, logs=logs, duration_s=duration_s)
 
@@ -80,7 +82,9 @@ class GradingResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-able mapping; the notebook is carried as UTF-8 text."""
         data = asdict(self)
-        data["notebook"] = self.notebook.decode("utf-8", "replace") if self.notebook is not None else None
+        data["notebook"] = (
+            self.notebook.decode("utf-8", "replace") if self.notebook is not None else None
+        )
         data["tests"] = [asdict(t) for t in self.tests]
         return data
 
@@ -111,8 +115,12 @@ class GradingResult:
             cells_executed=_opt(data, "cells_executed", int) or 0,
             execution_status=_opt(data, "execution_status", str),
             execution_error=_cap(_opt(data, "execution_error", str)),
-            timings=Timings(**{k: float(_opt(timings, k, (int, float)) or 0.0)
-                               for k in Timings.__dataclass_fields__}),
+            timings=Timings(
+                **{
+                    k: float(_opt(timings, k, (int, float)) or 0.0)
+                    for k in Timings.__dataclass_fields__
+                }
+            ),
         )
 
     @classmethod

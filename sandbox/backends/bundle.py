@@ -29,11 +29,22 @@ def _add_tree(tar: tarfile.TarFile, source: Path, prefix: str) -> None:
             _add_bytes(tar, f"{prefix}/{path.relative_to(source).as_posix()}", path.read_bytes())
 
 
-def build_bundle(job: GradingJob, phase: str, notebook: bytes, execution: dict[str, Any] | None = None,
-                 *, use_cgroup: bool = True) -> bytes:
+def build_bundle(
+    job: GradingJob,
+    phase: str,
+    notebook: bytes,
+    execution: dict[str, Any] | None = None,
+    *,
+    use_cgroup: bool = True,
+) -> bytes:
     """The tar for ``phase`` ("execute" or "test"); only the test phase carries hidden files."""
-    spec = {"phase": phase, "notebook_name": job.notebook_name, "limits": job.limits.to_dict(),
-            "execution": execution or {}, "use_cgroup": use_cgroup}
+    spec = {
+        "phase": phase,
+        "notebook_name": job.notebook_name,
+        "limits": job.limits.to_dict(),
+        "execution": execution or {},
+        "use_cgroup": use_cgroup,
+    }
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         _add_bytes(tar, "job.json", json.dumps(spec).encode())

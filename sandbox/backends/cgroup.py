@@ -6,6 +6,7 @@ imposes. Without it (no root, cgroup v2 without delegation) the local backend fa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -32,7 +33,13 @@ class RunCgroup:
         self.controllers: dict[str, Path] = {}
         for controller, settings in (
             ("pids", {"pids.max": pids}),
-            ("memory", {"memory.limit_in_bytes": memory_bytes, "memory.memsw.limit_in_bytes": memory_bytes}),
+            (
+                "memory",
+                {
+                    "memory.limit_in_bytes": memory_bytes,
+                    "memory.memsw.limit_in_bytes": memory_bytes,
+                },
+            ),
         ):
             parent = _own_path(controller)
             if parent is None or not parent.is_dir():
@@ -91,10 +98,8 @@ class RunCgroup:
             if not pids:
                 return
             for pid in pids:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             time.sleep(0.02)
 
     def close(self) -> None:

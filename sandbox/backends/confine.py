@@ -49,13 +49,14 @@ def apply_rlimits(spec: dict[str, int]) -> None:
 def main(argv: list[str]) -> None:
     """Confine this process as ``argv[0]`` (JSON) says, then exec the command after ``--``."""
     spec = json.loads(argv[0])
-    command = argv[argv.index("--") + 1:]
+    command = argv[argv.index("--") + 1 :]
     for path in spec.get("cgroups", []):
         with open(os.path.join(path, "cgroup.procs"), "w") as procs:
             procs.write(str(os.getpid()))
-    if spec.get("network") and not private_network():
-        if spec.get("require_network_isolation"):
-            sys.exit("local backend: cannot create a private network namespace here; use the docker backend")
+    if spec.get("network") and not private_network() and spec.get("require_network_isolation"):
+        sys.exit(
+            "local backend: cannot create a private network namespace here; use the docker backend"
+        )
     apply_rlimits(spec.get("rlimits", {}))
     _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     os.execv(command[0], command)

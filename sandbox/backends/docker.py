@@ -7,14 +7,15 @@ follows a link planted in the sandbox and never chowns a sandbox file.
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import time
 from typing import Any
 
-import docker
-from docker.errors import DockerException, ImageNotFound
-from docker.types import LogConfig, Ulimit
+import docker  # type: ignore[import-untyped]
+from docker.errors import DockerException, ImageNotFound  # type: ignore[import-untyped]
+from docker.types import LogConfig, Ulimit  # type: ignore[import-untyped]
 
 from sandbox.backends.base import ProgressCallback
 from sandbox.backends.stream import RunnerStream
@@ -33,20 +34,31 @@ def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
     limits = job.limits
     memory = f"{limits.memory_mb}m"
     return {
-        "network_disabled": True, "network_mode": "none",
-        "mem_limit": memory, "memswap_limit": memory,
-        "pids_limit": limits.pids, "nano_cpus": int(limits.cpus * 1e9),
+        "network_disabled": True,
+        "network_mode": "none",
+        "mem_limit": memory,
+        "memswap_limit": memory,
+        "pids_limit": limits.pids,
+        "nano_cpus": int(limits.cpus * 1e9),
         "read_only": True,
-        "tmpfs": {"/work": f"size={limits.work_disk_mb}m,uid=10001,gid=10001",
-                  "/tmp": f"size={limits.tmp_disk_mb}m,mode=1777"},
+        "tmpfs": {
+            "/work": f"size={limits.work_disk_mb}m,uid=10001,gid=10001",
+            "/tmp": f"size={limits.tmp_disk_mb}m,mode=1777",
+        },
         "shm_size": limits.shm_mb * MiB,
-        "cap_drop": ["ALL"], "security_opt": ["no-new-privileges"], "user": "10001:10001",
-        "ulimits": [Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
-                    Ulimit(name="fsize", soft=limits.file_size_mb * MiB, hard=limits.file_size_mb * MiB),
-                    Ulimit(name="core", soft=0, hard=0)],
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "user": "10001:10001",
+        "ulimits": [
+            Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
+            Ulimit(name="fsize", soft=limits.file_size_mb * MiB, hard=limits.file_size_mb * MiB),
+            Ulimit(name="core", soft=0, hard=0),
+        ],
         "log_config": LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
         "labels": {LABEL: job.run_id, "org.hirelab.phase": phase},
-        "environment": {}, "stdin_open": True, "detach": True,
+        "environment": {},
+        "stdin_open": True,
+        "detach": True,
     }
 
 
@@ -74,8 +86,9 @@ class DockerBackend:
         """Both phases, each in a fresh container; always a verdict."""
         return grade_in_phases(job, self._run_phase, on_progress, use_cgroup=True)
 
-    def _run_phase(self, job: GradingJob, phase: str, bundle: bytes,
-                   on_progress: ProgressCallback | None) -> GradingResult:
+    def _run_phase(
+        self, job: GradingJob, phase: str, bundle: bytes, on_progress: ProgressCallback | None
+    ) -> GradingResult:
         limits = job.limits
         inner = limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s
         started = time.monotonic()
@@ -83,24 +96,36 @@ class DockerBackend:
         container = None
         try:
             container = self.client.containers.create(
-                self.image, command=["--deadline", str(inner)], **container_settings(job, phase))
-            sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+                self.image, command=["--deadline", str(inner)], **container_settings(job, phase)
+            )
+            sock = container.attach_socket(
+                params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+            )
             container.start()
             container_start_s = time.monotonic() - started
-            stderr, killed = _exchange(sock, frame_bundle(bundle), stream, started + inner + HOST_GRACE_S)
+            stderr, killed = _exchange(
+                sock, frame_bundle(bundle), stream, started + inner + HOST_GRACE_S
+            )
             if killed:
                 container.kill()
             state = container.wait(timeout=30)
             oom = _oom_killed(container)
         except ImageNotFound:
-            return GradingResult.failed("error", f"the grading image {self.image} is missing; run `make image`")
+            return GradingResult.failed(
+                "error", f"the grading image {self.image} is missing; run `make image`"
+            )
         except (DockerException, OSError) as exc:
-            return GradingResult.failed("error", f"the Docker engine failed: {exc}; is it running? "
-                                        "(`make docker`)", duration_s=time.monotonic() - started)
+            return GradingResult.failed(
+                "error",
+                f"the Docker engine failed: {exc}; is it running? (`make docker`)",
+                duration_s=time.monotonic() - started,
+            )
         finally:
             if container is not None:
                 _remove(container)
-        return _verdict(stream, stderr, killed, oom, state, time.monotonic() - started, container_start_s)
+        return _verdict(
+            stream, stderr, killed, oom, state, time.monotonic() - started, container_start_s
+        )
 
 
 def _oom_killed(container: Any) -> bool:
@@ -109,20 +134,21 @@ def _oom_killed(container: Any) -> bool:
 
 
 def _remove(container: Any) -> None:
-    try:
+    # Removed already, or the engine is gone: remove_orphans() sweeps later.
+    with contextlib.suppress(DockerException):
         container.remove(force=True)
-    except DockerException:
-        pass  # removed already, or the engine is gone; remove_orphans() sweeps later
 
 
-def _exchange(sock: Any, payload: bytes, stream: RunnerStream, deadline: float) -> tuple[bytes, bool]:
-    """Send the bundle, then demultiplex stdout/stderr until EOF or the deadline; returns (stderr, killed)."""
+def _exchange(
+    sock: Any, payload: bytes, stream: RunnerStream, deadline: float
+) -> tuple[bytes, bool]:
+    """Send the bundle, demultiplex stdout/stderr until EOF or the deadline; (stderr, killed)."""
     raw: socket.socket = getattr(sock, "_sock", sock)
     raw.settimeout(max(1.0, deadline - time.monotonic()))
-    try:
-        raw.sendall(payload)  # length-framed; no half-close (dockerd then drops stdout too)
-    except OSError:
-        pass  # the container exited early; its output says why
+    # Length-framed, so no half-close (dockerd would drop stdout too). An OSError means the
+    # container exited early; its output says why.
+    with contextlib.suppress(OSError):
+        raw.sendall(payload)
     raw.setblocking(False)
     stderr, pending = b"", b""
     try:
@@ -141,7 +167,7 @@ def _exchange(sock: Any, payload: bytes, stream: RunnerStream, deadline: float) 
                 kind, size = pending[0], int.from_bytes(pending[4:8], "big")
                 if len(pending) < 8 + size:
                     break
-                payload, pending = pending[8:8 + size], pending[8 + size:]
+                payload, pending = pending[8 : 8 + size], pending[8 + size :]
                 if kind == 1:
                     stream.feed(payload)
                 elif len(stderr) < 64 * 1024:
@@ -155,29 +181,51 @@ def _close(sock: Any, raw: socket.socket) -> None:
     response = getattr(sock, "_response", None)
     for closer in (getattr(response, "close", None), getattr(sock, "close", None), raw.close):
         if closer is not None:
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 closer()
-            except (OSError, ValueError):
-                pass
 
 
-def _verdict(stream: RunnerStream, stderr: bytes, killed: bool, oom: bool, state: dict[str, Any],
-             duration_s: float, container_start_s: float) -> GradingResult:
+def _verdict(
+    stream: RunnerStream,
+    stderr: bytes,
+    killed: bool,
+    oom: bool,
+    state: dict[str, Any],
+    duration_s: float,
+    container_start_s: float,
+) -> GradingResult:
     """The runner's result, or the host's verdict when the container ended without one."""
     if stream.result is not None and not stream.overflowed:
-        return stream.result.with_changes(timings=Timings(
-            container_start_s=container_start_s, kernel_start_s=stream.result.timings.kernel_start_s,
-            cells_s=stream.result.timings.cells_s, tests_s=stream.result.timings.tests_s))
+        return stream.result.with_changes(
+            timings=Timings(
+                container_start_s=container_start_s,
+                kernel_start_s=stream.result.timings.kernel_start_s,
+                cells_s=stream.result.timings.cells_s,
+                tests_s=stream.result.timings.tests_s,
+            )
+        )
     logs = stderr.decode("utf-8", "replace")[-8000:]
     if killed:
-        return GradingResult.failed("timeout", "the sandbox did not finish in time and was killed",
-                                    logs=logs, duration_s=duration_s)
+        return GradingResult.failed(
+            "timeout",
+            "the sandbox did not finish in time and was killed",
+            logs=logs,
+            duration_s=duration_s,
+        )
     if oom:
-        return GradingResult.failed("memory_exceeded", "the sandbox ran out of memory and was killed",
-                                    logs=logs, duration_s=duration_s)
+        return GradingResult.failed(
+            "memory_exceeded",
+            "the sandbox ran out of memory and was killed",
+            logs=logs,
+            duration_s=duration_s,
+        )
     detail = stream.error or f"exit status {state.get('StatusCode')}"
-    return GradingResult.failed("crashed", f"the sandbox ended without a valid result ({detail})",
-                                logs=logs, duration_s=duration_s)
+    return GradingResult.failed(
+        "crashed",
+        f"the sandbox ended without a valid result ({detail})",
+        logs=logs,
+        duration_s=duration_s,
+    )
 
 
 def remove_orphans(client: docker.DockerClient | None = None, run_id: str | None = None) -> int:

@@ -11,6 +11,7 @@ without cgroups memory is only bounded per process (RLIMIT_AS) and fork bombs on
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -26,7 +27,7 @@ from sandbox.backends.cgroup import RunCgroup
 from sandbox.backends.stream import RunnerStream
 from sandbox.backends.twophase import grade_in_phases
 from sandbox.job import GradingJob
-from sandbox.limits import MiB, Limits
+from sandbox.limits import Limits, MiB
 from sandbox.results import GradingResult
 from sandbox.runner.channel import frame_bundle
 
@@ -47,8 +48,12 @@ def _owner(path: Path) -> int:
 
 
 def _rlimits(limits: Limits, phase_s: float, cgroup: RunCgroup) -> dict[str, int]:
-    rlimits = {"RLIMIT_NOFILE": limits.open_files, "RLIMIT_CORE": 0,
-               "RLIMIT_FSIZE": limits.file_size_mb * MiB, "RLIMIT_CPU": int(phase_s) + 30}
+    rlimits = {
+        "RLIMIT_NOFILE": limits.open_files,
+        "RLIMIT_CORE": 0,
+        "RLIMIT_FSIZE": limits.file_size_mb * MiB,
+        "RLIMIT_CPU": int(phase_s) + 30,
+    }
     if not cgroup.contains_memory:
         rlimits["RLIMIT_AS"] = limits.memory_mb * MiB + AS_SLACK
     if not cgroup.contains_forks and os.getuid() != 0:
@@ -58,16 +63,26 @@ def _rlimits(limits: Limits, phase_s: float, cgroup: RunCgroup) -> dict[str, int
 
 def _environment(scratch: Path) -> dict[str, str]:
     """A minimal environment: none of the host's variables (secrets) reach candidate code."""
-    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch), "LANG": "C.UTF-8",
-            "PYTHONPATH": RUNTIME_ROOT, "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
-            "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(scratch / "matplotlib"),
-            "IPYTHONDIR": str(scratch / "ipython"), "JUPYTER_RUNTIME_DIR": str(scratch / "jupyter"),
-            "JUPYTER_PLATFORM_DIRS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-            "TMPDIR": str(scratch)}
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(scratch),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": RUNTIME_ROOT,
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": str(scratch / "matplotlib"),
+        "IPYTHONDIR": str(scratch / "ipython"),
+        "JUPYTER_RUNTIME_DIR": str(scratch / "jupyter"),
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "TMPDIR": str(scratch),
+    }
 
 
 class LocalBackend:
-    """Runs each phase as a confined subprocess of this host (see the module docstring's caveats)."""
+    """Runs each phase as a confined subprocess of this host (see the caveats above)."""
 
     name = "local"
 
@@ -78,24 +93,45 @@ class LocalBackend:
         """Both phases, each in a fresh subprocess tree; always a verdict."""
         return grade_in_phases(job, self._run_phase, on_progress, use_cgroup=False)
 
-    def _run_phase(self, job: GradingJob, phase: str, bundle: bytes,
-                   on_progress: ProgressCallback | None) -> GradingResult:
+    def _run_phase(
+        self, job: GradingJob, phase: str, bundle: bytes, on_progress: ProgressCallback | None
+    ) -> GradingResult:
         limits = job.limits
         inner = limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s
         started = time.monotonic()
         scratch = Path(tempfile.mkdtemp(prefix="hirelab-local-"))
         cgroup = RunCgroup(f"hirelab-{job.run_id}-{phase}", limits.pids, limits.memory_mb * MiB)
-        spec = {"cgroups": [str(p) for p in cgroup.paths], "network": self.isolate_network,
-                "rlimits": _rlimits(limits, inner, cgroup)}
-        command = [sys.executable, "-m", "sandbox.backends.confine", json.dumps(spec), "--",
-                   sys.executable, "-m", "sandbox.runner", "--deadline", str(inner),
-                   "--workdir", str(scratch / "work")]
+        spec = {
+            "cgroups": [str(p) for p in cgroup.paths],
+            "network": self.isolate_network,
+            "rlimits": _rlimits(limits, inner, cgroup),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "sandbox.backends.confine",
+            json.dumps(spec),
+            "--",
+            sys.executable,
+            "-m",
+            "sandbox.runner",
+            "--deadline",
+            str(inner),
+            "--workdir",
+            str(scratch / "work"),
+        ]
         stream = RunnerStream(limits.result_bytes, on_progress)
         process = None
         try:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, cwd=scratch, env=_environment(scratch),
-                                       start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=scratch,
+                env=_environment(scratch),
+                start_new_session=True,
+            )
             stderr, killed = _exchange(process, frame_bundle(bundle), stream, started + inner + 15)
             oom = cgroup.oom_killed()
         finally:
@@ -105,8 +141,9 @@ class LocalBackend:
         # (Popen failing raises out of here: a host misconfiguration, not a candidate verdict)
 
 
-def _exchange(process: subprocess.Popen[bytes], payload: bytes, stream: RunnerStream,
-              deadline: float) -> tuple[bytes, bool]:
+def _exchange(
+    process: subprocess.Popen[bytes], payload: bytes, stream: RunnerStream, deadline: float
+) -> tuple[bytes, bool]:
     """Send the bundle, read stdout/stderr until EOF or the deadline; returns (stderr, killed)."""
     assert process.stdin and process.stdout and process.stderr
     try:
@@ -128,31 +165,50 @@ def _exchange(process: subprocess.Popen[bytes], payload: bytes, stream: RunnerSt
                 stream.feed(chunk)
             elif len(stderr) < 64 * 1024:
                 stderr += chunk
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, 9)
-    except (ProcessLookupError, PermissionError):
-        pass
     process.wait()
     process.stdout.close()
     process.stderr.close()
     return stderr, killed
 
 
-def _verdict(stream: RunnerStream, stderr: bytes, killed: bool, oom: bool, code: int | None,
-             duration_s: float) -> GradingResult:
+def _verdict(
+    stream: RunnerStream,
+    stderr: bytes,
+    killed: bool,
+    oom: bool,
+    code: int | None,
+    duration_s: float,
+) -> GradingResult:
     result = stream.result
     if result is not None and not stream.overflowed:
         if oom and result.status == "crashed":
-            return result.with_changes(status="memory_exceeded", execution_status="memory_exceeded",
-                                       message=result.message + " (out of memory)")
+            return result.with_changes(
+                status="memory_exceeded",
+                execution_status="memory_exceeded",
+                message=result.message + " (out of memory)",
+            )
         return result
     logs = stderr.decode("utf-8", "replace")[-8000:]
     if killed:
-        return GradingResult.failed("timeout", "the sandbox did not finish in time and was killed",
-                                    logs=logs, duration_s=duration_s)
+        return GradingResult.failed(
+            "timeout",
+            "the sandbox did not finish in time and was killed",
+            logs=logs,
+            duration_s=duration_s,
+        )
     if oom:
-        return GradingResult.failed("memory_exceeded", "the sandbox ran out of memory and was killed",
-                                    logs=logs, duration_s=duration_s)
+        return GradingResult.failed(
+            "memory_exceeded",
+            "the sandbox ran out of memory and was killed",
+            logs=logs,
+            duration_s=duration_s,
+        )
     detail = stream.error or f"exit status {code}"
-    return GradingResult.failed("crashed", f"the sandbox ended without a valid result ({detail})",
-                                logs=logs, duration_s=duration_s)
+    return GradingResult.failed(
+        "crashed",
+        f"the sandbox ended without a valid result ({detail})",
+        logs=logs,
+        duration_s=duration_s,
+    )

@@ -55,7 +55,9 @@ class RunnerStream:
             if self.on_progress and isinstance(cell, int) and isinstance(total, int):
                 self.on_progress(cell, total)
         elif message.get("type") == "result":
-            if self.result is not None:  # only the runner's supervisor writes results, and only once
+            if (
+                self.result is not None
+            ):  # only the runner's supervisor writes results, and only once
                 self.result, self.error = None, "the sandbox sent more than one result"
                 self.duplicate = True
                 return

@@ -2,7 +2,7 @@
 
 The tag is a hash of every input (Dockerfile, pinned requirements, the runner's sources), so an
 unchanged tree reuses the image and any change rebuilds it. Where no registry is reachable the base
-is a debootstrapped Debian bookworm imported with ``docker import`` and cached under its own tag, and
+is a debootstrapped Debian bookworm imported with ``docker import``, cached under its own tag, and
 wheels are downloaded on the host with ``pip download`` (the host's pip configuration applies).
 """
 
@@ -22,7 +22,9 @@ SANDBOX_DIR = IMAGE_DIR.parent
 REPO_DIR = SANDBOX_DIR.parent
 IMAGE_REPOSITORY = "hirelab/grader"
 BASE_PACKAGES = ("python3", "python3-venv")
-BASE_TAG = "hirelab/base:bookworm-" + hashlib.sha256(",".join(BASE_PACKAGES).encode()).hexdigest()[:12]
+BASE_TAG = (
+    "hirelab/base:bookworm-" + hashlib.sha256(",".join(BASE_PACKAGES).encode()).hexdigest()[:12]
+)
 WHEEL_CACHE = REPO_DIR / ".cache" / "wheels"
 # The sandbox files that run inside the container (the runner and what it imports).
 RUNTIME_SOURCES = ("__init__.py", "results.py", "limits.py", "runner")
@@ -39,9 +41,12 @@ def _runtime_files() -> list[tuple[str, Path]]:
 
 
 def image_tag() -> str:
-    """The tag the current inputs produce; computed without building (the docker backend's default)."""
+    """The tag of the current inputs, computed without building (the docker backend's default)."""
     digest = hashlib.sha256()
-    inputs = [("Dockerfile", IMAGE_DIR / "Dockerfile"), ("requirements.txt", IMAGE_DIR / "requirements.txt")]
+    inputs = [
+        ("Dockerfile", IMAGE_DIR / "Dockerfile"),
+        ("requirements.txt", IMAGE_DIR / "requirements.txt"),
+    ]
     for name, path in inputs + _runtime_files():
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(BASE_TAG.encode())
@@ -50,14 +55,22 @@ def image_tag() -> str:
 
 def _debian_mirror() -> str:
     """The first Debian mirror configured for apt (deb822 or one-line format)."""
-    for path in sorted(Path("/etc/apt/sources.list.d").glob("*")) + [Path("/etc/apt/sources.list")]:
+    for path in [*sorted(Path("/etc/apt/sources.list.d").glob("*")), Path("/etc/apt/sources.list")]:
         if not path.is_file() or path.suffix not in (".sources", ".list"):
             continue
         for line in path.read_text().splitlines():
             words = line.split()
-            if line.startswith("URIs:") and len(words) > 1 and words[1].rstrip("/").endswith("/debian"):
+            if (
+                line.startswith("URIs:")
+                and len(words) > 1
+                and words[1].rstrip("/").endswith("/debian")
+            ):
                 return words[1]
-            if line.startswith("deb ") and len(words) > 1 and words[1].rstrip("/").endswith("/debian"):
+            if (
+                line.startswith("deb ")
+                and len(words) > 1
+                and words[1].rstrip("/").endswith("/debian")
+            ):
                 return words[1]
     return "http://deb.debian.org/debian"
 
@@ -71,13 +84,23 @@ def ensure_base_image() -> str:
     if _image_exists(BASE_TAG):
         return BASE_TAG
     with tempfile.TemporaryDirectory(prefix="hirelab-rootfs-") as rootfs:
-        command = ["debootstrap", "--variant=minbase", "--include=" + ",".join(BASE_PACKAGES),
-                   "bookworm", rootfs, _debian_mirror()]
+        command = [
+            "debootstrap",
+            "--variant=minbase",
+            "--include=" + ",".join(BASE_PACKAGES),
+            "bookworm",
+            rootfs,
+            _debian_mirror(),
+        ]
         print("building base image:", " ".join(command), file=sys.stderr)
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         tar = subprocess.Popen(["tar", "-C", rootfs, "-c", "."], stdout=subprocess.PIPE)
-        subprocess.run(["docker", "import", "-", BASE_TAG], stdin=tar.stdout, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["docker", "import", "-", BASE_TAG],
+            stdin=tar.stdout,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         if tar.wait() != 0:
             raise RuntimeError("tar of the debootstrapped root filesystem failed")
     return BASE_TAG
@@ -86,9 +109,21 @@ def ensure_base_image() -> str:
 def _download_wheels() -> Path:
     """Download the pinned wheels once into .cache/wheels (pip skips files already present)."""
     WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:",
-                    "--dest", str(WHEEL_CACHE), "-r", str(IMAGE_DIR / "requirements.txt")],
-                   check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--only-binary=:all:",
+            "--dest",
+            str(WHEEL_CACHE),
+            "-r",
+            str(IMAGE_DIR / "requirements.txt"),
+        ],
+        check=True,
+    )
     return WHEEL_CACHE
 
 
@@ -116,9 +151,21 @@ def build(base_image: str | None = None) -> str:
     with tempfile.TemporaryDirectory(prefix="hirelab-image-") as context:
         _write_context(Path(context), wheels)
         log = io.StringIO()
-        result = subprocess.run(["docker", "build", "--build-arg", f"BASE_IMAGE={base}", "-t", tag,
-                                 "--label", "org.hirelab.image=grader", context],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                "docker",
+                "build",
+                "--build-arg",
+                f"BASE_IMAGE={base}",
+                "-t",
+                tag,
+                "--label",
+                "org.hirelab.image=grader",
+                context,
+            ],
+            capture_output=True,
+            text=True,
+        )
         log.write(result.stdout + result.stderr)
         if result.returncode != 0:
             raise RuntimeError(f"docker build of {tag} failed:\n{log.getvalue()[-4000:]}")
@@ -130,8 +177,10 @@ def main() -> int:
     try:
         print(build())
     except (RuntimeError, subprocess.CalledProcessError, FileNotFoundError) as exc:
-        print(f"error: {exc}\nIs the Docker engine running? Try `make docker` (scripts/start-docker.sh).",
-              file=sys.stderr)
+        print(
+            f"error: {exc}\nIs the Docker engine running? Try `make docker`.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

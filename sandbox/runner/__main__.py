@@ -1,6 +1,6 @@
 """Entry point inside the sandbox: ``python -m sandbox.runner --deadline SECONDS [--workdir DIR]``.
 
-Reads the job bundle from stdin, runs one phase in a worker process, and writes JSON lines (progress,
+Reads the job bundle from stdin, runs one phase in a worker process, writes JSON lines (progress,
 then one result) to stdout. Everything the worker starts gets /dev/null as stdin/stdout/stderr: only
 the supervisor holds the real stdout, so candidate code cannot write into the result stream.
 """
@@ -58,18 +58,25 @@ def work(message_fd: int, workdir: Path) -> None:
         if job.phase == "execute":
             from sandbox.runner.execute import execute_notebook
 
-            result = execute_notebook((run_dir / job.notebook_name).read_bytes(), run_dir, job.limits,
-                                      use_cgroup=job.use_cgroup,
-                                      on_cell=lambda i, n: channel.progress(message_fd, i, n))
+            result = execute_notebook(
+                (run_dir / job.notebook_name).read_bytes(),
+                run_dir,
+                job.limits,
+                use_cgroup=job.use_cgroup,
+                on_cell=lambda i, n: channel.progress(message_fd, i, n),
+            )
         else:
             from sandbox.runner.testing import run_tests
 
             result = run_tests(workdir, run_dir, job)
         result = _fit(result, job.limits.notebook_bytes, job.limits.log_bytes)
-    except Exception:  # noqa: BLE001 - any failure of the runner itself is still a verdict
-        result = GradingResult.failed("error", "the grading runner failed; this is not the candidate's fault",
-                                      logs=traceback.format_exc()[-8000:],
-                                      duration_s=time.monotonic() - started)
+    except Exception:
+        result = GradingResult.failed(
+            "error",
+            "the grading runner failed; this is not the candidate's fault",
+            logs=traceback.format_exc()[-8000:],
+            duration_s=time.monotonic() - started,
+        )
     channel.write_message(message_fd, {"type": "result", "result": result.to_dict()})
 
 
@@ -78,17 +85,23 @@ def _fit(result: GradingResult, notebook_bytes: int, log_bytes: int) -> GradingR
     changes: dict[str, object] = {}
     if result.notebook is not None and len(result.notebook) > notebook_bytes:
         changes["notebook"] = None
-        changes["logs"] = result.logs + f"executed notebook over {notebook_bytes} bytes; not returned\n"
+        changes["logs"] = (
+            result.logs + f"executed notebook over {notebook_bytes} bytes; not returned\n"
+        )
     logs = str(changes.get("logs", result.logs))
     if len(logs) > log_bytes:
-        changes["logs"] = logs[: log_bytes // 2] + "\n[... logs truncated ...]\n" + logs[-log_bytes // 2:]
+        changes["logs"] = (
+            logs[: log_bytes // 2] + "\n[... logs truncated ...]\n" + logs[-log_bytes // 2 :]
+        )
     return result.with_changes(**changes) if changes else result
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, hide the real stdout from every child, and supervise the worker."""
     parser = argparse.ArgumentParser(prog="python -m sandbox.runner")
-    parser.add_argument("--deadline", type=float, required=True, help="seconds before the phase is stopped")
+    parser.add_argument(
+        "--deadline", type=float, required=True, help="seconds before the phase is stopped"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/work"))
     args = parser.parse_args(argv)
     out_fd = os.dup(1)  # non-inheritable: children never get the result stream

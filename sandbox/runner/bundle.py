@@ -58,6 +58,10 @@ def extract(data: bytes, root: Path) -> Job:
                     out.write(content)
     if job is None:
         raise ValueError("job bundle has no job.json")
-    return Job(phase=job["phase"], notebook_name=job["notebook_name"],
-               limits=Limits.from_dict(job["limits"]), execution=job.get("execution") or {},
-               use_cgroup=bool(job.get("use_cgroup", True)))
+    return Job(
+        phase=job["phase"],
+        notebook_name=job["notebook_name"],
+        limits=Limits.from_dict(job["limits"]),
+        execution=job.get("execution") or {},
+        use_cgroup=bool(job.get("use_cgroup", True)),
+    )

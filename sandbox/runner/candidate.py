@@ -24,13 +24,16 @@ MAX_DEPTH = 200
 
 
 def to_jsonable(value: Any, depth: int = 0) -> Any:
-    """numpy/pandas values via ``.tolist()`` (DataFrames as {column: list}); else plain JSON types."""
+    """numpy/pandas via ``.tolist()`` (DataFrames as {column: list}); else plain JSON types."""
     if depth > MAX_DEPTH:
         raise TypeError("result is nested too deeply")
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, dict):
-        return {str(k) if not isinstance(k, str) else k: to_jsonable(v, depth + 1) for k, v in value.items()}
+        return {
+            str(k) if not isinstance(k, str) else k: to_jsonable(v, depth + 1)
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v, depth + 1) for v in value]
     if hasattr(value, "tolist"):
@@ -45,7 +48,7 @@ def _error(exc: BaseException) -> dict[str, Any]:
 
 
 def load(cells: list[str]) -> tuple[dict[str, Any], list[str]]:
-    """Run the definitions into a fresh ``__main__`` namespace; returns it and notes on skipped code."""
+    """Run the definitions in a fresh ``__main__``; return the namespace and skip notes."""
     module = types.ModuleType("__main__")
     sys.modules["__main__"] = module
     namespace = module.__dict__
@@ -54,8 +57,8 @@ def load(cells: list[str]) -> tuple[dict[str, Any], list[str]]:
     for cell, node in definitions.statements:
         try:
             code = compile(ast.Module(body=[node], type_ignores=[]), f"<cell {cell}>", "exec")
-            exec(code, namespace)  # noqa: S102 - running candidate definitions is the point
-        except BaseException as exc:  # noqa: BLE001 - candidate code may raise anything, even SystemExit
+            exec(code, namespace)
+        except BaseException as exc:
             notes.append(f"code cell {cell}, line {node.lineno}: {type(exc).__name__}: {exc}"[:500])
     return namespace, notes
 
@@ -65,9 +68,9 @@ def answer(namespace: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]
     namespace.update(request.get("inputs") or {})
     namespace.pop("result", None)
     try:
-        exec(compile(request["code"], "<hidden test>", "exec"), namespace)  # noqa: S102
+        exec(compile(request["code"], "<hidden test>", "exec"), namespace)
         return {"ok": True, "result": to_jsonable(namespace.get("result"))}
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:
         return _error(exc)
 
 
@@ -78,13 +81,21 @@ def main() -> None:
     for fd in (0, 1, 2):  # the candidate's prints go nowhere; the pipes are the only channel
         os.dup2(devnull, fd)
     sys.path.insert(0, os.getcwd())
-    cells = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))  # noqa: S301 - from the test side
+    cells = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))
     namespace, notes = load(cells)
-    framing.send(write_fd, json.dumps({"ok": True, "names": sorted(k for k in namespace if not k.startswith("__")),
-                                       "notes": notes}).encode())
+    framing.send(
+        write_fd,
+        json.dumps(
+            {
+                "ok": True,
+                "names": sorted(k for k in namespace if not k.startswith("__")),
+                "notes": notes,
+            }
+        ).encode(),
+    )
     while True:
         try:
-            request = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))  # noqa: S301
+            request = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))
         except framing.FrameClosed:
             return
         reply = answer(namespace, request)

@@ -2,7 +2,7 @@
 
 nbclient keeps every output a kernel sends; 50,000 ``display()`` calls or gigabytes of stdout would
 grow the runner (and later the host and the database) without bound. Past the cap, outputs are
-dropped and one marker says so; error outputs are always kept (capped), since they explain a failure.
+dropped and one marker says so; error outputs are always kept (capped): they explain a failure.
 Widget/comm messages are ignored: grading needs no widgets and their state is unbounded.
 """
 
@@ -37,7 +37,9 @@ class CappedNotebookClient(NotebookClient):
         self.output_budget = output_bytes
         self.outputs_truncated = False
 
-    def process_message(self, msg: dict[str, Any], cell: NotebookNode, cell_index: int) -> NotebookNode | None:
+    def process_message(
+        self, msg: dict[str, Any], cell: NotebookNode, cell_index: int
+    ) -> NotebookNode | None:
         """Drop comm traffic and outputs past the budget; hand everything else to nbclient."""
         msg_type = msg.get("msg_type", "")
         if msg_type.startswith("comm"):
@@ -58,9 +60,13 @@ class CappedNotebookClient(NotebookClient):
         self.output_budget = 0
         if not self.outputs_truncated:
             self.outputs_truncated = True
-            cell.outputs.append(new_output(
-                "stream", name="stderr",
-                text="\n[HireLab: output truncated - the notebook's outputs exceeded the size cap]\n"))
+            cell.outputs.append(
+                new_output(
+                    "stream",
+                    name="stderr",
+                    text="\n[HireLab: output truncated - the outputs exceeded the size cap]\n",
+                )
+            )
 
 
 def _cap_traceback(lines: list[str]) -> list[str]:

@@ -1,8 +1,8 @@
 """Line-framed JSON messages from the runner to the host, and the length-framed input bundle.
 
-The host writes ``8-byte big-endian length + tar bytes`` to the runner's stdin. The runner answers on
-its stdout with one JSON object per line: ``{"type": "progress", ...}`` while it runs, then exactly one
-``{"type": "result", "result": {...}}``. Candidate code never holds either stream.
+The host writes ``8-byte big-endian length + tar bytes`` to the runner's stdin. The runner answers
+on its stdout with one JSON object per line: ``{"type": "progress", ...}`` while it runs, then
+exactly one ``{"type": "result", "result": {...}}``. Candidate code never holds either stream.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def write_message(fd: int, message: dict[str, Any]) -> None:
     data = (json.dumps(message, separators=(",", ":")) + "\n").encode()
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def progress(fd: int, cell: int, total: int) -> None:

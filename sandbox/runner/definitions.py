@@ -1,8 +1,9 @@
 """Which parts of a submission the phase-2 candidate process loads: definitions only.
 
 ``import``, ``def``, ``class`` and assignments of literal constants are kept; every other top-level
-statement (training, printing, writing files, patching builtins) is dropped. Lines starting with ``%``
-or ``!`` (IPython magics, shell escapes) are removed first; a cell that does not parse is skipped.
+statement (training, printing, writing files, patching builtins) is dropped. Lines starting with
+``%`` or ``!`` (IPython magics, shell escapes) are removed first; a cell that does not parse is
+skipped.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ DEFINITION_NODES = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFuncti
 
 @dataclass(frozen=True)
 class Definitions:
-    """The kept statements with their cell numbers (1-based, code cells), and a note per skipped cell."""
+    """Kept statements with their code cell numbers (1-based), and a note per skipped cell."""
 
     statements: tuple[tuple[int, ast.stmt], ...]
     skipped: tuple[str, ...]
@@ -48,7 +49,9 @@ def is_definition(node: ast.stmt) -> bool:
 
 def strip_magics(source: str) -> str:
     """Drop lines whose first non-blank character is ``%`` or ``!``."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
 
 
 def extract_definitions(cells: list[str]) -> Definitions:

@@ -8,8 +8,8 @@ way it can end maps to a verdict with a message a candidate understands.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -22,9 +22,15 @@ from sandbox.runner.oom import OomCounter
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
-def execute_notebook(notebook: bytes, cwd: Path, limits: Limits, *, use_cgroup: bool,
-                     on_cell: Callable[[int, int], None]) -> GradingResult:
-    """Run every cell of ``notebook`` in ``cwd``; ``on_cell(i, n)`` is called as code cell i starts."""
+def execute_notebook(
+    notebook: bytes,
+    cwd: Path,
+    limits: Limits,
+    *,
+    use_cgroup: bool,
+    on_cell: Callable[[int, int], None],
+) -> GradingResult:
+    """Run every cell of ``notebook`` in ``cwd``; ``on_cell(i, n)`` runs as code cell i starts."""
     started = time.monotonic()
     nb = nbformat.reads(notebook.decode("utf-8"), as_version=4)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
@@ -32,24 +38,40 @@ def execute_notebook(notebook: bytes, cwd: Path, limits: Limits, *, use_cgroup: 
     total, budget_end = len(code_cells), started + limits.notebook_timeout_s
     position = {index: n + 1 for n, index in enumerate(code_cells)}
     client = CappedNotebookClient(
-        nb, limits.output_bytes, kernel_name="python3", timeout=int(limits.cell_timeout_s),
-        timeout_func=lambda cell: max(1, int(min(limits.cell_timeout_s, budget_end - time.monotonic()))),
-        startup_timeout=int(limits.startup_grace_s), shutdown_kernel="immediate",
-        allow_errors=False, record_timing=False, resources={"metadata": {"path": str(cwd)}})
+        nb,
+        limits.output_bytes,
+        kernel_name="python3",
+        timeout=int(limits.cell_timeout_s),
+        timeout_func=lambda cell: max(
+            1, int(min(limits.cell_timeout_s, budget_end - time.monotonic()))
+        ),
+        startup_timeout=int(limits.startup_grace_s),
+        shutdown_kernel="immediate",
+        allow_errors=False,
+        record_timing=False,
+        resources={"metadata": {"path": str(cwd)}},
+    )
     oom = OomCounter(enabled=use_cgroup)
     state = {"done": 0, "current": 0}
     kernel_s = cells_s = 0.0
 
     def outcome(status: str, message: str, error: str | None = None) -> GradingResult:
         return GradingResult(
-            status=status, message=message, notebook=nbformat.writes(nb).encode(),
-            duration_s=time.monotonic() - started, cells_total=total, cells_executed=state["done"],
-            execution_status=status, execution_error=error,
+            status=status,
+            message=message,
+            notebook=nbformat.writes(nb).encode(),
+            duration_s=time.monotonic() - started,
+            cells_total=total,
+            cells_executed=state["done"],
+            execution_status=status,
+            execution_error=error,
             timings=Timings(kernel_start_s=kernel_s, cells_s=cells_s),
-            logs="outputs truncated at the size cap\n" if client.outputs_truncated else "")
+            logs="outputs truncated at the size cap\n" if client.outputs_truncated else "",
+        )
 
     try:
         with client.setup_kernel(cwd=str(cwd)):
+            assert client.kc is not None
             client.wait_for_reply(client.kc.kernel_info())
             kernel_s = time.monotonic() - started
             for index, cell in enumerate(nb.cells):
@@ -74,16 +96,26 @@ def execute_notebook(notebook: bytes, cwd: Path, limits: Limits, *, use_cgroup: 
         cells_s = time.monotonic() - started - kernel_s
         where = f"cell {state['current']}"
         if oom.fired():
-            return outcome("memory_exceeded", f"{where}: the notebook used more than "
-                           f"{limits.memory_mb} MiB of memory and was killed", f"{where}: out of memory")
-        return outcome("crashed", f"{where}: the Python kernel died (it was killed or exited)",
-                       f"{where}: kernel died")
+            return outcome(
+                "memory_exceeded",
+                f"{where}: the notebook used more than "
+                f"{limits.memory_mb} MiB of memory and was killed",
+                f"{where}: out of memory",
+            )
+        return outcome(
+            "crashed",
+            f"{where}: the Python kernel died (it was killed or exited)",
+            f"{where}: kernel died",
+        )
     except CellExecutionError as exc:
         cells_s = time.monotonic() - started - kernel_s
         where = f"cell {state['current']}"
         error = f"{where}: {exc.ename}: {exc.evalue}"[:2000]
         if exc.ename == "MemoryError" or oom.fired():
-            return outcome("memory_exceeded", f"{where}: the notebook ran out of memory "
-                           f"(limit {limits.memory_mb} MiB)", error)
+            return outcome(
+                "memory_exceeded",
+                f"{where}: the notebook ran out of memory (limit {limits.memory_mb} MiB)",
+                error,
+            )
         return outcome("error", f"the notebook raised an error in {error}", error)
     return outcome("completed", f"all {total} code cells ran without errors")

@@ -22,7 +22,7 @@ def send(fd: int, payload: bytes) -> None:
     """Write one framed message (blocking)."""
     view = memoryview(HEADER.pack(len(payload)) + payload)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _read(fd: int, size: int, deadline: float | None) -> bytes:

@@ -1,4 +1,4 @@
-"""The pytest plugin of phase 2: the ``group`` marker, the fixtures hidden tests use, outcome capture.
+"""The pytest plugin of phase 2: the ``group`` marker, the hidden tests' fixtures, outcomes.
 
 Hidden files are deleted right after collection (``pytest_collection_finish``), before any fixture
 starts candidate code. Outcomes are recorded from reports in memory and leave only in the result.
@@ -30,7 +30,7 @@ class Execution:
 
 
 class HiddenData(Mapping[str, bytes]):
-    """Read-only mapping of paths relative to ``hidden/data/`` to their bytes (loaded before deletion)."""
+    """Read-only mapping: path relative to ``hidden/data/`` -> bytes (loaded before deletion)."""
 
     def __init__(self, files: dict[str, bytes]) -> None:
         self._files = dict(files)
@@ -47,14 +47,16 @@ class HiddenData(Mapping[str, bytes]):
     def path_bytes(self, name: str) -> bytes:
         """The bytes of ``name``; KeyError names the files there are."""
         if name not in self._files:
-            raise KeyError(f"no hidden data file {name!r}; there are: {', '.join(sorted(self._files))}")
+            raise KeyError(
+                f"no hidden data file {name!r}; there are: {', '.join(sorted(self._files))}"
+            )
         return self._files[name]
 
     def csv(self, name: str, **kwargs: Any) -> Any:
         """``name`` parsed with ``pandas.read_csv``."""
         import io
 
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped]
 
         return pd.read_csv(io.BytesIO(self.path_bytes(name)), **kwargs)
 
@@ -89,7 +91,9 @@ def _state() -> PhaseTwo:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker every hidden test carries."""
-    config.addinivalue_line("markers", "group(id): the exercise test group this test is evidence for")
+    config.addinivalue_line(
+        "markers", "group(id): the exercise test group this test is evidence for"
+    )
 
 
 @pytest.hookimpl(trylast=True)
@@ -98,7 +102,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     state = _state()
     for item in session.items:
         marks = list(item.iter_markers("group"))
-        state.groups[item.nodeid] = str(marks[0].args[0]) if len(marks) == 1 and marks[0].args else ""
+        state.groups[item.nodeid] = (
+            str(marks[0].args[0]) if len(marks) == 1 and marks[0].args else ""
+        )
     shutil.rmtree(state.hidden_root, ignore_errors=True)
     state.hidden_deleted = not state.hidden_root.exists()
 
@@ -116,7 +122,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         state.out_of_time = True
         pytest.fail("not run: the hidden tests' time budget was exhausted", pytrace=False)
     if not state.groups.get(item.nodeid):
-        pytest.fail("exercise bug: this hidden test needs exactly one @pytest.mark.group(...)", pytrace=False)
+        pytest.fail(
+            "exercise bug: this hidden test needs exactly one @pytest.mark.group(...)",
+            pytrace=False,
+        )
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -138,7 +147,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def _message(report: pytest.TestReport | pytest.CollectReport) -> str:
-    """The crash line; for asserts with a message, only the author's message (no introspected values)."""
+    """The crash line; for asserts with a message only that message (no introspected values)."""
     crash = getattr(report.longrepr, "reprcrash", None)
     if report.skipped and isinstance(report.longrepr, tuple):
         text = str(report.longrepr[2])
@@ -153,8 +162,13 @@ def _message(report: pytest.TestReport | pytest.CollectReport) -> str:
 def submission() -> Iterator[Submission]:
     """A fresh candidate process per test module (lazily started)."""
     state = _state()
-    handle = Submission(state.notebook, state.run_dir, call_timeout_s=state.call_timeout_s,
-                        answer_bytes=state.answer_bytes, remaining_s=lambda: state.deadline - time.monotonic())
+    handle = Submission(
+        state.notebook,
+        state.run_dir,
+        call_timeout_s=state.call_timeout_s,
+        answer_bytes=state.answer_bytes,
+        remaining_s=lambda: state.deadline - time.monotonic(),
+    )
     yield handle
     handle.close()
 

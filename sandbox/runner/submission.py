@@ -1,10 +1,12 @@
 """The ``submission`` fixture's object: the test process's handle on the candidate process.
 
-Hidden tests import the exceptions from here: ``from sandbox.runner.submission import SubmissionError``.
+Hidden tests import the exceptions from here:
+``from sandbox.runner.submission import SubmissionError``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -12,8 +14,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import nbformat
 
@@ -37,8 +40,15 @@ class SubmissionCrashed(SubmissionError):
 class Submission:
     """Runs code against the candidate's definitions in a separate, untrusted process."""
 
-    def __init__(self, notebook: bytes, cwd: Path, *, call_timeout_s: float, answer_bytes: int,
-                 remaining_s: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        notebook: bytes,
+        cwd: Path,
+        *,
+        call_timeout_s: float,
+        answer_bytes: int,
+        remaining_s: Callable[[], float],
+    ) -> None:
         self.notebook = nbformat.reads(notebook.decode("utf-8"), as_version=4)
         self._cells = [c.source for c in self.notebook.cells if c.cell_type == "code"]
         self._cwd, self._call_timeout_s, self._answer_bytes = cwd, call_timeout_s, answer_bytes
@@ -55,13 +65,38 @@ class Submission:
     def _start(self) -> None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "MPLBACKEND", "MPLCONFIGDIR",
-                                                           "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k
+            in (
+                "PATH",
+                "HOME",
+                "LANG",
+                "MPLBACKEND",
+                "MPLCONFIGDIR",
+                "OPENBLAS_NUM_THREADS",
+                "OMP_NUM_THREADS",
+            )
+        }
         env["PYTHONPATH"] = RUNTIME_ROOT
         self._process = subprocess.Popen(
-            [sys.executable, "-s", "-m", "sandbox.runner.candidate", str(to_child_r), str(from_child_w)],
-            cwd=self._cwd, env=env, pass_fds=(to_child_r, from_child_w), start_new_session=True,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-s",
+                "-m",
+                "sandbox.runner.candidate",
+                str(to_child_r),
+                str(from_child_w),
+            ],
+            cwd=self._cwd,
+            env=env,
+            pass_fds=(to_child_r, from_child_w),
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_child_r)
         os.close(from_child_w)
         self._fds = (to_child_w, from_child_r)
@@ -74,7 +109,9 @@ class Submission:
             data = framing.recv(self._fds[1], self._answer_bytes, deadline)
         except framing.FrameTimeout:
             self.close()
-            raise SubmissionTimeout("the candidate's code did not finish in time and was stopped") from None
+            raise SubmissionTimeout(
+                "the candidate's code did not finish in time and was stopped"
+            ) from None
         except (framing.FrameClosed, OSError):
             code = self._process.wait(timeout=5) if self._process else None
             self.close()
@@ -95,7 +132,7 @@ class Submission:
             self._start()
 
     def run(self, code: str, timeout: float | None = None, **inputs: Any) -> Any:
-        """Execute ``code`` with ``inputs`` in the candidate's namespace; return its ``result`` (JSON)."""
+        """Run ``code`` with ``inputs`` in the candidate's namespace; return ``result`` (JSON)."""
         self._ensure()
         deadline = self._deadline(timeout)
         try:
@@ -120,10 +157,8 @@ class Submission:
     def close(self) -> None:
         """Kill the candidate process and everything it started in its session."""
         if self._process is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
             self._process.wait()
             self._process = None
         for fd in self._fds:

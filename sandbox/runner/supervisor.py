@@ -1,4 +1,4 @@
-"""The runner's top process: fork the worker, reap orphans, kill every other process, emit the result.
+"""The runner's top process: fork the worker, reap orphans, kill the rest, emit the result.
 
 In the container this is PID 1: the kernel does not deliver signals PID 1 has no handler for, so
 candidate code cannot kill it, and ``kill(-1, SIGKILL)`` reaches every other process in the sandbox.
@@ -9,13 +9,14 @@ backend it is a child subreaper instead, and kills its descendants.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
 import select
 import signal
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from sandbox.results import GradingResult
 
@@ -68,10 +69,8 @@ def kill_everything_else() -> None:
             if not victims:
                 break
             for pid in victims:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         _reap_all()
         time.sleep(0.01)
     _reap_all()
@@ -79,7 +78,7 @@ def kill_everything_else() -> None:
 
 def _reap_all(block: bool = False) -> list[tuple[int, int]]:
     """Collect exited children (orphans land here); returns (pid, status) pairs."""
-    reaped = []
+    reaped: list[tuple[int, int]] = []
     while True:
         try:
             pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
@@ -91,7 +90,7 @@ def _reap_all(block: bool = False) -> list[tuple[int, int]]:
 
 
 def supervise(worker: Callable[[int], None], out_fd: int, deadline_s: float) -> None:
-    """Run ``worker(message_fd)`` in a child; forward progress, then emit exactly one result line."""
+    """Run ``worker(message_fd)`` in a child; forward progress, then emit exactly one result."""
     prctl(PR_SET_DUMPABLE, 0)
     if os.getpid() != 1:
         prctl(PR_SET_CHILD_SUBREAPER, 1)
@@ -104,7 +103,7 @@ def supervise(worker: Callable[[int], None], out_fd: int, deadline_s: float) -> 
         code = 0
         try:
             worker(write_fd)
-        except BaseException:  # noqa: BLE001 - the worker reports its own errors; never return here
+        except BaseException:
             code = 70
         os._exit(code)
     os.close(write_fd)
@@ -113,7 +112,9 @@ def supervise(worker: Callable[[int], None], out_fd: int, deadline_s: float) -> 
     os.write(out_fd, _final_line(result_line, worker_status, time.monotonic() - started))
 
 
-def _pump(read_fd: int, out_fd: int, child: int, deadline: float) -> tuple[bytes | None, int | None]:
+def _pump(
+    read_fd: int, out_fd: int, child: int, deadline: float
+) -> tuple[bytes | None, int | None]:
     """Forward progress lines until the worker exits or the deadline passes."""
     buffer, result_line, status = b"", None, None
     while True:
@@ -146,10 +147,14 @@ def _final_line(result_line: bytes | None, status: int | None, elapsed: float) -
     if result_line is not None:
         return result_line + b"\n"
     if status == -1:
-        result = GradingResult.failed("timeout", "the sandbox phase ran out of time and was stopped",
-                                      duration_s=elapsed)
+        result = GradingResult.failed(
+            "timeout", "the sandbox phase ran out of time and was stopped", duration_s=elapsed
+        )
     else:
         result = GradingResult.failed(
-            "crashed", f"the grading runner stopped without a result (wait status {status}); "
-            "candidate code may have killed it", duration_s=elapsed)
+            "crashed",
+            f"the grading runner stopped without a result (wait status {status}); "
+            "candidate code may have killed it",
+            duration_s=elapsed,
+        )
     return json.dumps({"type": "result", "result": result.to_dict()}).encode() + b"\n"

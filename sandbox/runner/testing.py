@@ -1,8 +1,8 @@
 """Phase 2: run the hidden pytest suite against what phase 1 produced.
 
 Order of events (exercises/README.md): load hidden/data into memory, make this process
-non-dumpable, collect hidden/tests, delete every hidden file, then run the tests; candidate code only
-ever runs in the separate candidate process behind the ``submission`` fixture.
+non-dumpable, collect hidden/tests, delete every hidden file, then run the tests; candidate
+code only ever runs in the separate candidate process behind the ``submission`` fixture.
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ from sandbox.runner.supervisor import PR_SET_DUMPABLE, prctl
 def _load_data(root: Path) -> dict[str, bytes]:
     if not root.is_dir():
         return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run_tests(workdir: Path, run_dir: Path, job: Job) -> GradingResult:
@@ -31,32 +35,70 @@ def run_tests(workdir: Path, run_dir: Path, job: Job) -> GradingResult:
     prctl(PR_SET_DUMPABLE, 0)  # no ptrace and no /proc/<pid>/mem for the candidate process
     execution = job.execution
     state = plugin.PhaseTwo(
-        hidden_root=hidden, hidden_data=plugin.HiddenData(_load_data(hidden / "data")),
-        starter_dir=workdir / "starter", run_dir=run_dir,
+        hidden_root=hidden,
+        hidden_data=plugin.HiddenData(_load_data(hidden / "data")),
+        starter_dir=workdir / "starter",
+        run_dir=run_dir,
         notebook=(run_dir / job.notebook_name).read_bytes(),
-        execution=plugin.Execution(str(execution.get("status", "completed")), int(execution.get("cells_total", 0)),
-                                   int(execution.get("cells_executed", 0)), execution.get("error")),
-        call_timeout_s=job.limits.call_timeout_s, answer_bytes=job.limits.answer_bytes,
-        deadline=started + job.limits.tests_timeout_s)
+        execution=plugin.Execution(
+            str(execution.get("status", "completed")),
+            int(execution.get("cells_total", 0)),
+            int(execution.get("cells_executed", 0)),
+            execution.get("error"),
+        ),
+        call_timeout_s=job.limits.call_timeout_s,
+        answer_bytes=job.limits.answer_bytes,
+        deadline=started + job.limits.tests_timeout_s,
+    )
     plugin.STATE = state
     ini = hidden / "pytest.ini"
     ini.write_text("[pytest]\n")
-    code = pytest.main([str(hidden / "tests"), "-c", str(ini), "--rootdir", str(hidden), "-q",
-                        "-p", "no:cacheprovider", "-p", "no:stepwise", "-W", "ignore::DeprecationWarning"],
-                       plugins=[plugin])
+    code = pytest.main(
+        [
+            str(hidden / "tests"),
+            "-c",
+            str(ini),
+            "--rootdir",
+            str(hidden),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:stepwise",
+            "-W",
+            "ignore::DeprecationWarning",
+        ],
+        plugins=[plugin],
+    )
     tests = tuple(state.outcomes.values())
     timings = Timings(tests_s=time.monotonic() - started)
     duration = time.monotonic() - started
     if state.collect_errors or (not tests and code != 0):
         detail = "; ".join(state.collect_errors)[:2000] or f"pytest exit code {int(code)}"
-        return GradingResult(status="error", message=f"the hidden tests could not be collected: {detail}",
-                             tests=tests, duration_s=duration, timings=timings)
+        return GradingResult(
+            status="error",
+            message=f"the hidden tests could not be collected: {detail}",
+            tests=tests,
+            duration_s=duration,
+            timings=timings,
+        )
     passed = sum(t.outcome == "passed" for t in tests)
     summary = f"{passed} of {len(tests)} hidden tests passed"
     if state.out_of_time:
-        return GradingResult(status="timeout", message=f"the hidden tests ran out of time; {summary}",
-                             tests=tests, duration_s=duration, timings=timings)
+        return GradingResult(
+            status="timeout",
+            message=f"the hidden tests ran out of time; {summary}",
+            tests=tests,
+            duration_s=duration,
+            timings=timings,
+        )
     if not state.hidden_deleted:
-        return GradingResult(status="error", message="hidden files could not be removed; not graded",
-                             duration_s=duration, timings=timings)
-    return GradingResult(status="completed", message=summary, tests=tests, duration_s=duration, timings=timings)
+        return GradingResult(
+            status="error",
+            message="hidden files could not be removed; not graded",
+            duration_s=duration,
+            timings=timings,
+        )
+    return GradingResult(
+        status="completed", message=summary, tests=tests, duration_s=duration, timings=timings
+    )

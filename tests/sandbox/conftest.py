@@ -12,38 +12,35 @@ import pytest
 
 from sandbox.backends.base import Backend
 from sandbox.backends.local import LocalBackend
-from tests.sandbox.helpers import SESSION
+from tests.sandbox.helpers import SESSION, require_docker
 
 
 @pytest.fixture(scope="session")
-def docker_client() -> Iterator[object]:
-    """A client of the running engine; fails loudly when there is none."""
-    import docker
-    from docker.errors import DockerException
-
-    try:
-        client = docker.from_env(timeout=120)
-        client.ping()
-    except DockerException as exc:
-        pytest.fail(f"Docker engine not reachable ({exc}): run `make docker`, then `make image`", pytrace=False)
-    yield client
+def docker_engine() -> Iterator[tuple[object, str]]:
+    """(client, image tag) of the real engine; afterwards, no container of this session remains."""
+    client, image = require_docker()
+    yield client, image
     from sandbox.backends.docker import LABEL
 
-    leftovers = [c.name for c in client.containers.list(all=True, filters={"label": LABEL})
-                 if c.labels.get(LABEL, "").startswith(SESSION)]
+    leftovers = [
+        c.name
+        for c in client.containers.list(all=True, filters={"label": LABEL})
+        if c.labels.get(LABEL, "").startswith(SESSION)
+    ]
     client.close()
     assert not leftovers, f"sandbox containers left behind by this session: {leftovers}"
 
 
 @pytest.fixture(scope="session")
-def grading_image(docker_client: object) -> str:
-    """The grading image's tag, built if missing (a no-op when `make image` already ran)."""
-    from sandbox.image.build import build
+def docker_client(docker_engine: tuple[object, str]) -> object:
+    """The engine's client."""
+    return docker_engine[0]
 
-    try:
-        return build()
-    except Exception as exc:  # noqa: BLE001 - any build failure means the same thing to the tester
-        pytest.fail(f"grading image missing and could not be built ({exc}): run `make image`", pytrace=False)
+
+@pytest.fixture(scope="session")
+def grading_image(docker_engine: tuple[object, str]) -> str:
+    """The grading image's tag (built if missing; a no-op after `make image`)."""
+    return docker_engine[1]
 
 
 @pytest.fixture(scope="session")

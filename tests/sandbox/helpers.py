@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from sandbox.backends.base import Backend
@@ -17,10 +18,22 @@ from sandbox.limits import Limits
 from sandbox.results import GradingResult
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "exercises" / "tiny"
-FAST = Limits(cell_timeout_s=5, notebook_timeout_s=15, call_timeout_s=5, tests_timeout_s=30,
-              memory_mb=256, pids=64, startup_grace_s=20, work_disk_mb=64, tmp_disk_mb=32, shm_mb=32,
-              output_bytes=256 * 1024)
-SESSION = f"pytest-{os.getpid()}"  # prefix of this session's run ids, so the leftover check is ours only
+FAST = Limits(
+    cell_timeout_s=5,
+    notebook_timeout_s=15,
+    call_timeout_s=5,
+    tests_timeout_s=30,
+    memory_mb=256,
+    pids=64,
+    startup_grace_s=20,
+    work_disk_mb=64,
+    tmp_disk_mb=32,
+    shm_mb=32,
+    output_bytes=256 * 1024,
+)
+SESSION = (
+    f"pytest-{os.getpid()}"  # prefix of this session's run ids, so the leftover check is ours only
+)
 
 
 def run_id() -> str:
@@ -38,9 +51,14 @@ def notebook(*cells: str, metadata: dict[str, Any] | None = None) -> bytes:
 
 def job(source: bytes, *, hidden: bool = False, **limits: Any) -> GradingJob:
     """A job on the tiny exercise (hidden tests only when ``hidden``), with FAST limits."""
-    return GradingJob(notebook=source, notebook_name="tiny.ipynb", starter_dir=TINY / "starter",
-                      hidden_dir=TINY / "hidden" if hidden else None,
-                      limits=dataclasses.replace(FAST, **limits) if limits else FAST, run_id=run_id())
+    return GradingJob(
+        notebook=source,
+        notebook_name="tiny.ipynb",
+        starter_dir=TINY / "starter",
+        hidden_dir=TINY / "hidden" if hidden else None,
+        limits=dataclasses.replace(FAST, **limits) if limits else FAST,
+        run_id=run_id(),
+    )
 
 
 def outputs_text(result: GradingResult) -> str:
@@ -66,7 +84,9 @@ def host_processes_matching(marker: str) -> list[str]:
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
-                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                cmdline = (
+                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                )
             except OSError:
                 continue
             if marker in cmdline:
@@ -80,3 +100,27 @@ def assert_next_run_clean(backend: Backend, limits: Limits = FAST) -> None:
     assert result.status == "completed", result.message
     assert "42" in outputs_text(result)
     assert result.duration_s < 15, result.duration_s
+
+
+def require_docker() -> tuple[Any, str]:
+    """(client, grading image tag), or FAIL (never skip) saying what to run."""
+    import docker
+    from docker.errors import DockerException
+
+    from sandbox.image.build import build
+
+    try:
+        client = docker.from_env(timeout=120)
+        client.ping()
+    except DockerException as exc:
+        pytest.fail(
+            f"Docker engine not reachable ({exc}): run `make docker`, then `make image`",
+            pytrace=False,
+        )
+    try:
+        return client, build()
+    except Exception as exc:
+        client.close()
+        pytest.fail(
+            f"grading image missing and could not be built ({exc}): run `make image`", pytrace=False
+        )

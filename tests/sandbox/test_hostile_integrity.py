@@ -20,14 +20,19 @@ from tests.sandbox.helpers import host_processes_matching, job, notebook, output
 
 pytestmark = pytest.mark.slow
 
-CORRECT_BASICS = ("def add(a, b):\n    return a + b", "def scale(values, factor):\n    return [v * factor for v in values]")
+CORRECT_BASICS = (
+    "def add(a, b):\n    return a + b",
+    "def scale(values, factor):\n    return [v * factor for v in values]",
+)
 WRONG_MODEL = "def fit(xs, ys):\n    return 0.0\n\ndef predict(x):\n    return 0"
 
-NEUTER_FILES = r'''
+NEUTER_FILES = r"""
 import builtins, os, site, sys
 payload = "import builtins\nbuiltins.AssertionError = type('Never', (Exception,), {})\n"
 # Inside the sandbox's own directories: plant the real thing.
-for target in ("conftest.py", "../hidden/tests/conftest.py", "sitecustomize.py", "usercustomize.py", "zz.pth"):
+planted = ("conftest.py", "../hidden/tests/conftest.py", "sitecustomize.py", "usercustomize.py",
+           "z.pth")
+for target in planted:
     try:
         os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
         with open(target, "w") as f:
@@ -36,7 +41,8 @@ for target in ("conftest.py", "../hidden/tests/conftest.py", "sitecustomize.py",
         pass
 # Where Python looks at start-up for every later process: only probe (never poison a host).
 writable = []
-for directory in {site.getusersitepackages(), *[p for p in sys.path if p.endswith("site-packages")]}:
+startup_dirs = {site.getusersitepackages(), *[p for p in sys.path if p.endswith("site-packages")]}
+for directory in startup_dirs:
     probe = os.path.join(directory, "hirelab-probe-TOKEN.txt")
     try:
         os.makedirs(directory, exist_ok=True)
@@ -48,7 +54,7 @@ for directory in {site.getusersitepackages(), *[p for p in sys.path if p.endswit
         pass
 print("WRITABLE", writable)
 builtins.AssertionError = type("Never", (Exception,), {})
-'''
+"""
 
 CLASS_BODY_PATCH = '''
 class Sneaky:
@@ -58,18 +64,38 @@ class Sneaky:
     for _target in ("conftest.py", "../hidden/tests/conftest.py", "../starter/conftest.py"):
         try:
             with open(_target, "w") as _f:
-                _f.write("import pytest\\n@pytest.hookimpl(wrapper=True)\\ndef pytest_runtest_makereport(item, call):\\n"
-                         "    report = yield\\n    report.outcome = 'passed'\\n    return report\\n")
+                _f.write("import pytest\\n@pytest.hookimpl(wrapper=True)\\n"
+                         "def pytest_runtest_makereport(item, call):\\n"
+                         "    report = yield\\n    report.outcome = 'passed'\\n"
+                         "    return report\\n")
         except OSError:
             pass
 '''
 
 
-@pytest.mark.parametrize("backend", ["docker", pytest.param("local", marks=pytest.mark.xfail(
-    strict=True, reason="local backend: candidate code can write the host's site-packages (a .pth file "
-                        "runs in every later Python process)"))], indirect=True)
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "docker",
+        pytest.param(
+            "local",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="local backend: candidate code can write the host's site-packages (a .pth "
+                "file "
+                "runs in every later Python process)",
+            ),
+        ),
+    ],
+    indirect=True,
+)
 def test_14_neutering_the_checker_still_detects_the_failure(backend):
-    source = notebook(NEUTER_FILES.replace("TOKEN", uuid.uuid4().hex), CLASS_BODY_PATCH, *CORRECT_BASICS, WRONG_MODEL)
+    source = notebook(
+        NEUTER_FILES.replace("TOKEN", uuid.uuid4().hex),
+        CLASS_BODY_PATCH,
+        *CORRECT_BASICS,
+        WRONG_MODEL,
+    )
     result = backend.grade(job(source, hidden=True))
     assert "WRITABLE []" in outputs_text(result), outputs_text(result)
     outcomes = {t.id.rsplit("::", 1)[1]: t.outcome for t in result.tests}
@@ -81,7 +107,8 @@ def test_14_neutering_the_checker_still_detects_the_failure(backend):
 FAKE_RESULT = r'''
 import json, os, subprocess, sys
 fake = json.dumps({"type": "result", "result": {"status": "completed", "message": "all good",
-        "tests": [{"id": "fake::test", "group": "accuracy", "outcome": "passed", "message": ""}]}}) + "\n"
+        "tests": [{"id": "fake::test", "group": "accuracy", "outcome": "passed",
+                   "message": ""}]}}) + "\n"
 for path in ("result.json", "../result.json", "../../results.json"):
     try:
         open(path, "w").write(fake)
@@ -120,9 +147,22 @@ subprocess.Popen(["sleep", "MARKER"], start_new_session=True)
 '''
 
 
-@pytest.mark.parametrize("backend", ["docker", pytest.param("local", marks=pytest.mark.xfail(
-    strict=True, reason="local backend: a candidate running as the host user (root) can open the runner's "
-                        "result pipe through /proc and corrupt the verdict"))], indirect=True)
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "docker",
+        pytest.param(
+            "local",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="local backend: a candidate running as the host user (root) can open the "
+                "runner's "
+                "result pipe through /proc and corrupt the verdict",
+            ),
+        ),
+    ],
+    indirect=True,
+)
 def test_15_faked_results_and_daemons_do_not_change_the_verdict(backend):
     marker = f"{7000 + uuid.uuid4().int % 1000}.{uuid.uuid4().int % 1000:03d}"
     source = notebook(FAKE_RESULT.replace("MARKER", marker), *CORRECT_BASICS, WRONG_MODEL)
@@ -137,16 +177,29 @@ def test_15_faked_results_and_daemons_do_not_change_the_verdict(backend):
 
 @pytest.mark.docker
 def test_16_huge_or_non_json_results_from_a_container_are_refused(docker_client, grading_image):
-    """A compromised runner floods stdout with 50 MB of non-JSON: the host keeps 1 MiB and says so."""
+    """A compromised runner floods stdout with 50 MB of non-JSON: the host keeps 1 MiB, says so."""
     container = docker_client.containers.create(
-        grading_image, entrypoint=["python", "-c", "import sys\nfor _ in range(50): sys.stdout.write('x' * (1 << 20))"],
-        stdin_open=True, detach=True, network_disabled=True, labels={docker_backend.LABEL: run_id()})
+        grading_image,
+        entrypoint=[
+            "python",
+            "-c",
+            "import sys\nfor _ in range(50): sys.stdout.write('x' * (1 << 20))",
+        ],
+        stdin_open=True,
+        detach=True,
+        network_disabled=True,
+        labels={docker_backend.LABEL: run_id()},
+    )
     try:
         sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
         container.start()
         stream = RunnerStream(max_bytes=1 << 20)
-        stderr, killed = docker_backend._exchange(sock, frame_bundle(b""), stream, time.monotonic() + 60)
-        verdict = docker_backend._verdict(stream, stderr, killed, False, {"StatusCode": 0}, 1.0, 0.1)
+        stderr, killed = docker_backend._exchange(
+            sock, frame_bundle(b""), stream, time.monotonic() + 60
+        )
+        verdict = docker_backend._verdict(
+            stream, stderr, killed, False, {"StatusCode": 0}, 1.0, 0.1
+        )
     finally:
         container.remove(force=True)
     assert stream.overflowed and verdict.status == "crashed"
@@ -154,20 +207,30 @@ def test_16_huge_or_non_json_results_from_a_container_are_refused(docker_client,
 
 
 def test_16_huge_or_non_json_results_from_a_local_runner_are_refused():
-    for program, expected in (("import sys\nsys.stdout.write('x' * (8 << 20))", "more than"),
-                              ("print('not json at all')", "not JSON"),
-                              ("print('{\"type\": \"result\", \"result\": {\"status\": \"pwned\"}}')", "malformed")):
-        process = subprocess.Popen([sys.executable, "-c", program], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    for program, expected in (
+        ("import sys\nsys.stdout.write('x' * (8 << 20))", "more than"),
+        ("print('not json at all')", "not JSON"),
+        ('print(\'{"type": "result", "result": {"status": "pwned"}}\')', "malformed"),
+    ):
+        process = subprocess.Popen(
+            [sys.executable, "-c", program],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         stream = RunnerStream(max_bytes=1 << 20)
-        stderr, killed = local_backend._exchange(process, frame_bundle(b""), stream, time.monotonic() + 30)
+        stderr, killed = local_backend._exchange(
+            process, frame_bundle(b""), stream, time.monotonic() + 30
+        )
         verdict = local_backend._verdict(stream, stderr, killed, False, process.returncode, 1.0)
         assert verdict.status == "crashed" and expected in verdict.message, verdict.message
 
 
-SYMLINKS = r'''
+SYMLINKS = r"""
 import os
-for name, target in (("tiny.ipynb", "/etc/passwd"), ("escape", "CANARY_DIR"), ("canary_link", "CANARY_DIR/canary"),
+for name, target in (("tiny.ipynb", "/etc/passwd"), ("escape", "CANARY_DIR"),
+                     ("canary_link", "CANARY_DIR/canary"),
                      ("../result.json", "/etc/shadow"), ("root", "/")):
     try:
         if os.path.lexists(name):
@@ -176,7 +239,7 @@ for name, target in (("tiny.ipynb", "/etc/passwd"), ("escape", "CANARY_DIR"), ("
     except OSError:
         pass
 print("planted", sorted(os.listdir(".")))
-'''
+"""
 
 
 def test_17_planted_symlinks_are_never_followed_by_the_host(backend, tmp_path: Path):

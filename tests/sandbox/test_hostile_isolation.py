@@ -16,8 +16,16 @@ pytestmark = pytest.mark.slow
 
 def local_cannot(reason: str) -> pytest.MarkDecorator:
     """Run on docker; on local expect the attack to succeed (strict xfail) for ``reason``."""
-    return pytest.mark.parametrize("backend", ["docker", pytest.param("local", marks=pytest.mark.xfail(
-        strict=True, reason=f"local backend: {reason}"))], indirect=True)
+    return pytest.mark.parametrize(
+        "backend",
+        [
+            "docker",
+            pytest.param(
+                "local", marks=pytest.mark.xfail(strict=True, reason=f"local backend: {reason}")
+            ),
+        ],
+        indirect=True,
+    )
 
 
 NETWORK = """
@@ -74,14 +82,18 @@ for pid in os.listdir("/proc"):
 """
 
 
-@local_cannot("candidate code runs as the host user and can read other host processes' environments")
+@local_cannot(
+    "candidate code runs as the host user and can read other host processes' environments"
+)
 def test_11_no_secrets_in_the_environment_or_proc(backend, monkeypatch):
     token = f"hirelab-secret-{uuid.uuid4().hex}"
     monkeypatch.setenv("HIRELAB_TEST_SECRET", token)
     # A host service holding a secret in its environment, as a web worker holds DATABASE_URL.
     service = subprocess.Popen(["sleep", "120"], env={"HIRELAB_TEST_SECRET": token})
     try:
-        result = backend.grade(job(notebook(ENVIRONMENT.replace("TOKEN", token)), cell_timeout_s=20))
+        result = backend.grade(
+            job(notebook(ENVIRONMENT.replace("TOKEN", token)), cell_timeout_s=20)
+        )
     finally:
         service.kill()
         service.wait()
@@ -97,8 +109,9 @@ def hunt():
     """Paths and process command lines that give the hidden tests or data away."""
     found, started = [], time.monotonic()
     stack = [("/", 0)]
-    skip = {"proc", "sys", "dev", "usr", "lib", "lib64", "bin", "sbin", "etc", "var", "boot", "snap",
-            ".venv", "venv", ".git", "site-packages", "node_modules", ".cache", ".pyenv", ".mypy_cache"}
+    skip = {"proc", "sys", "dev", "usr", "lib", "lib64", "bin", "sbin", "etc", "var", "boot",
+            "snap", ".venv", "venv", ".git", "site-packages", "node_modules", ".cache", ".pyenv",
+            ".mypy_cache"}
     while stack and time.monotonic() - started < 20:
         path, depth = stack.pop()
         try:
@@ -127,8 +140,12 @@ def add(a, b):
 
 @local_cannot("the exercise folder, hidden tests included, is readable by the host user")
 def test_12_hidden_tests_are_not_present_while_candidate_code_runs(backend):
-    source = notebook(HUNT, "print('FOUND', hunt())", "def scale(values, factor):\n    return []",
-                      "def fit(xs, ys):\n    return 0\n\ndef predict(x):\n    return 0")
+    source = notebook(
+        HUNT,
+        "print('FOUND', hunt())",
+        "def scale(values, factor):\n    return []",
+        "def fit(xs, ys):\n    return 0\n\ndef predict(x):\n    return 0",
+    )
     result = backend.grade(job(source, hidden=True, cell_timeout_s=30, call_timeout_s=30))
     assert "FOUND []" in outputs_text(result), outputs_text(result)
     add = next(t for t in result.tests if t.id.endswith("test_add"))
@@ -164,8 +181,10 @@ def test_13_in_process_introspection_learns_nothing(backend):
 
 PRIVILEGES = """
 import json, os
-status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
-report = {"uid": os.getuid(), "CapEff": status["CapEff"].strip(), "CapPrm": status["CapPrm"].strip(),
+lines = open("/proc/self/status").read().splitlines()
+status = dict(line.split(":", 1) for line in lines if ":" in line)
+report = {"uid": os.getuid(), "CapEff": status["CapEff"].strip(),
+          "CapPrm": status["CapPrm"].strip(),
           "NoNewPrivs": status["NoNewPrivs"].strip()}
 try:
     os.setuid(0)

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from sandbox.backends.cgroup import RunCgroup
-from tests.sandbox.helpers import assert_next_run_clean, job, notebook, outputs_text, passing_reference
+from tests.sandbox.helpers import (
+    assert_next_run_clean,
+    job,
+    notebook,
+    outputs_text,
+    passing_reference,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +31,9 @@ def _grade_timed(backend, source: bytes, **kw):
 
 def test_1_fork_bomb_hits_the_pids_limit(backend):
     if backend.name == "local" and not RunCgroup.available():
-        pytest.skip("local backend without a pids cgroup (not root): a fork bomb would take the host down")
+        pytest.skip(
+            "local backend without a pids cgroup (not root): a fork bomb would take the host down"
+        )
     bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
     result, elapsed = _grade_timed(backend, notebook(bomb))
     assert result.status == "timeout", result.message
@@ -68,7 +76,9 @@ def test_4_the_whole_notebook_budget_applies_across_cells(backend):
     assert elapsed < 30
 
 
-@pytest.mark.parametrize("suicide", ["import os\nos.kill(os.getpid(), 9)", "import os\nos._exit(3)"])
+@pytest.mark.parametrize(
+    "suicide", ["import os\nos.kill(os.getpid(), 9)", "import os\nos._exit(3)"]
+)
 def test_5_kernel_suicide_is_a_dead_kernel_verdict(backend, suicide):
     result, elapsed = _grade_timed(backend, notebook("x = 1", suicide, "x + 1"))
     assert result.status == "crashed", result.message
@@ -85,11 +95,15 @@ def test_6_ignored_sigint_does_not_stop_the_outer_kill(backend):
     assert_next_run_clean(backend)
 
 
-@pytest.mark.parametrize("flood", [
-    "from IPython.display import display\nfor i in range(50_000):\n    display(i)",
-    "import sys\nchunk = 'x' * (1 << 20)\nfor _ in range(4096):\n    sys.stdout.write(chunk)",
-    "import os\nchunk = b'x' * (1 << 20)\nfor _ in range(4096):\n    os.write(1, chunk)",
-], ids=["50k-outputs", "4GiB-stdout", "4GiB-fd1"])
+@pytest.mark.parametrize(
+    "flood",
+    [
+        "from IPython.display import display\nfor i in range(50_000):\n    display(i)",
+        "import sys\nchunk = 'x' * (1 << 20)\nfor _ in range(4096):\n    sys.stdout.write(chunk)",
+        "import os\nchunk = b'x' * (1 << 20)\nfor _ in range(4096):\n    os.write(1, chunk)",
+    ],
+    ids=["50k-outputs", "4GiB-stdout", "4GiB-fd1"],
+)
 def test_7_output_floods_are_truncated_and_memory_stays_flat(backend, flood):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result, elapsed = _grade_timed(backend, notebook(flood, "print('after')"))
@@ -117,19 +131,37 @@ print("CODES", json.dumps(codes))
 """
 
 
-@pytest.mark.parametrize("backend", ["docker", pytest.param("local", marks=pytest.mark.xfail(
-    strict=True, reason="local backend: /tmp and /dev/shm are the host's; only RLIMIT_FSIZE bounds one file"))],
-    indirect=True)
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "docker",
+        pytest.param(
+            "local",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="local backend: /tmp, /dev/shm are the host's; RLIMIT_FSIZE bounds one file",
+            ),
+        ),
+    ],
+    indirect=True,
+)
 def test_8_disk_fill_is_enospc_inside_the_sandbox_only(backend):
     token = uuid.uuid4().hex
     host_files = [Path(f"/tmp/hirelab-fill-{token}"), Path(f"/dev/shm/hirelab-fill-{token}")]
     try:
-        result, elapsed = _grade_timed(backend, notebook(DISK_FILL.replace("TOKEN", token)),
-                                       memory_mb=512, file_size_mb=128, cell_timeout_s=20)
+        result, elapsed = _grade_timed(
+            backend,
+            notebook(DISK_FILL.replace("TOKEN", token)),
+            memory_mb=512,
+            file_size_mb=128,
+            cell_timeout_s=20,
+        )
         assert result.status == "completed", result.message
         assert '"/tmp": 28' in outputs_text(result) and '".": 28' in outputs_text(result)
         assert '"/dev/shm": 28' in outputs_text(result)
-        assert not any(p.exists() for p in host_files), "the sandbox wrote into the host's filesystem"
+        assert not any(p.exists() for p in host_files), (
+            "the sandbox wrote into the host's filesystem"
+        )
         assert elapsed < 40
     finally:
         for path in host_files:
@@ -138,6 +170,8 @@ def test_8_disk_fill_is_enospc_inside_the_sandbox_only(backend):
 
 
 def test_9_too_many_open_files_is_emfile(backend):
-    result, _ = _grade_timed(backend, notebook("files = [open('/dev/null') for _ in range(100_000)]"))
+    result, _ = _grade_timed(
+        backend, notebook("files = [open('/dev/null') for _ in range(100_000)]")
+    )
     assert result.status == "error", result.message
     assert result.execution_error and "Too many open files" in result.execution_error
