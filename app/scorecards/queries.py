@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Exists, and_, exists, select
 
 from app.extensions import db
 from app.grading.queries import Evidence, evidence_by_dimension
@@ -68,7 +69,8 @@ def history(interview_id: int, interviewer_id: int) -> list[Scorecard]:
     )
 
 
-def _submitted_by(interviewer_id_column) -> exists:  # type: ignore[no-untyped-def]
+def _submitted_by(interviewer_id_column: Any) -> Exists:
+    """A scorecard was submitted for the assignment's interview by this interviewer column."""
     return exists().where(
         and_(
             Scorecard.interview_id == InterviewAssignment.interview_id,
@@ -227,11 +229,12 @@ def debrief(application: Application, viewer: User) -> Debrief:
         except RubricError:  # a broken rubric file must not hide the debrief
             rubric = None
     evidence = evidence_by_dimension(application)
+    snapshots = {card.id: Rubric.from_snapshot(card.rubric_snapshot) for card in columns}
     rows = []
     for dimension in rubric.dimensions if rubric else ():
         cells: list[DebriefCell | None] = []
         for card in columns:
-            snapshot = Rubric.from_snapshot(card.rubric_snapshot)
+            snapshot = snapshots[card.id]
             score = card.score_for(dimension.key)
             if score is None:
                 cells.append(None)
@@ -245,7 +248,7 @@ def debrief(application: Application, viewer: User) -> Debrief:
     red_flags = [
         (card, signal)
         for card in columns
-        for signal in Rubric.from_snapshot(card.rubric_snapshot).red_flags
+        for signal in snapshots[card.id].red_flags
         if signal.key in card.red_flags
     ]
     sees_others = independence.may_see_others(viewer, application.candidate_id)

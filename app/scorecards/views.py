@@ -6,11 +6,14 @@ Object-level access follows app/scorecards/independence.py; every route also dec
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
+import click
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -37,13 +40,37 @@ from app.models import (
 )
 from app.reports import calibration as calibration_report
 from app.scorecards import independence, operations, queries
-from app.scorecards.catalog import catalog
+from app.scorecards.catalog import catalog, load_catalog
 from app.scorecards.export import scorecards_csv
 from app.scorecards.forms import AmendForm, DecisionForm, ScheduleForm, scorecard_form
 from app.scorecards.rubrics import Rubric
+from app.scorecards.source import RubricError
 
 bp = Blueprint("scorecards", __name__)
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
+
+
+@bp.errorhandler(RubricError)
+def broken_rubric(error: RubricError):
+    """A malformed rubric or kit file: say which file and line, and what to do."""
+    current_app.logger.error("rubric files invalid: %s", error)
+    message = f"{error} Fix the file (check it with `flask scorecards check`) and reload."
+    return render_template(
+        "error.html", code=500, title="Rubric files are invalid", message=message
+    ), 500
+
+
+@bp.cli.command("check")
+def check_rubrics() -> None:
+    """Validate every rubric and interview kit in RUBRICS_DIR."""
+    try:
+        installed = load_catalog(Path(current_app.config["RUBRICS_DIR"]))
+    except RubricError as error:
+        raise click.ClickException(str(error)) from error
+    for rubric in installed.rubrics.values():
+        click.echo(f"rubric {rubric.id} v{rubric.version}: {len(rubric.dimensions)} dimensions")
+    for kit in installed.kits.values():
+        click.echo(f"kit {kit.id} v{kit.version}: {', '.join(kit.dimensions)}")
 
 
 def _interview_or_403(interview_id: int) -> Interview:

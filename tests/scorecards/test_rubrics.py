@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from app.config import REPO_ROOT
+from app.extensions import db
+from app.models import Role
+from app.pipeline import operations as pipeline_operations
 from app.scorecards.catalog import load_catalog
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric, load_rubric
@@ -159,3 +162,37 @@ def test_kit_must_name_an_installed_rubric(tmp_path):
     kit.write_text(kit.read_text().replace("rubric: junior-ai-engineer", "rubric: senior"))
     with pytest.raises(RubricError, match=r"fundamentals.yaml, line 5: rubric: no rubric 'senior'"):
         load_catalog(directory)
+
+
+def test_check_command_reports_the_broken_file(app, tmp_path):
+    directory = tmp_path / "rubrics"
+    shutil.copytree(RUBRICS, directory)
+    app.config["RUBRICS_DIR"] = directory
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["scorecards", "check"])
+    assert result.exit_code == 0, result.output
+    assert "rubric junior-ai-engineer v1: 6 dimensions" in result.output
+    rubric = directory / "junior-ai-engineer.yaml"
+    rubric.write_text(rubric.read_text().replace("version: 1", "version: -1", 1))
+    result = runner.invoke(args=["scorecards", "check"])
+    assert result.exit_code == 1
+    assert "rubrics/junior-ai-engineer.yaml, line 5: version: must be at least 1" in result.output
+
+
+def test_a_broken_rubric_file_is_a_clear_error_page(app, client, auth, create_user, tmp_path):
+    directory = tmp_path / "rubrics"
+    shutil.copytree(RUBRICS, directory)
+    kit = directory / "kits" / "fundamentals.yaml"
+    kit.write_text(kit.read_text().replace("title: ML and data fundamentals", "title: ''"))
+    app.config["RUBRICS_DIR"] = directory
+    job_owner = create_user(Role.RECRUITER)
+    job = pipeline_operations.create_job("Junior AI Engineer", job_owner)
+    candidate = pipeline_operations.add_candidate("Ada", "ada@example.com", "referral")
+    application = pipeline_operations.apply(candidate, job, job_owner)
+    db.session.commit()
+    auth.login_as(job_owner)
+    response = client.get(f"/applications/{application.id}/interviews/new")
+    assert response.status_code == 500
+    assert "rubrics/kits/fundamentals.yaml, line 4: title: must be a non-empty string" in (
+        response.text
+    )
