@@ -107,7 +107,8 @@ def read_rows(data: bytes) -> tuple[list[CandidateRow], list[RowError]]:
         if email and email in seen:
             problems.append(f"the same email is on line {seen[email]}")
         if problems:
-            errors.append(RowError(line, "; ".join(problems).capitalize() + "."))
+            message = "; ".join(problems)
+            errors.append(RowError(line, message[0].upper() + message[1:] + "."))
         else:
             seen[email] = line
             rows.append(CandidateRow(line, name, email, source))

@@ -1,0 +1,145 @@
+"""Benchmark the pipeline board and the funnel page on a large generated dataset.
+
+    .venv/bin/python bench/funnel/run.py --backend sqlite
+    .venv/bin/python bench/funnel/run.py --backend postgres   # needs `make postgres`
+
+Fills a fresh database (SQLite file under /tmp, or the `hirelab_bench` PostgreSQL database),
+then times full requests through the Flask test client (query + template), signed in as a
+recruiter. Prints a Markdown table and writes bench/funnel/results-<backend>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Application, Job, Stage, StageTransition, User  # noqa: E402
+from bench.funnel.generate import NOW, generate  # noqa: E402
+
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:54329/postgres"
+POSTGRES_BENCH_URL = "postgresql+psycopg://postgres@127.0.0.1:54329/hirelab_bench"
+
+
+def database_url(backend: str, path: Path) -> str:
+    if backend == "sqlite":
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    engine = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS hirelab_bench"))
+        connection.execute(sa.text("CREATE DATABASE hirelab_bench"))
+    engine.dispose()
+    return POSTGRES_BENCH_URL
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+def measure(client, url: str, repeat: int, warmup: int = 3) -> dict[str, float]:
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return {
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(percentile(samples, 95), 1),
+        "max_ms": round(max(samples), 1),
+        "bytes": len(response.data),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--applications", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--reuse", action="store_true", help="keep an already generated database")
+    parser.add_argument("--sqlite-path", type=Path, default=Path("/tmp/hirelab-bench-funnel.db"))
+    args = parser.parse_args()
+
+    if args.reuse:
+        url = f"sqlite:///{args.sqlite_path}" if args.backend == "sqlite" else POSTGRES_BENCH_URL
+    else:
+        url = database_url(args.backend, args.sqlite_path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context():
+        if not args.reuse:
+            db.create_all()
+            started = time.perf_counter()
+            generate(args.applications)
+            print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        counts = {
+            "applications": db.session.scalar(sa.select(sa.func.count(Application.id))),
+            "transitions": db.session.scalar(sa.select(sa.func.count(StageTransition.id))),
+        }
+        by_size = db.session.execute(
+            sa.select(Application.job_id, sa.func.count())
+            .group_by(Application.job_id)
+            .order_by(sa.func.count().desc())
+        ).all()
+        big_job, big_size = by_size[0]
+        mid_job, mid_size = by_size[len(by_size) // 2]
+        applied = db.session.scalar(
+            sa.select(Stage.id).where(Stage.job_id == big_job, Stage.position == 0)
+        )
+        recruiter = db.session.scalar(sa.select(User).where(User.email == "bench@hirelab.example"))
+        title = db.session.get(Job, big_job).title
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(recruiter.id)
+            session["_fresh"] = True
+        all_time = f"start={(NOW.date().replace(year=NOW.year - 2))}&end={NOW.date()}"
+        pages = {
+            f"board, largest job ({big_size:,} applications)": f"/jobs/{big_job}",
+            f"board, median job ({mid_size:,})": f"/jobs/{mid_job}",
+            "stage list, largest job, page 20 (100 rows)": (
+                f"/jobs/{big_job}/stages/{applied}?page=20"
+            ),
+            "funnel, largest job, last 90 days": f"/reports/jobs/{big_job}/funnel",
+            "funnel, largest job, all time (2 years)": (
+                f"/reports/jobs/{big_job}/funnel?{all_time}"
+            ),
+            "funnel, largest job, all time, one source": (
+                f"/reports/jobs/{big_job}/funnel?{all_time}&source=referral"
+            ),
+            f"funnel, median job ({mid_size:,}), all time": (
+                f"/reports/jobs/{mid_job}/funnel?{all_time}"
+            ),
+            "funnel CSV (stages), largest job, all time": (
+                f"/reports/jobs/{big_job}/funnel/stages.csv?{all_time}"
+            ),
+        }
+        results = {name: measure(client, url, args.repeat) for name, url in pages.items()}
+    report = {"backend": args.backend, "job": title, **counts, "pages": results}
+    out = Path(__file__).with_name(f"results-{args.backend}.json")
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(
+        f"\n{args.backend}: {counts['applications']:,} applications, "
+        f"{counts['transitions']:,} transitions\n"
+    )
+    print("| page | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |")
+    for name, figures in results.items():
+        print(f"| {name} | {figures['p50_ms']} | {figures['p95_ms']} | {figures['max_ms']} |")
+
+
+if __name__ == "__main__":
+    main()
