@@ -43,6 +43,7 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        "QUEUE_URL": "memory://",
     }
     config.update(overrides)
     app = create_app(config)

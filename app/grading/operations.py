@@ -203,6 +203,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
         .where(*_owned(run_id, owner))
         .values(
             status=RunStatus.GRADED,
+            graded_by=owner,
             lease_owner=None,
             lease_expires_at=None,
             finished_at=now_utc(),
@@ -245,7 +246,8 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
 
 def release_after_error(run_id: int, owner: str, message: str) -> RunStatus | None:
     """The sandbox infrastructure failed: queue the run again, or fail it after the last attempt."""
-    run = db.session.get(GradingRun, run_id)
+    # populate_existing: the claim was a bulk UPDATE, so a cached object could be stale.
+    run = db.session.get(GradingRun, run_id, populate_existing=True, with_for_update=True)
     if run is None or run.status is not RunStatus.RUNNING or run.lease_owner != owner:
         return None
     _release(run, message)

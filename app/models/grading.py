@@ -81,6 +81,7 @@ class GradingRun(db.Model):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     lease_owner: Mapped[str | None] = mapped_column(String(120))
+    graded_by: Mapped[str | None] = mapped_column(String(120))  # the worker that stored the result
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

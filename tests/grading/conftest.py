@@ -1,0 +1,62 @@
+"""Grading fixtures: the tiny exercise, notebooks, and an assignment ready to upload to."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from app.auth import operations as auth_operations
+from app.extensions import db
+from app.grading import operations
+from app.models import Role
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exercises"
+TINY = FIXTURES / "tiny"
+
+
+def notebook_bytes(*sources: str, markdown: str = "# Notes") -> bytes:
+    cells = [new_markdown_cell(markdown), *(new_code_cell(source) for source in sources)]
+    return nbformat.writes(new_notebook(cells=cells)).encode()
+
+
+@pytest.fixture
+def full_marks() -> bytes:
+    return (TINY / "reference" / "full-marks.ipynb").read_bytes()
+
+
+@pytest.fixture
+def exercises_app(app):
+    app.config["EXERCISES_DIR"] = FIXTURES
+    return app
+
+
+@pytest.fixture
+def assignment(exercises_app, create_job, create_candidate, create_user):
+    """The tiny exercise assigned to a candidate (with an account), not yet opened."""
+    candidate = create_candidate(create_job())
+    candidate.user = auth_operations.create_user(
+        candidate.email, candidate.name, Role.CANDIDATE, None
+    )
+    assignment = operations.assign_exercise(
+        candidate.applications[0], "tiny", 10, create_user(Role.RECRUITER), timedelta(days=7)
+    )
+    db.session.commit()
+    return assignment
+
+
+@pytest.fixture
+def opened(assignment):
+    operations.open_assignment(assignment)
+    db.session.commit()
+    return assignment
+
+
+def hostile_json(depth: int) -> bytes:
+    return json.dumps(
+        {"cells": [], "nbformat": 4, "x": json.loads("[" * depth + "]" * depth)}
+    ).encode()
