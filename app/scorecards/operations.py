@@ -13,11 +13,11 @@ from sqlalchemy import select
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
-    STAFF_ROLES,
     Application,
     DimensionScore,
     Interview,
     InterviewAssignment,
+    Role,
     Scorecard,
     ScorecardStatus,
     Stage,
@@ -64,8 +64,11 @@ def schedule_interview(
     if not interviewers:
         raise DomainError("Choose at least one interviewer.", field="interviewers")
     for user in interviewers:
-        if user.role not in STAFF_ROLES or not user.active:
-            raise DomainError(f"{user.name} cannot interview (not active staff).", "interviewers")
+        if user.role is not Role.INTERVIEWER or not user.active:
+            raise DomainError(
+                f"{user.name} cannot sit on a panel (only active interviewers score candidates).",
+                field="interviewers",
+            )
     if scheduled_at.tzinfo is None:
         raise ValueError("scheduled_at must be timezone-aware")
     interview = Interview(

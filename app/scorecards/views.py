@@ -104,11 +104,9 @@ def schedule(application_id: int):
         if not stage.kind.is_terminal
     ]
     staff = db.session.scalars(
-        select(User).where(User.role.in_(STAFF_ROLES), User.active).order_by(User.name)
+        select(User).where(User.role == Role.INTERVIEWER, User.active).order_by(User.name)
     ).all()
-    form.interviewers.choices = [
-        SelectChoice(user.id, f"{user.name} ({user.role.label.lower()})") for user in staff
-    ]
+    form.interviewers.choices = [SelectChoice(user.id, user.name) for user in staff]
     if not form.is_submitted():
         form.stage.data = application.stage_id
     if form.validate_on_submit():
@@ -166,7 +164,7 @@ def interview(interview_id: int):
 
 
 @bp.route("/interviews/<int:interview_id>/scorecard", methods=["GET", "POST"])
-@roles_required(*STAFF_ROLES)
+@roles_required(Role.INTERVIEWER)
 def fill(interview_id: int):
     interview = _interview_or_403(interview_id)
     if not independence.on_panel(current_user, interview):
@@ -227,7 +225,7 @@ def _hidden(card: Scorecard):
 
 
 @bp.route("/scorecards/<int:scorecard_id>/amend", methods=["POST"])
-@roles_required(*STAFF_ROLES)
+@roles_required(Role.INTERVIEWER)
 def amend(scorecard_id: int):
     card = db.get_or_404(Scorecard, scorecard_id)
     if card.interviewer_id != current_user.id:

@@ -145,7 +145,8 @@ def test_recruiter_schedules_an_interview(panel, client, auth, db):
     auth.login_as(panel.recruiter)
     url = f"/applications/{panel.application.id}/interviews/new"
     page = client.get(url)
-    assert page.status_code == 200 and "Ian First (interviewer)" in page.text
+    assert page.status_code == 200 and "Ian First" in page.text
+    assert "Riley Recruiter</label>" not in page.text  # only interviewers sit on panels
     stage = panel.application.stage
     response = client.post(
         url,
@@ -175,3 +176,16 @@ def test_scheduling_without_interviewers_says_what_to_do(panel, client, auth):
     )
     assert response.status_code == 200
     assert "Choose at least one interviewer." in response.text
+
+
+def test_only_active_interviewers_sit_on_panels(panel):
+    from tests.scorecards.conftest import schedule
+
+    with pytest.raises(DomainError, match="only active interviewers") as caught:
+        schedule(panel.application, [panel.first, panel.recruiter])
+    assert caught.value.field == "interviewers"
+    db.session.rollback()
+    panel.outsider.active = False
+    db.session.commit()
+    with pytest.raises(DomainError, match="Olga Outsider cannot sit on a panel"):
+        schedule(panel.application, [panel.outsider])
