@@ -82,7 +82,7 @@ class ScorecardFormBase(FlaskForm):
         return ScorecardInput(
             levels={key: self.level_field(key).data for key in self.dimension_keys},
             dimension_notes={key: self.notes_field(key).data or "" for key in self.dimension_keys},
-            signals=tuple(self["signals"].data or ()),
+            signals=(*(self["strong_signals"].data or ()), *(self["weak_signals"].data or ())),
             red_flags=tuple(self["red_flags"].data or ()),
             recommendation=self["recommendation"].data or None,
             notes=self["notes"].data or "",
@@ -102,11 +102,11 @@ def scorecard_form(rubric: Rubric, kit: Kit, scorecard: Scorecard | None) -> Sco
         attributes[f"notes_{key}"] = TextAreaField(
             f"Evidence for {dimension.title}", validators=[Optional(), Length(max=MAX_NOTES)]
         )
-    attributes["signals"] = MultiCheckboxField(
-        "Signals",
-        choices=[
-            SelectChoice(s.key, s.text) for s in (*rubric.strong_signals, *rubric.weak_signals)
-        ],
+    attributes["strong_signals"] = MultiCheckboxField(
+        "Strong signals", choices=[SelectChoice(s.key, s.text) for s in rubric.strong_signals]
+    )
+    attributes["weak_signals"] = MultiCheckboxField(
+        "Weak signals", choices=[SelectChoice(s.key, s.text) for s in rubric.weak_signals]
     )
     attributes["red_flags"] = MultiCheckboxField(
         "Red flags", choices=[SelectChoice(s.key, s.text) for s in rubric.red_flags]
@@ -125,8 +125,10 @@ def scorecard_form(rubric: Rubric, kit: Kit, scorecard: Scorecard | None) -> Sco
         for score in scorecard.scores:
             data[f"level_{score.dimension}"] = score.level
             data[f"notes_{score.dimension}"] = score.notes
+        strong = {signal.key for signal in rubric.strong_signals}
         data.update(
-            signals=list(scorecard.signals),
+            strong_signals=[key for key in scorecard.signals if key in strong],
+            weak_signals=[key for key in scorecard.signals if key not in strong],
             red_flags=list(scorecard.red_flags),
             recommendation=scorecard.recommendation,
             notes=scorecard.notes,

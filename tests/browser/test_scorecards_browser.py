@@ -58,7 +58,7 @@ def fill_and_submit(page, base_url, interview_id, level, recommendation, note):
     for key in DIMENSIONS:
         page.check(f"input[name=level_{key}][value={level}]")
     page.fill("textarea[name=notes_production_mindset]", note)
-    page.check("input[name=signals][value=raises_operations]")
+    page.check("input[name=strong_signals][value=raises_operations]")
     page.check(f"input[name=recommendation][value={recommendation}]")
     page.click("input[name=save]")  # a draft first
     assert "Draft saved." in page.locator(".flash").inner_text()

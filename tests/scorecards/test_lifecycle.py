@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.errors import DomainError
@@ -19,7 +21,8 @@ def form_data(level="meets", recommendation="yes", action="submit", **extra):
     data.update(
         {
             "notes_production_mindset": "Proposed canary rollout and a drift alarm",
-            "signals": ["raises_operations"],
+            "strong_signals": ["raises_operations"],
+            "weak_signals": ["overclaims"],
             "recommendation": recommendation,
             "notes": "Solid",
             action: "1",
@@ -99,9 +102,12 @@ def test_interviewer_fills_saves_and_submits_through_the_form(panel, client, aut
     assert response.status_code == 302 and response.location.endswith(url)
     draft = db.session.scalars(db.select(Scorecard)).one()
     assert draft.status is ScorecardStatus.DRAFT and draft.recommendation is None
-    assert (
-        '<input checked id="level_production_mindset-2" name="level_production_mindset"'
-        in client.get(url).text
+    reopened = client.get(url).text
+    assert '<input checked id="level_production_mindset-2" name="level_production_mindset"' in (
+        reopened
+    )
+    assert re.search(
+        r'<input checked id="weak_signals-\d+" name="weak_signals"[^>]*overclaims', (reopened)
     )
 
     response = client.post(url, data=form_data(recommendation=""))
@@ -113,7 +119,7 @@ def test_interviewer_fills_saves_and_submits_through_the_form(panel, client, aut
     db.session.refresh(draft)
     assert draft.status is ScorecardStatus.SUBMITTED
     assert draft.score_for("production_mindset").notes.startswith("Proposed canary")
-    assert draft.signals == ["raises_operations"]
+    assert draft.signals == ["raises_operations", "overclaims"]
     # Opening the form again leads to the submitted scorecard, not an editable form.
     assert client.get(url).location.endswith(f"/scorecards/{draft.id}")
 
