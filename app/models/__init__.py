@@ -21,12 +21,14 @@ from app.models.invite import Invite
 from app.models.note import Note
 from app.models.outbox import OutboxMessage
 from app.models.pipeline import Job, Stage, StageKind
+from app.models.stage_stats import ApplicationStageStats
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
 
 __all__ = [
     "STAFF_ROLES",
     "Application",
+    "ApplicationStageStats",
     "Assignment",
     "Candidate",
     "DimensionScore",

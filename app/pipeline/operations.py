@@ -20,6 +20,7 @@ from app.models import (
     User,
     now_utc,
 )
+from app.pipeline import stage_stats
 
 DEFAULT_PIPELINE: tuple[tuple[str, StageKind], ...] = (
     ("Applied", StageKind.NORMAL),
@@ -87,6 +88,8 @@ def apply(
     )
     db.session.add(application)
     db.session.flush()
+    stage_stats.record_entry(application, candidate.source, stage, at)
+    db.session.flush()
     return application
 
 
@@ -105,6 +108,9 @@ def move(
     if to_stage.kind is StageKind.REJECTED and not reason.strip():
         raise DomainError("Say why the candidate is rejected.", field="reason")
     at = at or now_utc()
+    stage_stats.record_move(
+        application, application.stage, application.stage_entered_at, to_stage, at
+    )
     transition = StageTransition(
         application=application,
         from_stage=application.stage,

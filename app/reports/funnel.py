@@ -1,4 +1,8 @@
-"""The hiring funnel of one job, computed in SQL from stage transitions.
+"""The hiring funnel of one job, computed in SQL.
+
+Counts and times come from `application_stage_stats` (one row per application and stage entered,
+derived from the stage transitions and kept in step with every move: app/pipeline/stage_stats.py);
+current stages and drop-off reasons come from applications and their closing transition.
 
 Definitions (the page and the CSV say the same):
 - cohort: the job's applications whose application date falls in the window (optionally one source);
@@ -20,13 +24,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
-from app.models import Application, Candidate, Job, Stage, StageKind, StageTransition
+from app.models import (
+    Application,
+    ApplicationStageStats,
+    Candidate,
+    Job,
+    Stage,
+    StageKind,
+    StageTransition,
+)
 from app.pipeline.operations import REASON_SEPARATOR, REJECTION_REASONS, WITHDRAWAL_REASONS
-from app.reports.timespan import seconds_between
 
 DAY_SECONDS = 86_400.0
 PERCENTILES = (50, 90)
@@ -127,115 +138,92 @@ def cohort(job: Job, window: Window, source: str | None) -> Select[Any]:
     return query
 
 
-def _furthest_by_source(members: Any, positions: dict[int, int]) -> dict[str, dict[int, int]]:
+def _stats_in(job: Job, window: Window, source: str | None) -> list[ColumnElement[bool]]:
+    """Filters on application_stage_stats for the cohort (its columns copy the application's)."""
+    start, end = window.bounds
+    conditions = [
+        ApplicationStageStats.job_id == job.id,
+        ApplicationStageStats.applied_at >= start,
+        ApplicationStageStats.applied_at < end,
+    ]
+    if source:
+        conditions.append(ApplicationStageStats.source == source)
+    return conditions
+
+
+def _furthest_by_source(
+    job: Job, window: Window, source: str | None, positions: dict[int, int]
+) -> dict[str, dict[int, int]]:
     """{source: {furthest progression position: applications}} (one grouped query)."""
-    position = case(positions, value=StageTransition.to_stage_id, else_=None)
-    furthest = (
-        select(
-            members.c.source.label("source"),
-            func.max(position).label("furthest"),
-        )
-        .join(StageTransition, StageTransition.application_id == members.c.application_id)
-        .group_by(members.c.application_id, members.c.source)
-        .subquery()
-    )
     rows = db.session.execute(
-        select(furthest.c.source, furthest.c.furthest, func.count()).group_by(
-            furthest.c.source, furthest.c.furthest
-        )
+        select(ApplicationStageStats.source, ApplicationStageStats.stage_id, func.count())
+        .where(*_stats_in(job, window, source), ApplicationStageStats.is_furthest == true())
+        .group_by(ApplicationStageStats.source, ApplicationStageStats.stage_id)
     )
     result: dict[str, dict[int, int]] = defaultdict(dict)
-    for source, position_reached, count in rows:
-        if position_reached is not None:
-            result[source][position_reached] = count
+    for name, stage_id, count in rows:
+        if stage_id in positions:
+            result[name][positions[stage_id]] = count
     return result
 
 
-def _entered(members: Any) -> dict[int, int]:
+def _per_stage(job: Job, window: Window, source: str | None) -> dict[int, tuple[int, int]]:
+    """{stage id: (applications that entered it, of which with a completed stay)}."""
     rows = db.session.execute(
         select(
-            StageTransition.to_stage_id,
-            func.count(func.distinct(StageTransition.application_id)),
+            ApplicationStageStats.stage_id,
+            func.count(),
+            func.count(ApplicationStageStats.seconds),
         )
-        .join(members, members.c.application_id == StageTransition.application_id)
-        .group_by(StageTransition.to_stage_id)
+        .where(*_stats_in(job, window, source))
+        .group_by(ApplicationStageStats.stage_id)
     )
-    return {stage_id: count for stage_id, count in rows}
+    return {stage_id: (entered, completed) for stage_id, entered, completed in rows}
 
 
-def _active_by_source(members: Any) -> dict[str, dict[int, int]]:
-    rows = db.session.execute(
-        select(members.c.source, members.c.stage_id, func.count()).group_by(
-            members.c.source, members.c.stage_id
+def _percentile_seconds(
+    job: Job, window: Window, source: str | None, stage_id: int, n: int, pct: int
+) -> float:
+    """percentile_cont(pct/100) of the stage's per-application seconds, as PostgreSQL computes it.
+
+    Reads the two values around the percentile's rank straight from the index on
+    (job, stage, seconds): O(rank) rows in index order instead of sorting the whole cohort.
+    """
+    scaled = pct * (n - 1)
+    rank, fraction = divmod(scaled, 100)
+    values = db.session.scalars(
+        select(ApplicationStageStats.seconds)
+        .where(
+            *_stats_in(job, window, source),
+            ApplicationStageStats.stage_id == stage_id,
+            ApplicationStageStats.seconds.is_not(None),
         )
-    )
-    result: dict[str, dict[int, int]] = defaultdict(dict)
-    for source, stage_id, count in rows:
-        result[source][stage_id] = count
-    return result
+        .order_by(ApplicationStageStats.seconds)
+        .limit(2)
+        .offset(rank)
+    ).all()
+    low = values[0]
+    high = values[1] if len(values) > 1 else low
+    return low + (high - low) * fraction / 100
 
 
-def _interpolated(
-    value: ColumnElement[Any], rank: ColumnElement[Any], n: ColumnElement[Any], pct: int
-) -> ColumnElement[Any]:
-    """percentile_cont(pct/100) over each partition, from row_number and count (portable)."""
-    scaled = literal(pct) * (n - 1)
-    lower = scaled // 100 + 1  # 1-based rank of the value at or below the percentile
-    fraction = (scaled % 100) / 100.0
-    return func.sum(
-        case(
-            (rank == lower, value * (1 - fraction)),
-            (rank == lower + 1, value * fraction),
-            else_=0.0,
+def _active(job: Job, window: Window, source: str | None) -> dict[int, int]:
+    """{stage id: applications of the cohort currently in it}."""
+    start, end = window.bounds
+    query = (
+        select(Application.stage_id, func.count())
+        .where(
+            Application.job_id == job.id,
+            Application.applied_at >= start,
+            Application.applied_at < end,
         )
+        .group_by(Application.stage_id)
     )
-
-
-def _time_in_stage(members: Any) -> dict[int, tuple[int, float, float]]:
-    """{stage id: (applications, median seconds, p90 seconds)} over completed stays."""
-    ordered = (
-        select(
-            StageTransition.application_id,
-            StageTransition.from_stage_id,
-            seconds_between(
-                StageTransition.at,
-                func.lag(StageTransition.at).over(
-                    partition_by=StageTransition.application_id,
-                    order_by=(StageTransition.at, StageTransition.id),
-                ),
-            ).label("seconds"),
+    if source:
+        query = query.join(Candidate, Candidate.id == Application.candidate_id).where(
+            Candidate.source == source
         )
-        .join(members, members.c.application_id == StageTransition.application_id)
-        .subquery()
-    )
-    per_application = (
-        select(
-            ordered.c.from_stage_id.label("stage_id"),
-            func.sum(ordered.c.seconds).label("seconds"),
-        )
-        .where(ordered.c.from_stage_id.is_not(None))
-        .group_by(ordered.c.application_id, ordered.c.from_stage_id)
-        .subquery()
-    )
-    ranked = select(
-        per_application.c.stage_id,
-        per_application.c.seconds,
-        func.row_number()
-        .over(partition_by=per_application.c.stage_id, order_by=per_application.c.seconds)
-        .label("rank"),
-        func.count().over(partition_by=per_application.c.stage_id).label("n"),
-    ).subquery()
-    rows = db.session.execute(
-        select(
-            ranked.c.stage_id,
-            func.max(ranked.c.n),
-            *(
-                _interpolated(ranked.c.seconds, ranked.c.rank, ranked.c.n, pct)
-                for pct in PERCENTILES
-            ),
-        ).group_by(ranked.c.stage_id)
-    )
-    return {stage_id: (n, float(p50), float(p90)) for stage_id, n, p50, p90 in rows}
+    return {stage_id: count for stage_id, count in db.session.execute(query)}
 
 
 def reason_category(reason: ColumnElement[str]) -> ColumnElement[str]:
@@ -282,13 +270,22 @@ def _dropoff(members: Any, job: Job) -> list[DropOffRow]:
 
 def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
     """The funnel of `job` for applications dated in `window`, optionally from one source."""
-    members = cohort(job, window, source).subquery("members")
     steps = progression_stages(job)
     positions = {stage.id: index for index, stage in enumerate(steps)}
-    furthest = _furthest_by_source(members, positions)
-    entered = _entered(members)
-    active = _active_by_source(members)
-    times = _time_in_stage(members)
+    furthest = _furthest_by_source(job, window, source, positions)
+    per_stage = _per_stage(job, window, source)
+    active = _active(job, window, source)
+    times = {
+        stage_id: (
+            completed,
+            *(
+                _percentile_seconds(job, window, source, stage_id, completed, pct)
+                for pct in PERCENTILES
+            ),
+        )
+        for stage_id, (_, completed) in per_stage.items()
+        if completed
+    }
 
     def reached_counts(by_position: dict[int, int]) -> list[int]:
         # Reaching a stage means reaching it or any later one: a suffix sum over positions.
@@ -299,17 +296,13 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
         return counts
 
     sources = []
-    for name in sorted(set(furthest) | set(active)):
-        reached = reached_counts(furthest.get(name, {}))
+    for name in sorted(furthest):
+        reached = reached_counts(furthest[name])
         hired = reached[-1] if steps and steps[-1].kind is StageKind.HIRED else 0
-        sources.append(SourceRow(name, sum(active.get(name, {}).values()), reached, hired))
+        sources.append(SourceRow(name, sum(furthest[name].values()), reached, hired))
     total_reached = [sum(row.reached[index] for row in sources) for index in range(len(steps))]
     applications = sum(row.applications for row in sources)
     hired = sum(row.hired for row in sources)
-    active_total: dict[int, int] = defaultdict(int)
-    for by_stage in active.values():
-        for stage_id, count in by_stage.items():
-            active_total[stage_id] += count
 
     rows = []
     for stage in job.stages:
@@ -324,7 +317,7 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
                 kind=stage.kind,
                 in_progression=index is not None,
                 reached=reached,
-                entered=entered.get(stage.id, 0),
+                entered=per_stage.get(stage.id, (0, 0))[0],
                 share_of_cohort=reached / applications
                 if reached is not None and applications
                 else None,
@@ -332,7 +325,7 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
                 stays=n,
                 median_days=p50 / DAY_SECONDS if p50 is not None else None,
                 p90_days=p90 / DAY_SECONDS if p90 is not None else None,
-                active=active_total.get(stage.id, 0),
+                active=active.get(stage.id, 0),
             )
         )
     return Funnel(
@@ -343,7 +336,7 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
         hired=hired,
         stages=rows,
         sources=sources,
-        dropoff=_dropoff(members, job),
+        dropoff=_dropoff(cohort(job, window, source).subquery("members"), job),
         progression=steps,
     )
 

@@ -197,3 +197,26 @@ def test_window_is_by_application_date_with_both_ends_included(story):
     empty = funnel(story.job_a, Window(date(2030, 1, 1), date(2030, 1, 31)))
     assert empty.applications == 0 and empty.yield_rate is None
     assert all(row.reached in (0, None) and row.median_days is None for row in empty.stages)
+
+
+def test_rebuilding_the_stage_stats_changes_no_figure(story):
+    from app.pipeline import stage_stats
+
+    def figures(result):
+        return (
+            [
+                (row.reached, row.entered, row.active, row.stays, row.median_days, row.p90_days)
+                for row in result.stages
+            ],
+            result.sources,
+            result.dropoff,
+        )
+
+    before = figures(funnel(story.job_a, JANUARY))
+    stage_stats.rebuild()
+    db.session.commit()
+    after = figures(funnel(story.job_a, JANUARY))
+    assert after[1:] == before[1:]
+    for new, old in zip(after[0], before[0], strict=True):
+        assert new[:4] == old[:4]
+        assert new[4:] == pytest.approx(old[4:], abs=1e-6)
