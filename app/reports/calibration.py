@@ -69,7 +69,10 @@ class CalibrationReport:
     panel: dict[str, Distribution]
     agreement_by_dimension: dict[str, Pairs]
     agreement_overall: Pairs
-    notes: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # dimension key → title, where known
+
+    def title(self, dimension: str) -> str:
+        return self.titles.get(dimension, dimension)
 
 
 def _current_scores():  # type: ignore[no-untyped-def]
@@ -178,7 +181,7 @@ def calibration() -> CalibrationReport:
             select(User.id, User.name).where(User.id.in_({key[0] for key in mine}))
         ).all()
     )
-    dimensions = _dimension_order(set(panel))
+    dimensions, titles = _dimension_order(set(panel))
     rows = [
         InterviewerRow(
             interviewer_id,
@@ -193,17 +196,19 @@ def calibration() -> CalibrationReport:
     ]
     order = {dimension: index for index, dimension in enumerate(dimensions)}
     rows.sort(key=lambda row: (row.interviewer.lower(), order[row.dimension]))
-    return CalibrationReport(levels, dimensions, rows, panel, by_dimension, overall)
+    return CalibrationReport(levels, dimensions, rows, panel, by_dimension, overall, titles)
 
 
-def _dimension_order(present: set[str]) -> list[str]:
-    """The installed rubric's order where it knows the dimension, then alphabetical."""
+def _dimension_order(present: set[str]) -> tuple[list[str], dict[str, str]]:
+    """The installed rubrics' order and titles where they know a dimension, then alphabetical."""
     try:
-        known = [key for rubric in catalog().rubrics.values() for key in rubric.dimension_keys]
+        titles = {
+            d.key: d.title for rubric in catalog().rubrics.values() for d in rubric.dimensions
+        }
     except RubricError:  # the report must render even if a rubric file is broken
-        known = []
-    ordered = [key for key in dict.fromkeys(known) if key in present]
-    return ordered + sorted(present - set(ordered))
+        titles = {}
+    ordered = [key for key in titles if key in present]
+    return ordered + sorted(present - set(ordered)), titles
 
 
 CSV_HEADER = (

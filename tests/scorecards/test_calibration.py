@@ -144,6 +144,7 @@ def test_calibration_pages_for_recruiters_only(panel, client, auth):
     page = client.get("/reports/calibration")
     assert page.status_code == 200
     assert "Ian First" in page.text and "Mean abs. difference" in page.text
+    assert "<td>Production mindset</td>" in page.text  # titles, not keys
     assert "100%" not in page.text  # meets vs strong: no exact agreement
     download = client.get("/reports/calibration.csv")
     assert download.mimetype == "text/csv"
