@@ -38,4 +38,5 @@ class FunnelFilterForm(FlaskForm):
         elif (end - start).days > MAX_WINDOW_DAYS:
             self.start.errors = [*self.start.errors, "Choose a window of at most five years."]
             start = end - timedelta(days=MAX_WINDOW_DAYS)
+        self.start.data, self.end.data = start, end  # show the window actually used
         return start, end
