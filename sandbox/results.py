@@ -47,6 +47,9 @@ class GradingResult:
 
     ``execution_status``/``execution_error`` are phase 1's outcome (``completed``, ``error``,
     ``timeout``, ``memory_exceeded``, ``crashed``); ``status`` is the run's overall verdict.
+    ``status == "error"`` is either the notebook raising (``execution_status == "error"``) or a
+    failure of the grading machinery; ``retryable`` is True only for the latter when trying again
+    may help (engine down, image missing, runner bug), never for anything candidate code did.
     """
 
     status: str
@@ -60,6 +63,7 @@ class GradingResult:
     execution_status: str | None = None
     execution_error: str | None = None
     timings: Timings = field(default_factory=Timings)
+    retryable: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -70,10 +74,18 @@ class GradingResult:
 
     @classmethod
     def failed(
-        cls, status: str, message: str, *, logs: str = "", duration_s: float = 0.0
+        cls,
+        status: str,
+        message: str,
+        *,
+        logs: str = "",
+        duration_s: float = 0.0,
+        retryable: bool = False,
     ) -> GradingResult:
         """A verdict reached before any result existed (crash, rejection, infrastructure error)."""
-        return cls(status=status, message=message, logs=logs, duration_s=duration_s)
+        return cls(
+            status=status, message=message, logs=logs, duration_s=duration_s, retryable=retryable
+        )
 
     def with_changes(self, **changes: Any) -> GradingResult:
         """A copy with some fields replaced."""
@@ -115,6 +127,7 @@ class GradingResult:
             cells_executed=_opt(data, "cells_executed", int) or 0,
             execution_status=_opt(data, "execution_status", str),
             execution_error=_cap(_opt(data, "execution_error", str)),
+            retryable=data.get("retryable") is True,
             timings=Timings(
                 **{
                     k: float(_opt(timings, k, (int, float)) or 0.0)

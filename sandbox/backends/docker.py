@@ -112,13 +112,16 @@ class DockerBackend:
             oom = _oom_killed(container)
         except ImageNotFound:
             return GradingResult.failed(
-                "error", f"the grading image {self.image} is missing; run `make image`"
+                "error",
+                f"the grading image {self.image} is missing; run `make image`",
+                retryable=True,
             )
         except (DockerException, OSError) as exc:
             return GradingResult.failed(
                 "error",
                 f"the Docker engine failed: {exc}; is it running? (`make docker`)",
                 duration_s=time.monotonic() - started,
+                retryable=True,
             )
         finally:
             if container is not None:

@@ -29,7 +29,7 @@ def grade_in_phases(
     first = run_phase(
         job, "execute", build_bundle(job, "execute", notebook, use_cgroup=use_cgroup), on_progress
     )
-    if job.hidden_dir is None or (first.status == "error" and first.execution_status is None):
+    if job.hidden_dir is None or first.retryable:
         return first.with_changes(duration_s=time.monotonic() - started)
     execution = {
         "status": first.execution_status or first.status,
@@ -62,6 +62,7 @@ def merge(first: GradingResult, second: GradingResult, duration_s: float) -> Gra
         cells_executed=first.cells_executed,
         execution_status=first.execution_status or first.status,
         execution_error=first.execution_error,
+        retryable=second.retryable,
         timings=Timings(
             container_start_s=first.timings.container_start_s + second.timings.container_start_s,
             kernel_start_s=first.timings.kernel_start_s,

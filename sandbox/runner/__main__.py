@@ -75,6 +75,7 @@ def work(message_fd: int, workdir: Path) -> None:
             "error",
             "the grading runner failed; this is not the candidate's fault",
             logs=traceback.format_exc()[-8000:],
+            retryable=True,
             duration_s=time.monotonic() - started,
         )
     channel.write_message(message_fd, {"type": "result", "result": result.to_dict()})

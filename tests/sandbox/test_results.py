@@ -33,6 +33,14 @@ def test_round_trip_through_json():
 def test_failed_constructor_is_a_verdict():
     result = GradingResult.failed("crashed", "the runner died", logs="trace")
     assert (result.status, result.tests, result.notebook) == ("crashed", (), None)
+    assert result.retryable is False
+
+
+def test_only_infrastructure_failures_are_retryable():
+    infra = GradingResult.failed("error", "engine down", retryable=True)
+    assert GradingResult.from_json(infra.to_json(), max_bytes=1 << 20).retryable is True
+    forged = infra.to_dict() | {"retryable": "yes"}
+    assert GradingResult.from_dict(forged).retryable is False
 
 
 @pytest.mark.parametrize(
