@@ -26,7 +26,6 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import DimensionScore, Scorecard, ScorecardStatus, User
 from app.scorecards.catalog import catalog
-from app.scorecards.export import write_csv
 from app.scorecards.source import RubricError
 
 
@@ -246,10 +245,5 @@ def csv_rows(report: CalibrationReport) -> list[list[object]]:
     return rows
 
 
-def to_csv(report: CalibrationReport) -> str:
-    header = [*CSV_HEADER, *(f"count_{level}" for level in report.levels)]
-    rounded = [
-        [round(value, 4) if isinstance(value, float) else value for value in row]
-        for row in csv_rows(report)
-    ]
-    return write_csv(rounded, header)
+def csv_header(report: CalibrationReport) -> list[str]:
+    return [*CSV_HEADER, *(f"count_{level}" for level in report.levels)]

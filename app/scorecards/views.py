@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -39,9 +38,10 @@ from app.models import (
     now_utc,
 )
 from app.reports import calibration as calibration_report
+from app.reports.csv_export import csv_response
 from app.scorecards import independence, operations, queries
 from app.scorecards.catalog import catalog, load_catalog
-from app.scorecards.export import scorecards_csv
+from app.scorecards.export import HEADER, scorecard_rows
 from app.scorecards.forms import AmendForm, DecisionForm, ScheduleForm, scorecard_form
 from app.scorecards.rubrics import Rubric
 from app.scorecards.source import RubricError
@@ -78,14 +78,6 @@ def _interview_or_403(interview_id: int) -> Interview:
     if not independence.may_open_interview(current_user, interview):
         abort(403)
     return interview
-
-
-def _csv(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 # --- scheduling (recruiters) -------------------------------------------------------------------
@@ -305,7 +297,9 @@ def decide(application_id: int):
 def application_csv(application_id: int):
     application = db.get_or_404(Application, application_id)
     cards = queries.effective_scorecards(application)
-    return _csv(scorecards_csv(cards), f"scorecards-application-{application.id}.csv")
+    return csv_response(
+        f"scorecards-application-{application.id}.csv", HEADER, scorecard_rows(cards)
+    )
 
 
 @bp.route("/interviews/<int:interview_id>/scorecards.csv")
@@ -314,7 +308,7 @@ def interview_csv(interview_id: int):
     """The application's scorecards this user may read (their own until they submitted)."""
     interview = _interview_or_403(interview_id)
     cards = independence.visible(current_user, queries.effective_scorecards(interview.application))
-    return _csv(scorecards_csv(cards), f"scorecards-interview-{interview.id}.csv")
+    return csv_response(f"scorecards-interview-{interview.id}.csv", HEADER, scorecard_rows(cards))
 
 
 # --- calibration report -----------------------------------------------------------------------
@@ -329,4 +323,9 @@ def calibration():
 @bp.route("/reports/calibration.csv")
 @roles_required(*RECRUITING)
 def calibration_csv():
-    return _csv(calibration_report.to_csv(calibration_report.calibration()), "calibration.csv")
+    report = calibration_report.calibration()
+    return csv_response(
+        "calibration.csv",
+        calibration_report.csv_header(report),
+        calibration_report.csv_rows(report),
+    )

@@ -17,7 +17,8 @@ import pytest
 from app.extensions import db
 from app.models import Role, User
 from app.pipeline import operations as pipeline_operations
-from app.reports.calibration import calibration, to_csv
+from app.reports.calibration import calibration, csv_header, csv_rows
+from app.reports.csv_export import csv_text
 from app.scorecards import operations
 from tests.conftest import app_context_on
 from tests.scorecards.conftest import full_input, save, schedule, submit
@@ -126,7 +127,8 @@ def test_agreement_and_distributions_have_the_known_values(dataset):
 
 
 def test_csv_has_one_row_per_interviewer_and_dimension(dataset):
-    text = to_csv(calibration())
+    report = calibration()
+    text = csv_text(csv_header(report), csv_rows(report))
     lines = text.strip().splitlines()
     assert lines[0].startswith("interviewer,dimension,rated,mean,panel_mean,mean_vs_panel,pairs")
     assert lines[0].endswith("count_no_evidence,count_below,count_meets,count_strong")

@@ -195,3 +195,13 @@ def test_only_active_interviewers_sit_on_panels(panel):
     db.session.commit()
     with pytest.raises(DomainError, match="Olga Outsider cannot sit on a panel"):
         schedule(panel.application, [panel.outsider])
+
+
+def test_scorecard_csv_defuses_formulas(panel, client, auth):
+    notes = {"collaboration": '=HYPERLINK("http://evil.example","x")'}
+    submit(panel.interview, panel.first, full_input(dimension_notes=notes))
+    auth.login_as(panel.recruiter)
+    text = client.get(f"/applications/{panel.application.id}/scorecards.csv").text
+    assert text.splitlines()[0].startswith("candidate,job,interview_id,kit,interviewer")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    assert len(text.strip().splitlines()) == 1 + 4  # one row per covered dimension
