@@ -450,6 +450,17 @@ def non_reproducible() -> list[tuple[str, str]]:
     return full_marks(pipeline=pipeline)
 
 
+def constant_model() -> list[tuple[str, str]]:
+    # Predicts the training churn rate for everyone: trivially "robust" and "reproducible".
+    pipeline = _replace(
+        SOLUTION_PIPELINE,
+        'return Pipeline([("prepare", prepare), ("model", LogisticRegression(max_iter=1000))])',
+        'return Pipeline([("prepare", prepare), ("model", DummyClassifier(strategy="prior"))])',
+    )
+    pipeline = "from sklearn.dummy import DummyClassifier\n\n" + pipeline
+    return full_marks(pipeline=pipeline)
+
+
 def crashes_midway() -> list[tuple[str, str]]:
     # Everything is defined, but a top-level cell after training uses a column that does not exist.
     extra = 'print(df.groupby("contract_type")["churned"].mean())\n'
@@ -465,6 +476,7 @@ REFERENCES = {
     "vacuous-tests.ipynb": vacuous_tests,
     "non-reproducible.ipynb": non_reproducible,
     "crashes-midway.ipynb": crashes_midway,
+    "constant-model.ipynb": constant_model,
 }
 
 

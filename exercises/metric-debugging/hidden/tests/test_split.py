@@ -13,6 +13,7 @@ from debugging_support import cached, call
 
 RUN_CASES = "result = [_hl_split(df, cutoff) for df, cutoff in CASES]"
 COLUMNS = ["row_id", "date", "value", "label"]
+CASES = 40  # random frames per test
 _cache: dict = {}
 
 
@@ -104,7 +105,7 @@ def _exact_sides(frame: pd.DataFrame, cutoff, answer: dict) -> str | None:
 
 @pytest.mark.group("split_invariants")
 def test_every_row_lands_on_exactly_one_side_unchanged(submission):
-    cases = _random_cases(60, 11, mixed=False)
+    cases = _random_cases(CASES, 11, mixed=False)
     answers = _answers(submission, "random", cases, "random frames")
     problems = []
     for (frame, cutoff), answer in zip(cases, answers, strict=True):
@@ -133,7 +134,7 @@ def test_every_row_lands_on_exactly_one_side_unchanged(submission):
 
 @pytest.mark.group("split_invariants")
 def test_train_is_before_the_cutoff_and_test_on_or_after(submission):
-    cases = _random_cases(60, 11, mixed=False)
+    cases = _random_cases(CASES, 11, mixed=False)
     answers = _answers(submission, "random", cases, "random frames")
     problems = []
     for (frame, cutoff), answer in zip(cases, answers, strict=True):
@@ -153,7 +154,7 @@ def test_train_is_before_the_cutoff_and_test_on_or_after(submission):
 
 @pytest.mark.group("split_invariants")
 def test_string_and_timestamp_dates_and_cutoffs(submission):
-    cases = _random_cases(60, 22, mixed=True)
+    cases = _random_cases(CASES, 22, mixed=True)
     answers = _answers(submission, "mixed", cases, "frames with string and datetime dates")
     problems = [
         (frame, cutoff, detail)
