@@ -1,6 +1,6 @@
 """One bare grading: the same two phases in plain host processes, no container and no confinement.
 
-``python bench/grading_overhead/bare.py EXERCISE_DIR NOTEBOOK`` prints one JSON object of timings.
+``python bench/grading_overhead/bare.py EXERCISE_DIR NOTEBOOK NAME LIMITS_JSON`` prints timings.
 Phase 1 executes the notebook with nbclient (fresh python3 kernel, starter copied next to it);
 phase 2 runs the hidden suite with pytest and the same plugin (definitions-only candidate process),
 in a fresh process like the sandbox's second container. Limits are the exercise's.

@@ -30,11 +30,13 @@ from sandbox.results import GradingResult  # noqa: E402
 os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MPLBACKEND="Agg")
 
 
-def bare_once(exercise: Path, notebook: Path) -> tuple[float, dict[str, float]]:
+def bare_once(exercise, notebook: Path) -> tuple[float, dict[str, float]]:
     """Wall time of one bare grading in a fresh process (imports included, as in the container)."""
     started = time.monotonic()
+    limits = json.dumps(exercise.limits.to_dict())
+    script = str(Path(__file__).with_name("bare.py"))
     out = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("bare.py")), str(exercise), str(notebook)],
+        [sys.executable, script, str(exercise.folder), str(notebook), exercise.notebook, limits],
         capture_output=True,
         text=True,
         check=True,
@@ -70,7 +72,7 @@ def main() -> int:
     docker_once(backend, exercise, notebook)  # warm the page cache and the image layers
     bare, sandboxed, results = [], [], []
     for _ in range(args.repeat):
-        seconds, report = bare_once(exercise.folder, notebook)
+        seconds, report = bare_once(exercise, notebook)
         assert report["status"] == "completed" and report["passed"] == report["tests"], report
         bare.append(seconds)
         seconds, result = docker_once(backend, exercise, notebook)
