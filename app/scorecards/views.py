@@ -60,6 +60,12 @@ def broken_rubric(error: RubricError):
     ), 500
 
 
+@bp.app_template_global("application_interviews")
+def application_interviews(application: Application) -> list[Interview]:
+    """For the candidate page's interviews block (templates/scorecards/_candidate_application)."""
+    return queries.application_interviews(application)
+
+
 @bp.cli.command("check")
 def check_rubrics() -> None:
     """Validate every rubric and interview kit in RUBRICS_DIR."""

@@ -205,3 +205,13 @@ def test_scorecard_csv_defuses_formulas(panel, client, auth):
     assert text.splitlines()[0].startswith("candidate,job,interview_id,kit,interviewer")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
     assert len(text.strip().splitlines()) == 1 + 4  # one row per covered dimension
+
+
+def test_candidate_page_lists_interviews_with_links(panel, client, auth):
+    submit(panel.interview, panel.first)
+    auth.login_as(panel.recruiter)
+    page = client.get(f"/candidates/{panel.application.candidate_id}").text
+    assert f'href="/interviews/{panel.interview.id}"' in page
+    assert "Ian First, Ines Second" in page and "1 of 2" in page
+    assert f'href="/applications/{panel.application.id}/interviews/new"' in page
+    assert f'href="/applications/{panel.application.id}/debrief"' in page
