@@ -14,7 +14,7 @@ def load_script(exercise: str, name: str) -> ModuleType:
     """Import a script kept in an exercise folder (exercises/ is data, not a package)."""
     path = EXERCISES / exercise / f"{name}.py"
     spec = importlib.util.spec_from_file_location(
-        f"exercise_{exercise.replace('-', '_')}_{name}", path
+        f"exercise_{exercise.replace('-', '_')}_{name.replace('/', '_')}", path
     )
     assert spec is not None and spec.loader is not None, f"cannot import {path}"
     module = importlib.util.module_from_spec(spec)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.exercises.conftest import load_script
+from tests.exercises.conftest import EXERCISES, load_script
 
 COLUMNS = [
     "customer_id", "signup_date", "plan", "region", "tenure_months", "monthly_charges",
@@ -86,3 +86,14 @@ def test_refund_issued_leaks_in_train_and_is_zero_in_holdout(train, holdout):
     by_label = train.groupby("churned")["refund_issued"].mean()
     assert by_label[1] > 0.5 and by_label[0] < 0.03, f"refund rates by label: {by_label.to_dict()}"
     assert (holdout["refund_issued"] == 0).all(), "holdout is a prediction-time snapshot"
+
+
+def test_baseline_prints_the_auc_stated_in_its_docstring_and_the_brief(capsys):
+    baseline = load_script("ml-take-home", "starter/baseline")
+    baseline.main()
+    printed = capsys.readouterr().out.strip()
+    assert printed in baseline.__doc__, (
+        f"baseline.py prints {printed!r}, its docstring says otherwise"
+    )
+    auc = printed.split()[3]
+    assert f"({auc})" in (EXERCISES / "ml-take-home" / "README.md").read_text(encoding="utf-8")
