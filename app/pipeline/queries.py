@@ -6,8 +6,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
 from app.extensions import db
 from app.grading.queries import latest_graded_runs
@@ -109,70 +110,73 @@ def _card_query(job: Job, stage: Stage) -> Select[tuple[int, int, str, str, str,
     )
 
 
-def _cards(
-    rows: Iterable[tuple[int, int, str, str, str, datetime]], stage: Stage, job: Job
-) -> list[Card]:
+def _cards(rows_by_stage: list[tuple[Stage, list[Any]]], job: Job) -> list[list[Card]]:
+    """Cards for each stage's rows, with scores and scorecard counts fetched once for all."""
     now = now_utc()
     stale_after = timedelta(days=job.stale_after_days)
-    rows = list(rows)
-    ids = [row[0] for row in rows]
+    ids = [row[0] for _, rows in rows_by_stage for row in rows]
     scores = grading_scores(ids)
     scorecards = scorecard_counts(ids)
-    cards = []
-    for application_id, candidate_id, name, email, source, entered in rows:
-        days = (now - entered).days
-        score = scores.get(application_id)
-        submitted, expected = scorecards.get(application_id, (None, None))
-        cards.append(
-            Card(
-                application_id=application_id,
-                candidate_id=candidate_id,
-                name=name,
-                email=email,
-                source=source,
-                stage_entered_at=entered,
-                days_in_stage=days,
-                stale=not stage.kind.is_terminal and now - entered > stale_after,
-                score=score[0] if score else None,
-                max_score=score[1] if score else None,
-                scorecards_submitted=submitted,
-                scorecards_expected=expected,
+    result = []
+    for stage, rows in rows_by_stage:
+        cards = []
+        for application_id, candidate_id, name, email, source, entered in rows:
+            score = scores.get(application_id)
+            submitted, expected = scorecards.get(application_id, (None, None))
+            cards.append(
+                Card(
+                    application_id=application_id,
+                    candidate_id=candidate_id,
+                    name=name,
+                    email=email,
+                    source=source,
+                    stage_entered_at=entered,
+                    days_in_stage=(now - entered).days,
+                    stale=not stage.kind.is_terminal and now - entered > stale_after,
+                    score=score[0] if score else None,
+                    max_score=score[1] if score else None,
+                    scorecards_submitted=submitted,
+                    scorecards_expected=expected,
+                )
             )
-        )
-    return cards
+        result.append(cards)
+    return result
 
 
 def board(job: Job, cap: int | None = None) -> list[Column]:
     """Every stage of the job with its count, stale count and first `cap` cards."""
     cap = cap or BOARD_COLUMN_CAP
     stale_before = now_utc() - timedelta(days=job.stale_after_days)
-    counts = dict(
-        db.session.execute(
-            select(Application.stage_id, func.count())
+    counts = {
+        stage_id: (total, stale or 0)
+        for stage_id, total, stale in db.session.execute(
+            select(
+                Application.stage_id,
+                func.count(),
+                func.sum(case((Application.stage_entered_at < stale_before, 1), else_=0)),
+            )
             .where(Application.job_id == job.id)
             .group_by(Application.stage_id)
-        ).all()
-    )
-    stale = dict(
-        db.session.execute(
-            select(Application.stage_id, func.count())
-            .where(Application.job_id == job.id, Application.stage_entered_at < stale_before)
-            .group_by(Application.stage_id)
-        ).all()
-    )
-    columns = []
-    for stage in job.stages:
-        total = counts.get(stage.id, 0)
-        rows = db.session.execute(_card_query(job, stage).limit(cap)).all() if total else []
-        columns.append(
-            Column(
-                stage=stage,
-                total=total,
-                stale=0 if stage.kind.is_terminal else stale.get(stage.id, 0),
-                cards=_cards(rows, stage, job),
-            )
         )
-    return columns
+    }
+    rows_by_stage = [
+        (
+            stage,
+            db.session.execute(_card_query(job, stage).limit(cap)).all()
+            if stage.id in counts
+            else [],
+        )
+        for stage in job.stages
+    ]
+    return [
+        Column(
+            stage=stage,
+            total=counts.get(stage.id, (0, 0))[0],
+            stale=0 if stage.kind.is_terminal else counts.get(stage.id, (0, 0))[1],
+            cards=cards,
+        )
+        for (stage, _), cards in zip(rows_by_stage, _cards(rows_by_stage, job), strict=True)
+    ]
 
 
 def stage_page(job: Job, stage: Stage, page: int, per_page: int | None = None) -> StagePage:
@@ -188,7 +192,7 @@ def stage_page(job: Job, stage: Stage, page: int, per_page: int | None = None) -
     rows = db.session.execute(
         _card_query(job, stage).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return StagePage(stage, total or 0, page, pages, _cards(rows, stage, job))
+    return StagePage(stage, total or 0, page, pages, _cards([(stage, list(rows))], job)[0])
 
 
 def grading_scores(application_ids: list[int]) -> dict[int, tuple[float, float]]:
