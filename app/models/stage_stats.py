@@ -29,6 +29,18 @@ class ApplicationStageStats(db.Model):
             "applied_at",
             "source",
         ),
+        # "Active now" and drop-off: one row per application is its current stage, with the
+        # reason and origin of the move that put it there.
+        Index(
+            "ix_application_stage_stats_current",
+            "job_id",
+            "is_current",
+            "applied_at",
+            "stage_id",
+            "source",
+            "reason",
+            "from_stage_id",
+        ),
         # "Reached": one row per application is its furthest progression stage.
         Index(
             "ix_application_stage_stats_furthest",
@@ -53,3 +65,7 @@ class ApplicationStageStats(db.Model):
     entries: Mapped[int] = mapped_column(default=1)  # moves into the stage
     seconds: Mapped[float | None] = mapped_column(Float)  # total of the completed stays
     is_furthest: Mapped[bool] = mapped_column(default=False)
+    is_current: Mapped[bool] = mapped_column(default=False)
+    # The latest move into the stage: its reason category (rejections, withdrawals) and origin.
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="SET NULL"))

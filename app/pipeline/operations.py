@@ -21,6 +21,11 @@ from app.models import (
     now_utc,
 )
 from app.pipeline import stage_stats
+from app.pipeline.reasons import (
+    REASON_SEPARATOR,
+    REJECTION_REASONS,
+    WITHDRAWAL_REASONS,
+)
 
 DEFAULT_PIPELINE: tuple[tuple[str, StageKind], ...] = (
     ("Applied", StageKind.NORMAL),
@@ -109,7 +114,7 @@ def move(
         raise DomainError("Say why the candidate is rejected.", field="reason")
     at = at or now_utc()
     stage_stats.record_move(
-        application, application.stage, application.stage_entered_at, to_stage, at
+        application, application.stage, application.stage_entered_at, to_stage, at, reason.strip()
     )
     transition = StageTransition(
         application=application,
@@ -126,28 +131,6 @@ def move(
     return transition
 
 
-# Reasons a recruiter picks from when closing an application; free text may follow the category.
-# The funnel groups drop-off by these categories, so the stored reason starts with one of them.
-REJECTION_REASONS = (
-    "Not enough ML depth",
-    "Take-home below the bar",
-    "Interview performance",
-    "Communication",
-    "Experience level",
-    "Salary expectations",
-    "Location or work authorisation",
-    "Position filled",
-    "Other",
-)
-WITHDRAWAL_REASONS = (
-    "Accepted another offer",
-    "Compensation",
-    "Role not a fit",
-    "Timing or personal",
-    "Unresponsive",
-    "Other",
-)
-REASON_SEPARATOR = " — "
 MAX_BULK_MOVE = 500
 MAX_NOTE_LENGTH = 10_000
 MAX_STALE_DAYS = 365

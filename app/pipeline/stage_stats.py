@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, false, func, insert, select, true, tuple_, update
+from sqlalchemy import case, delete, false, func, insert, select, true, tuple_, update
 
 from app.extensions import db
 from app.models import (
@@ -21,9 +21,11 @@ from app.models import (
     StageKind,
     StageTransition,
 )
+from app.pipeline.reasons import reason_category, reason_category_sql
 from app.reports.timespan import seconds_between
 
 PROGRESSION = (StageKind.NORMAL, StageKind.HIRED)
+CLOSING = (StageKind.REJECTED, StageKind.WITHDRAWN)
 
 
 def _in_progression(stage: Stage) -> bool:
@@ -42,12 +44,20 @@ def record_entry(application: Application, source: str, stage: Stage, at: dateti
             entries=1,
             seconds=None,
             is_furthest=_in_progression(stage),
+            is_current=True,
+            reason="",
+            from_stage_id=None,
         )
     )
 
 
 def record_move(
-    application: Application, from_stage: Stage, entered_at: datetime, to_stage: Stage, at: datetime
+    application: Application,
+    from_stage: Stage,
+    entered_at: datetime,
+    to_stage: Stage,
+    at: datetime,
+    reason: str,
 ) -> None:
     """The application left `from_stage` (entered at `entered_at`) for `to_stage` at `at`."""
     key = {"application_id": application.id}
@@ -56,6 +66,7 @@ def record_move(
     if left is None:  # rows written before this table existed: rebuild() fills them in
         return
     left.seconds = (left.seconds or 0.0) + stay
+    left.is_current = False
     entered = db.session.get(ApplicationStageStats, (application.id, to_stage.id))
     if entered is None:
         entered = ApplicationStageStats(
@@ -70,6 +81,9 @@ def record_move(
         )
         db.session.add(entered)
     entered.entries = (entered.entries or 0) + 1
+    entered.is_current = True
+    entered.reason = reason_category(reason) if to_stage.kind in CLOSING else ""
+    entered.from_stage_id = from_stage.id
     if not _in_progression(to_stage):
         return
     furthest = db.session.scalar(
@@ -96,10 +110,13 @@ def rebuild(job_ids: Iterable[int] | None = None) -> None:
         )
     )
     # Each transition starts a stay in its target stage, which ends at the next transition.
+    closing = Stage.kind.in_(CLOSING)
     stays = (
         select(
             StageTransition.application_id,
             StageTransition.to_stage_id.label("stage_id"),
+            StageTransition.from_stage_id,
+            case((closing, reason_category_sql(StageTransition.reason)), else_="").label("reason"),
             seconds_between(
                 func.lead(StageTransition.at).over(
                     partition_by=StageTransition.application_id,
@@ -107,17 +124,28 @@ def rebuild(job_ids: Iterable[int] | None = None) -> None:
                 ),
                 StageTransition.at,
             ).label("seconds"),
+            # 1 for the latest move into each stage: its reason and origin are kept.
+            func.row_number()
+            .over(
+                partition_by=(StageTransition.application_id, StageTransition.to_stage_id),
+                order_by=(StageTransition.at.desc(), StageTransition.id.desc()),
+            )
+            .label("recency"),
         )
         .join(Application, Application.id == StageTransition.application_id)
+        .join(Stage, Stage.id == StageTransition.to_stage_id)
         .where(job_filter)
         .subquery()
     )
+    latest = stays.c.recency == 1
     per_stage = (
         select(
             stays.c.application_id,
             stays.c.stage_id,
             func.count().label("entries"),
             func.sum(stays.c.seconds).label("seconds"),
+            func.max(case((latest, stays.c.reason))).label("reason"),
+            func.max(case((latest, stays.c.from_stage_id))).label("from_stage_id"),
         )
         .group_by(stays.c.application_id, stays.c.stage_id)
         .subquery()
@@ -133,6 +161,9 @@ def rebuild(job_ids: Iterable[int] | None = None) -> None:
                 "entries",
                 "seconds",
                 "is_furthest",
+                "is_current",
+                "reason",
+                "from_stage_id",
             ],
             select(
                 per_stage.c.application_id,
@@ -143,6 +174,9 @@ def rebuild(job_ids: Iterable[int] | None = None) -> None:
                 per_stage.c.entries,
                 per_stage.c.seconds,
                 false(),
+                Application.stage_id == per_stage.c.stage_id,
+                per_stage.c.reason,
+                per_stage.c.from_stage_id,
             )
             .join(Application, Application.id == per_stage.c.application_id)
             .join(Candidate, Candidate.id == Application.candidate_id),

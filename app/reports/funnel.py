@@ -24,20 +24,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select, true
+from sqlalchemy import func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
 from app.models import (
-    Application,
     ApplicationStageStats,
-    Candidate,
     Job,
     Stage,
     StageKind,
-    StageTransition,
 )
-from app.pipeline.operations import REASON_SEPARATOR, REJECTION_REASONS, WITHDRAWAL_REASONS
 
 DAY_SECONDS = 86_400.0
 PERCENTILES = (50, 90)
@@ -116,28 +112,6 @@ def progression_stages(job: Job) -> list[Stage]:
     return [stage for stage in job.stages if stage.kind in (StageKind.NORMAL, StageKind.HIRED)]
 
 
-def cohort(job: Job, window: Window, source: str | None) -> Select[Any]:
-    """The cohort's applications: id, source and current stage."""
-    start, end = window.bounds
-    query = (
-        select(
-            Application.id.label("application_id"),
-            Candidate.source.label("source"),
-            Application.stage_id.label("stage_id"),
-            Application.stage_entered_at.label("stage_entered_at"),
-        )
-        .join(Candidate, Candidate.id == Application.candidate_id)
-        .where(
-            Application.job_id == job.id,
-            Application.applied_at >= start,
-            Application.applied_at < end,
-        )
-    )
-    if source:
-        query = query.where(Candidate.source == source)
-    return query
-
-
 def _stats_in(job: Job, window: Window, source: str | None) -> list[ColumnElement[bool]]:
     """Filters on application_stage_stats for the cohort (its columns copy the application's)."""
     start, end = window.bounds
@@ -209,57 +183,33 @@ def _percentile_seconds(
 
 def _active(job: Job, window: Window, source: str | None) -> dict[int, int]:
     """{stage id: applications of the cohort currently in it}."""
-    start, end = window.bounds
-    query = (
-        select(Application.stage_id, func.count())
-        .where(
-            Application.job_id == job.id,
-            Application.applied_at >= start,
-            Application.applied_at < end,
-        )
-        .group_by(Application.stage_id)
+    rows = db.session.execute(
+        select(ApplicationStageStats.stage_id, func.count())
+        .where(*_stats_in(job, window, source), ApplicationStageStats.is_current == true())
+        .group_by(ApplicationStageStats.stage_id)
     )
-    if source:
-        query = query.join(Candidate, Candidate.id == Application.candidate_id).where(
-            Candidate.source == source
-        )
-    return {stage_id: count for stage_id, count in db.session.execute(query)}
+    return {stage_id: count for stage_id, count in rows}
 
 
-def reason_category(reason: ColumnElement[str]) -> ColumnElement[str]:
-    """The category a stored reason starts with (see pipeline.operations.compose_reason)."""
-    categories = sorted(set(REJECTION_REASONS + WITHDRAWAL_REASONS), key=len, reverse=True)
-    whens = [(reason == category, category) for category in categories]
-    whens += [
-        (reason.startswith(category + REASON_SEPARATOR, autoescape=True), category)
-        for category in categories
-    ]
-    return case(*whens, else_=literal("Other"))
-
-
-def _dropoff(members: Any, job: Job) -> list[DropOffRow]:
+def _dropoff(job: Job, window: Window, source: str | None) -> list[DropOffRow]:
+    """Applications now Rejected or Withdrawn, by the reason and origin of that last move."""
     closing = {
         stage.id: stage.name
         for stage in job.stages
         if stage.kind in (StageKind.REJECTED, StageKind.WITHDRAWN)
     }
-    names = {stage.id: stage.name for stage in job.stages}
     if not closing:
         return []
-    category = reason_category(StageTransition.reason).label("category")
-    # The move that closed each application: into its current stage, at the time it entered it.
+    names = {stage.id: stage.name for stage in job.stages}
+    stats = ApplicationStageStats
     rows = db.session.execute(
-        select(members.c.stage_id, category, StageTransition.from_stage_id, func.count())
-        .join(
-            StageTransition,
-            and_(
-                StageTransition.application_id == members.c.application_id,
-                StageTransition.to_stage_id == members.c.stage_id,
-                StageTransition.at == members.c.stage_entered_at,
-            ),
+        select(stats.stage_id, stats.reason, stats.from_stage_id, func.count())
+        .where(
+            *_stats_in(job, window, source),
+            stats.is_current == true(),
+            stats.stage_id.in_(closing),
         )
-        .where(members.c.stage_id.in_(closing))
-        .group_by(members.c.stage_id, category, StageTransition.from_stage_id)
+        .group_by(stats.stage_id, stats.reason, stats.from_stage_id)
     )
     result = [
         DropOffRow(closing[stage_id], reason, names.get(from_id, "—"), count)
@@ -336,7 +286,7 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
         hired=hired,
         stages=rows,
         sources=sources,
-        dropoff=_dropoff(cohort(job, window, source).subquery("members"), job),
+        dropoff=_dropoff(job, window, source),
         progression=steps,
     )
 
