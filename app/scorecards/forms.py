@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import Scorecard
+from app.pipeline.reasons import REJECTION_REASONS
 from app.scorecards.kits import Kit
 from app.scorecards.operations import MAX_NOTES, ScorecardInput
 from app.scorecards.rubrics import Rubric
@@ -59,10 +60,16 @@ class DecisionForm(FlaskForm):
         ],
         validators=[DataRequired()],
     )
-    reason = TextAreaField(
-        "Reason",
+    # Rejections use the pipeline's listed reasons, so the funnel can group its drop-off.
+    reason = SelectField(
+        "Rejection reason",
+        choices=[SelectChoice("", "—"), *(SelectChoice(r, r) for r in REJECTION_REASONS)],
+        validators=[Optional()],
+    )
+    details = TextAreaField(
+        "Details",
         validators=[Optional(), Length(max=2000)],
-        description="Required to reject; recorded on the pipeline timeline.",
+        description="Recorded on the pipeline timeline.",
     )
     submit = SubmitField("Record decision")
 

@@ -260,13 +260,15 @@ def next_stage(application: Application) -> Stage:
     return min(later, key=lambda stage: stage.position)
 
 
-def decide(application: Application, advance: bool, reason: str, actor: User) -> StageTransition:
-    """The debrief decision: advance to the next stage, or reject (a reason is required)."""
+def decide(
+    application: Application, advance: bool, reason: str, details: str, actor: User
+) -> StageTransition:
+    """The debrief decision: advance to the next stage, or reject with a listed reason (the
+    pipeline's operations make the move)."""
     if advance:
-        return pipeline_operations.move(application, next_stage(application), actor, reason=reason)
-    rejected = next(
-        (stage for stage in application.job.stages if stage.kind is StageKind.REJECTED), None
-    )
-    if rejected is None:
-        raise DomainError(f"{application.job.title} has no rejected stage.")
-    return pipeline_operations.move(application, rejected, actor, reason=reason)
+        return pipeline_operations.move(
+            application, next_stage(application), actor, reason=details.strip()
+        )
+    if application.stage.kind.is_terminal:
+        raise DomainError(f"The application is closed ({application.stage.name}).")
+    return pipeline_operations.reject(application, reason, details, actor)

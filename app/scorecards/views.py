@@ -283,7 +283,11 @@ def decide(application_id: int):
     if form.validate_on_submit():
         try:
             operations.decide(
-                application, form.decision.data == "advance", form.reason.data or "", current_user
+                application,
+                form.decision.data == "advance",
+                form.reason.data or "",
+                form.details.data or "",
+                current_user,
             )
         except DomainError as error:
             db.session.rollback()

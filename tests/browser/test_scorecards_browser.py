@@ -105,6 +105,6 @@ def test_independent_scoring_then_a_shared_debrief(
     assert "Strong" in row and "Meets" in row and FIRST_NOTE in row
     assert "Strong yes" in table.inner_text()
     riley.check("input[name=decision][value=advance]")
-    riley.fill("textarea[name=reason]", "Both interviewers recommend")
+    riley.fill("textarea[name=details]", "Both interviewers recommend")
     riley.click("text=Record decision")
     assert "Moved to Debrief." in riley.locator(".flash").inner_text()

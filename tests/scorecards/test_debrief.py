@@ -138,7 +138,7 @@ def test_decision_advances_through_pipeline_move(panel, client, auth, db):
     auth.login_as(panel.recruiter)
     response = client.post(
         f"/applications/{panel.application.id}/decision",
-        data={"decision": "advance", "reason": "Strong panel"},
+        data={"decision": "advance", "details": "Strong panel"},
     )
     assert response.status_code == 302
     db.session.refresh(panel.application)
@@ -157,14 +157,24 @@ def test_decision_advances_through_pipeline_move(panel, client, auth, db):
 def test_rejection_needs_a_reason_and_lands_in_rejected(panel, client, auth, db):
     auth.login_as(panel.recruiter)
     url = f"/applications/{panel.application.id}/decision"
-    response = client.post(url, data={"decision": "reject", "reason": ""})
+    response = client.post(url, data={"decision": "reject", "details": "weak"})
     assert response.status_code == 400
-    assert "Say why the candidate is rejected." in response.text
+    assert "Say why the candidate is rejected: choose a reason from the list." in response.text
     db.session.refresh(panel.application)
     assert panel.application.stage.name == "Technical interviews"
-    client.post(url, data={"decision": "reject", "reason": "Production mindset below the bar"})
+    client.post(
+        url,
+        data={
+            "decision": "reject",
+            "reason": "Interview performance",
+            "details": "Production mindset below the bar",
+        },
+    )
     db.session.refresh(panel.application)
     assert panel.application.stage.kind is StageKind.REJECTED
+    assert panel.application.transitions[-1].reason == (
+        "Interview performance — Production mindset below the bar"
+    )
     # A closed application cannot be advanced.
     response = client.post(url, data={"decision": "advance"})
     assert "The application is closed" in response.text
