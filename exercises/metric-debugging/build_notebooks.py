@@ -94,7 +94,7 @@ STARTER_SPLIT = (
 CHECK_MD = """\
 ## The check that fails
 
-Scores of a model on two weeks of customers, split at 4 March. The expected values were computed by
+Scores of a model on six days of customers, split at 4 March. The expected values were computed by
 hand for the test side (the 8 rows on or after the cutoff).
 """
 
