@@ -123,7 +123,7 @@ def interviewer_queue(user: User, now: datetime, overdue_hours: int) -> list[Que
 class Overdue:
     interview: Interview
     interviewer: User
-    hours_late: float
+    hours_since: float  # hours since the interview was scheduled to start
 
 
 def overdue(now: datetime, hours: int, interviewer: User | None = None) -> list[Overdue]:
@@ -140,7 +140,7 @@ def overdue(now: datetime, hours: int, interviewer: User | None = None) -> list[
     if interviewer is not None:
         query = query.where(InterviewAssignment.interviewer_id == interviewer.id)
     return [
-        Overdue(interview, user, (cutoff - interview.scheduled_at).total_seconds() / 3600 + hours)
+        Overdue(interview, user, (now - interview.scheduled_at).total_seconds() / 3600)
         for interview, user in db.session.execute(query).unique()
     ]
 
