@@ -83,8 +83,8 @@ def _report(problems: list[tuple[pd.DataFrame, object, str]], total: int, promis
     if problems:
         frame, cutoff, detail = min(problems, key=lambda problem: len(problem[0]))
         pytest.fail(
-            f"time_split breaks its promise that {promise} on {len(problems)} of {total} random "
-            f"frames. Smallest case: {_describe(frame, cutoff)}: {detail}.",
+            f"On {len(problems)} of {total} random frames, time_split breaks its promise that "
+            f"{promise}. Smallest case: {_describe(frame, cutoff)}: {detail}.",
             pytrace=False,
         )
 
@@ -97,7 +97,7 @@ def _exact_sides(frame: pd.DataFrame, cutoff, answer: dict) -> str | None:
     for side, rows in (("train", frame[before]), ("test", frame[~before])):
         got = sorted(row[0] for row in answer[side]["rows"])
         if got != sorted(rows["row_id"].tolist()):
-            return f"{side} has {len(got)} rows, expected {len(rows)}"
+            return f"{side} has {len(got)} row(s), expected {len(rows)}"
         if answer[side]["columns"] != COLUMNS:
             return f"{side} has the columns {answer[side]['columns']}, expected {COLUMNS}"
     return None
@@ -125,10 +125,8 @@ def test_every_row_lands_on_exactly_one_side_unchanged(submission):
             answer[s]["columns"] for s in ("train", "test") if answer[s]["columns"] != COLUMNS
         ]
         if twice or lost or changed or columns:
-            problems.append(
-                (frame, cutoff, f"{twice} rows on both sides, {lost} rows lost, {changed} rows "
-                 f"changed{', columns changed' if columns else ''}")
-            )  # fmt: skip
+            detail = f"{twice} row(s) on both sides, {lost} row(s) lost, {changed} row(s) changed"
+            problems.append((frame, cutoff, detail + (", columns changed" if columns else "")))
     _report(problems, len(cases), "every row lands on exactly one side, unchanged")
 
 
@@ -146,8 +144,8 @@ def test_train_is_before_the_cutoff_and_test_on_or_after(submission):
         early = [row[1] for row in answer["test"]["rows"] if row[1] < day]
         if late or early:
             problems.append(
-                (frame, cutoff, f"{len(late)} train rows on or after the cutoff day, "
-                 f"{len(early)} test rows before it")
+                (frame, cutoff, f"{len(late)} train row(s) on or after the cutoff day, "
+                 f"{len(early)} test row(s) before it")
             )  # fmt: skip
     _report(problems, len(cases), "train is strictly before the cutoff and test on or after it")
 
