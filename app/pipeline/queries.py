@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -92,7 +92,7 @@ def applications_by_stage(job: Job) -> dict[int, list[Application]]:
     return grouped
 
 
-def _card_query(job: Job, stage: Stage) -> Select[tuple[int, int, str, str, str, datetime]]:
+def _card_query(job: Job, stage: Stage) -> Select[int, int, str, str, str, datetime]:
     # Open stages show the longest-waiting first; closed ones (Hired, Rejected…) the latest moves.
     entered = Application.stage_entered_at
     return (
@@ -110,7 +110,7 @@ def _card_query(job: Job, stage: Stage) -> Select[tuple[int, int, str, str, str,
     )
 
 
-def _cards(rows_by_stage: list[tuple[Stage, list[Any]]], job: Job) -> list[list[Card]]:
+def _cards(rows_by_stage: Sequence[tuple[Stage, Sequence[Any]]], job: Job) -> list[list[Card]]:
     """Cards for each stage's rows, with scores and scorecard counts fetched once for all."""
     now = now_utc()
     stale_after = timedelta(days=job.stale_after_days)
@@ -235,7 +235,7 @@ def scorecard_counts(application_ids: list[int]) -> dict[int, tuple[int, int]]:
         .distinct()
         .subquery()
     )
-    submitted = dict(
+    submitted: dict[int, int] = dict(
         db.session.execute(
             select(seats.c.application_id, func.count()).group_by(seats.c.application_id)
         ).all()

@@ -116,7 +116,9 @@ def rebuild(job_ids: Iterable[int] | None = None) -> None:
             StageTransition.application_id,
             StageTransition.to_stage_id.label("stage_id"),
             StageTransition.from_stage_id,
-            case((closing, reason_category_sql(StageTransition.reason)), else_="").label("reason"),
+            case(
+                (closing, reason_category_sql(StageTransition.__table__.c.reason)), else_=""
+            ).label("reason"),
             seconds_between(
                 func.lead(StageTransition.at).over(
                     partition_by=StageTransition.application_id,

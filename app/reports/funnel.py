@@ -36,7 +36,7 @@ from app.models import (
 )
 
 DAY_SECONDS = 86_400.0
-PERCENTILES = (50, 90)
+MEDIAN, P90 = 50, 90
 
 
 @dataclass(frozen=True)
@@ -176,8 +176,8 @@ def _percentile_seconds(
         .limit(2)
         .offset(rank)
     ).all()
-    low = values[0]
-    high = values[1] if len(values) > 1 else low
+    low = float(values[0] or 0.0)  # the query excludes NULLs; `or` satisfies the type checker
+    high = float(values[1] or 0.0) if len(values) > 1 else low
     return low + (high - low) * fraction / 100
 
 
@@ -212,7 +212,7 @@ def _dropoff(job: Job, window: Window, source: str | None) -> list[DropOffRow]:
         .group_by(stats.stage_id, stats.reason, stats.from_stage_id)
     )
     result = [
-        DropOffRow(closing[stage_id], reason, names.get(from_id, "—"), count)
+        DropOffRow(closing[stage_id], reason, names.get(from_id or 0, "—"), count)
         for stage_id, reason, from_id, count in rows
     ]
     return sorted(result, key=lambda row: (row.outcome, -row.count, row.reason, row.from_stage))
@@ -225,13 +225,11 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
     furthest = _furthest_by_source(job, window, source, positions)
     per_stage = _per_stage(job, window, source)
     active = _active(job, window, source)
-    times = {
+    times: dict[int, tuple[int, float | None, float | None]] = {
         stage_id: (
             completed,
-            *(
-                _percentile_seconds(job, window, source, stage_id, completed, pct)
-                for pct in PERCENTILES
-            ),
+            _percentile_seconds(job, window, source, stage_id, completed, MEDIAN),
+            _percentile_seconds(job, window, source, stage_id, completed, P90),
         )
         for stage_id, (_, completed) in per_stage.items()
         if completed
@@ -247,9 +245,9 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
 
     sources = []
     for name in sorted(furthest):
-        reached = reached_counts(furthest[name])
-        hired = reached[-1] if steps and steps[-1].kind is StageKind.HIRED else 0
-        sources.append(SourceRow(name, sum(furthest[name].values()), reached, hired))
+        source_reached = reached_counts(furthest[name])
+        hired = source_reached[-1] if steps and steps[-1].kind is StageKind.HIRED else 0
+        sources.append(SourceRow(name, sum(furthest[name].values()), source_reached, hired))
     total_reached = [sum(row.reached[index] for row in sources) for index in range(len(steps))]
     applications = sum(row.applications for row in sources)
     hired = sum(row.hired for row in sources)

@@ -65,3 +65,14 @@ def test_incremental_stats_equal_a_rebuild_from_transitions(database_url):
                 assert rebuilt[key] == (
                     None if seconds is None else pytest.approx(seconds, abs=0.01)
                 )
+
+
+def test_rebuild_stats_command(app, runner, db, create_job, create_candidate):
+    job = create_job()
+    create_candidate(job)
+    db.session.execute(db.delete(ApplicationStageStats))
+    db.session.commit()
+    result = runner.invoke(args=["pipeline", "rebuild-stats", "--job", str(job.id)])
+    assert result.exit_code == 0, result.output
+    assert f"Stage statistics rebuilt for jobs [{job.id}]." in result.output
+    assert db.session.query(ApplicationStageStats).count() == 1
