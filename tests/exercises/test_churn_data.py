@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.exercises.conftest import EXERCISES, load_script
+from tests.exercises.exercise_folders import EXERCISES, load_script
 
 COLUMNS = [
     "customer_id", "signup_date", "plan", "region", "tenure_months", "monthly_charges",

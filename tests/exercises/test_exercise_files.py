@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from app.grading.exercises import DIMENSIONS, parse_exercise
-from tests.exercises.conftest import EXERCISES, OWNED, load_script
+from tests.exercises.exercise_folders import EXERCISES, OWNED, load_script
 
 VERDICT_FIELDS = {"status", "min_score", "max_score", "failed_groups", "passed_groups"}
 STATUSES = {"completed", "error", "timeout", "memory_exceeded", "crashed"}

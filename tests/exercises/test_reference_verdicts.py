@@ -15,7 +15,7 @@ from app.grading.exercises import parse_exercise
 from app.grading.scoring import score
 from sandbox.intake import sanitize_notebook
 from sandbox.job import GradingJob
-from tests.exercises.conftest import EXERCISES, OWNED
+from tests.exercises.exercise_folders import EXERCISES, OWNED
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""Helpers for the exercise tests: the exercise folders and their build scripts."""
+"""Where the two exercises live, and how to import the scripts kept in their folders."""
 
 from __future__ import annotations
 
