@@ -194,7 +194,6 @@ def candidate(candidate_id: int):
             app.id: WithdrawForm(prefix=f"withdraw{app.id}") for app in candidate.applications
         },
         submissions=queries.submissions_with_scores(application_ids),
-        scorecards=queries.scorecard_counts(application_ids),
         notes=queries.notes(candidate),
         note_form=NoteForm(),
     )
