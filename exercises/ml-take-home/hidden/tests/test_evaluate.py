@@ -1,17 +1,21 @@
 """Group imbalance_metrics: evaluate() reports metrics that make sense when only ~18% churn.
 
 evaluate() is called on a model fitted by the grader (an honest logistic regression, not the
-candidate's pipeline) and on holdout rows, and its values are compared with scikit-learn's.
+candidate's pipeline) and on holdout rows, and its values are compared with scikit-learn's. The
+labels passed are drawn from that model's own probabilities, never the holdout's true labels: this
+module's candidate process could keep whatever it is given for a later module to use.
 """
 
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from churn_support import cached, call, holdout_frame, reference_model, split, train_frame
 from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_auc_score
 
 TOLERANCE = 1e-6
+LABEL_SEED = 17
 _cache: dict = {}
 
 CALL_EVALUATE = """
@@ -49,7 +53,11 @@ def _evaluation(submission, starter_dir, hidden_data):
     def compute():
         train, holdout = train_frame(starter_dir), holdout_frame(hidden_data)
         model = reference_model().fit(*split(train))
-        X, y = split(holdout)
+        X = split(holdout)[0]
+        rng = np.random.default_rng(LABEL_SEED)
+        y = pd.Series(
+            (rng.random(len(X)) < model.predict_proba(X)[:, 1]).astype(int), name="churned"
+        )
         reply = call(
             submission,
             CALL_EVALUATE,
