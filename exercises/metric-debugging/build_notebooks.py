@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 INTRO = """\
 # Debugging an evaluation step
 
-Read `README.md` first. Budget: 30 to 45 minutes.
+Read the brief on the exercise page first. Budget: 30 to 45 minutes.
 
 The churn team's evaluation step reports numbers that look wrong, and the check at the bottom of
 this notebook fails. Find the **root causes**, fix `compute_metrics` and `time_split` so that they

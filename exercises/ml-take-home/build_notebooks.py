@@ -18,7 +18,8 @@ HERE = Path(__file__).resolve().parent
 INTRO = """\
 # Churn prediction — take-home
 
-Read `README.md` first: it has the problem, the data dictionary and what is graded.
+Read the brief on the exercise page first: it has the problem, the data dictionary and what is
+graded.
 `baseline.py` is the model to beat. Budget: 90 to 120 minutes.
 
 ## The contract (what the grader calls)
