@@ -226,3 +226,67 @@ def test_candidates_csv_download_defuses_formulas(client, db, recruiter, create_
     lines = response.text.splitlines()
     assert lines[0] == "name,email,source,stage,applied_at,stage_entered_at"
     assert lines[1].startswith("'=HYPERLINK(1),f@example.com,referral,Applied,")
+
+
+def test_cards_show_grading_score_and_scorecards_submitted_of_expected(
+    client, db, recruiter, create_job, create_candidate, create_user
+):
+    from app.models import (
+        Assignment,
+        GradingRun,
+        Interview,
+        InterviewAssignment,
+        RunStatus,
+        Scorecard,
+        ScorecardStatus,
+        Submission,
+    )
+
+    job = create_job()
+    candidate = create_candidate(job, name="Scored Sam")
+    (application,) = candidate.applications
+    assignment = Assignment(
+        application=application,
+        exercise_slug="ml-take-home",
+        time_budget_minutes=240,
+        open_by=now_utc() + timedelta(days=3),
+    )
+    submission = Submission(
+        assignment=assignment, filename="a.ipynb", notebook=b"{}", sha256="0" * 64, size_bytes=2
+    )
+    submission.runs = [
+        GradingRun(status=RunStatus.GRADED, score=40.0, max_score=100.0),
+        GradingRun(status=RunStatus.GRADED, score=72.5, max_score=100.0),  # the latest counts
+    ]
+    ian, ines = create_user(Role.INTERVIEWER), create_user(Role.INTERVIEWER)
+    interview = Interview(
+        application=application,
+        stage=stage_named(job, "Technical interviews"),
+        kit_id="debugging",
+        kit_title="Debugging",
+        scheduled_at=now_utc(),
+    )
+    interview.panel = [InterviewAssignment(interviewer=ian), InterviewAssignment(interviewer=ines)]
+    snapshot = {"id": "r", "version": 1}
+    for version, status in ((1, ScorecardStatus.SUBMITTED), (2, ScorecardStatus.SUBMITTED)):
+        db.session.add(
+            Scorecard(
+                interview=interview,
+                interviewer=ian,
+                application=application,
+                version=version,
+                status=status,
+                rubric_id="r",
+                rubric_version=1,
+                rubric_snapshot=snapshot,
+                kit_snapshot=snapshot,
+            )
+        )  # an amended scorecard still counts once
+    db.session.add_all([submission, interview])
+    db.session.commit()
+    board = client.get(f"/jobs/{job.id}").text
+    card = board.split("Scored Sam")[1].split("</article>")[0]
+    assert "Take-home 72.5/100" in card
+    assert "Scorecards 1/2" in card
+    profile = client.get(f"/candidates/{candidate.id}").text
+    assert "ml-take-home" in profile and "72.5/100" in profile and "graded" in profile
