@@ -70,11 +70,12 @@ def main() -> int:
     notebook = (args.notebook or exercise.folder / "reference" / "full-marks.ipynb").resolve()
     backend = DockerBackend()
     docker_once(backend, exercise, notebook)  # warm the page cache and the image layers
-    bare, sandboxed, results = [], [], []
+    bare, sandboxed, results, reports = [], [], [], []
     for _ in range(args.repeat):
         seconds, report = bare_once(exercise, notebook)
         assert report["status"] == "completed" and report["passed"] == report["tests"], report
         bare.append(seconds)
+        reports.append(report)
         seconds, result = docker_once(backend, exercise, notebook)
         assert result.status == "completed", result.message
         assert all(t.outcome == "passed" for t in result.tests), result.tests
@@ -93,6 +94,12 @@ def main() -> int:
     print(f"bare    median {bare_median:6.2f} s  runs {', '.join(f'{s:.2f}' for s in bare)}")
     print(f"docker  median {docker_median:6.2f} s  runs {', '.join(f'{s:.2f}' for s in sandboxed)}")
     print(f"ratio   {docker_median / bare_median:.3f}  (target <= 1.25)")
+    bare_parts = {k: statistics.median(r[k] for r in reports) for k in ("execute_s", "test_s")}
+    print(
+        "bare breakdown (medians): "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in bare_parts.items())
+        + f", interpreter start and imports {bare_median - sum(bare_parts.values()):.2f} s"
+    )
     print(
         "docker breakdown (medians): "
         + ", ".join(f"{k} {v:.2f} s" for k, v in timing.items())

@@ -8,21 +8,21 @@ follows a link planted in the sandbox and never chowns a sandbox file.
 from __future__ import annotations
 
 import contextlib
-import select
-import socket
 import time
+from dataclasses import replace
 from typing import Any
 
 import docker  # type: ignore[import-untyped]
 from docker.errors import DockerException, ImageNotFound  # type: ignore[import-untyped]
 from docker.types import LogConfig, Ulimit  # type: ignore[import-untyped]
 
+from sandbox.backends.attach import exchange
 from sandbox.backends.base import ProgressCallback
-from sandbox.backends.stream import RunnerStream
+from sandbox.backends.stream import RunnerStream, host_verdict
 from sandbox.backends.twophase import grade_in_phases
 from sandbox.job import GradingJob
 from sandbox.limits import MiB
-from sandbox.results import GradingResult, Timings
+from sandbox.results import GradingResult
 from sandbox.runner.channel import frame_bundle
 
 LABEL = "org.hirelab.sandbox"  # value: the run id; used to find and remove orphans
@@ -103,7 +103,7 @@ class DockerBackend:
             )
             container.start()
             container_start_s = time.monotonic() - started
-            stderr, killed = _exchange(
+            stderr, killed = exchange(
                 sock, frame_bundle(bundle), stream, started + inner + HOST_GRACE_S
             )
             if killed:
@@ -126,8 +126,16 @@ class DockerBackend:
         finally:
             if container is not None:
                 _remove(container)
-        return _verdict(
-            stream, stderr, killed, oom, state, time.monotonic() - started, container_start_s
+        result = host_verdict(
+            stream,
+            stderr,
+            killed=killed,
+            oom=oom,
+            duration_s=time.monotonic() - started,
+            exit_detail=f"exit status {state.get('StatusCode')}",
+        )
+        return result.with_changes(
+            timings=replace(result.timings, container_start_s=container_start_s)
         )
 
 
@@ -140,95 +148,6 @@ def _remove(container: Any) -> None:
     # Removed already, or the engine is gone: remove_orphans() sweeps later.
     with contextlib.suppress(DockerException):
         container.remove(force=True)
-
-
-def _exchange(
-    sock: Any, payload: bytes, stream: RunnerStream, deadline: float
-) -> tuple[bytes, bool]:
-    """Send the bundle, demultiplex stdout/stderr until EOF or the deadline; (stderr, killed)."""
-    raw: socket.socket = getattr(sock, "_sock", sock)
-    raw.settimeout(max(1.0, deadline - time.monotonic()))
-    # Length-framed, so no half-close (dockerd would drop stdout too). An OSError means the
-    # container exited early; its output says why.
-    with contextlib.suppress(OSError):
-        raw.sendall(payload)
-    raw.setblocking(False)
-    stderr, pending = b"", b""
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return stderr, True
-            ready, _, _ = select.select([raw], [], [], min(remaining, 1.0))
-            if not ready:
-                continue
-            chunk = raw.recv(1 << 20)
-            if not chunk:
-                return stderr, False
-            pending += chunk
-            while len(pending) >= 8:
-                kind, size = pending[0], int.from_bytes(pending[4:8], "big")
-                if len(pending) < 8 + size:
-                    break
-                payload, pending = pending[8 : 8 + size], pending[8 + size :]
-                if kind == 1:
-                    stream.feed(payload)
-                elif len(stderr) < 64 * 1024:
-                    stderr += payload
-    finally:
-        _close(sock, raw)
-
-
-def _close(sock: Any, raw: socket.socket) -> None:
-    """Close the hijacked attach connection: the HTTP response, its file object, then the socket."""
-    response = getattr(sock, "_response", None)
-    for closer in (getattr(response, "close", None), getattr(sock, "close", None), raw.close):
-        if closer is not None:
-            with contextlib.suppress(OSError, ValueError):
-                closer()
-
-
-def _verdict(
-    stream: RunnerStream,
-    stderr: bytes,
-    killed: bool,
-    oom: bool,
-    state: dict[str, Any],
-    duration_s: float,
-    container_start_s: float,
-) -> GradingResult:
-    """The runner's result, or the host's verdict when the container ended without one."""
-    if stream.result is not None and not stream.overflowed:
-        return stream.result.with_changes(
-            timings=Timings(
-                container_start_s=container_start_s,
-                kernel_start_s=stream.result.timings.kernel_start_s,
-                cells_s=stream.result.timings.cells_s,
-                tests_s=stream.result.timings.tests_s,
-            )
-        )
-    logs = stderr.decode("utf-8", "replace")[-8000:]
-    if killed:
-        return GradingResult.failed(
-            "timeout",
-            "the sandbox did not finish in time and was killed",
-            logs=logs,
-            duration_s=duration_s,
-        )
-    if oom:
-        return GradingResult.failed(
-            "memory_exceeded",
-            "the sandbox ran out of memory and was killed",
-            logs=logs,
-            duration_s=duration_s,
-        )
-    detail = stream.error or f"exit status {state.get('StatusCode')}"
-    return GradingResult.failed(
-        "crashed",
-        f"the sandbox ended without a valid result ({detail})",
-        logs=logs,
-        duration_s=duration_s,
-    )
 
 
 def remove_orphans(client: docker.DockerClient | None = None, run_id: str | None = None) -> int:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sandbox.backends.base import ProgressCallback
 from sandbox.backends.cgroup import RunCgroup
-from sandbox.backends.stream import RunnerStream
+from sandbox.backends.stream import RunnerStream, host_verdict
 from sandbox.backends.twophase import grade_in_phases
 from sandbox.job import GradingJob
 from sandbox.limits import Limits, MiB
@@ -99,7 +99,7 @@ class LocalBackend:
         limits = job.limits
         inner = limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s
         started = time.monotonic()
-        scratch = Path(tempfile.mkdtemp(prefix="hirelab-local-"))
+        scratch = Path(tempfile.mkdtemp(prefix=f"hirelab-local-{job.run_id}-"))
         cgroup = RunCgroup(f"hirelab-{job.run_id}-{phase}", limits.pids, limits.memory_mb * MiB)
         spec = {
             "cgroups": [str(p) for p in cgroup.paths],
@@ -137,7 +137,14 @@ class LocalBackend:
         finally:
             cgroup.close()
             shutil.rmtree(scratch, ignore_errors=True)  # fd-based: never follows planted links
-        return _verdict(stream, stderr, killed, oom, process.returncode, time.monotonic() - started)
+        return host_verdict(
+            stream,
+            stderr,
+            killed=killed,
+            oom=oom,
+            duration_s=time.monotonic() - started,
+            exit_detail=f"exit status {process.returncode}",
+        )
         # (Popen failing raises out of here: a host misconfiguration, not a candidate verdict)
 
 
@@ -171,44 +178,3 @@ def _exchange(
     process.stdout.close()
     process.stderr.close()
     return stderr, killed
-
-
-def _verdict(
-    stream: RunnerStream,
-    stderr: bytes,
-    killed: bool,
-    oom: bool,
-    code: int | None,
-    duration_s: float,
-) -> GradingResult:
-    result = stream.result
-    if result is not None and not stream.overflowed:
-        if oom and result.status == "crashed":
-            return result.with_changes(
-                status="memory_exceeded",
-                execution_status="memory_exceeded",
-                message=result.message + " (out of memory)",
-            )
-        return result
-    logs = stderr.decode("utf-8", "replace")[-8000:]
-    if killed:
-        return GradingResult.failed(
-            "timeout",
-            "the sandbox did not finish in time and was killed",
-            logs=logs,
-            duration_s=duration_s,
-        )
-    if oom:
-        return GradingResult.failed(
-            "memory_exceeded",
-            "the sandbox ran out of memory and was killed",
-            logs=logs,
-            duration_s=duration_s,
-        )
-    detail = stream.error or f"exit status {code}"
-    return GradingResult.failed(
-        "crashed",
-        f"the sandbox ended without a valid result ({detail})",
-        logs=logs,
-        duration_s=duration_s,
-    )

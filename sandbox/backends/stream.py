@@ -67,3 +67,33 @@ class RunnerStream:
                 self.result = GradingResult.from_dict(message.get("result"))
             except (ResultFormatError, TypeError, ValueError) as exc:
                 self.error = f"the sandbox's result is malformed: {exc}"
+
+
+def host_verdict(
+    stream: RunnerStream,
+    stderr: bytes,
+    *,
+    killed: bool,
+    oom: bool,
+    exit_detail: str,
+    duration_s: float,
+) -> GradingResult:
+    """The runner's result, or the host's own verdict when the sandbox ended without one."""
+    result = stream.result
+    if result is not None and not stream.overflowed:
+        if oom and result.status == "crashed":  # the kernel died of the cgroup's OOM killer
+            return result.with_changes(
+                status="memory_exceeded",
+                execution_status="memory_exceeded",
+                message=result.message + " (out of memory)",
+            )
+        return result
+    logs = stderr.decode("utf-8", "replace")[-8000:]
+    if killed:
+        status, message = "timeout", "the sandbox did not finish in time and was killed"
+    elif oom:
+        status, message = "memory_exceeded", "the sandbox ran out of memory and was killed"
+    else:
+        detail = stream.error or exit_detail
+        status, message = "crashed", f"the sandbox ended without a valid result ({detail})"
+    return GradingResult.failed(status, message, logs=logs, duration_s=duration_s)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,9 @@ def assert_next_run_clean(backend: Backend, limits: Limits = FAST) -> None:
     assert result.status == "completed", result.message
     assert "42" in outputs_text(result)
     assert result.duration_s < 15, result.duration_s
+    leftovers = [str(p) for p in Path("/sys/fs/cgroup").glob(f"*/**/hirelab-{SESSION}-*")]
+    leftovers += [str(p) for p in Path(tempfile.gettempdir()).glob(f"hirelab-local-{SESSION}-*")]
+    assert not leftovers, f"runs left state on the host: {leftovers}"
 
 
 def require_docker() -> tuple[Any, str]:

@@ -14,7 +14,8 @@ import pytest
 
 from sandbox.backends import docker as docker_backend
 from sandbox.backends import local as local_backend
-from sandbox.backends.stream import RunnerStream
+from sandbox.backends.attach import exchange
+from sandbox.backends.stream import RunnerStream, host_verdict
 from sandbox.runner.channel import frame_bundle
 from tests.sandbox.helpers import host_processes_matching, job, notebook, outputs_text, run_id
 
@@ -194,11 +195,9 @@ def test_16_huge_or_non_json_results_from_a_container_are_refused(docker_client,
         sock = container.attach_socket(params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
         container.start()
         stream = RunnerStream(max_bytes=1 << 20)
-        stderr, killed = docker_backend._exchange(
-            sock, frame_bundle(b""), stream, time.monotonic() + 60
-        )
-        verdict = docker_backend._verdict(
-            stream, stderr, killed, False, {"StatusCode": 0}, 1.0, 0.1
+        stderr, killed = exchange(sock, frame_bundle(b""), stream, time.monotonic() + 60)
+        verdict = host_verdict(
+            stream, stderr, killed=killed, oom=False, exit_detail="", duration_s=1
         )
     finally:
         container.remove(force=True)
@@ -223,7 +222,9 @@ def test_16_huge_or_non_json_results_from_a_local_runner_are_refused():
         stderr, killed = local_backend._exchange(
             process, frame_bundle(b""), stream, time.monotonic() + 30
         )
-        verdict = local_backend._verdict(stream, stderr, killed, False, process.returncode, 1.0)
+        verdict = host_verdict(
+            stream, stderr, killed=killed, oom=False, exit_detail="", duration_s=1
+        )
         assert verdict.status == "crashed" and expected in verdict.message, verdict.message
 
 
