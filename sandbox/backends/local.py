@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import select
 import shutil
@@ -32,6 +33,7 @@ from sandbox.results import GradingResult
 from sandbox.runner.channel import frame_bundle
 
 RUNTIME_ROOT = str(Path(__file__).resolve().parents[2])
+log = logging.getLogger(__name__)
 AS_SLACK = 1536 * MiB  # interpreter, runner and kernel address space that is not data
 
 
@@ -81,13 +83,26 @@ def _environment(scratch: Path) -> dict[str, str]:
     }
 
 
+def _can_isolate_network() -> bool:
+    """Whether the confine launcher can enter a private network namespace on this host."""
+    spec = json.dumps({"network": True, "require_network_isolation": True})
+    probe = [sys.executable, "-m", "sandbox.backends.confine", spec, "--", sys.executable, "-c", ""]
+    return (
+        subprocess.run(probe, capture_output=True, env={"PYTHONPATH": RUNTIME_ROOT}).returncode == 0
+    )
+
+
 class LocalBackend:
     """Runs each phase as a confined subprocess of this host (see the caveats above)."""
 
     name = "local"
 
     def __init__(self, isolate_network: bool = True) -> None:
-        self.isolate_network = isolate_network
+        self.isolate_network = isolate_network and _can_isolate_network()
+        if isolate_network and not self.isolate_network:
+            log.warning(
+                "local backend: no private network namespace here; candidate code has network"
+            )
 
     def grade(self, job: GradingJob, on_progress: ProgressCallback | None = None) -> GradingResult:
         """Both phases, each in a fresh subprocess tree; always a verdict."""

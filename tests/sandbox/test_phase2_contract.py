@@ -67,9 +67,16 @@ def test_errors_timeouts_and_crashes(submission):
 
 
 @pytest.mark.group("basics")
+def test_a_memory_hungry_candidate_dies_alone(submission):
+    with pytest.raises(SubmissionError):
+        submission.run("result = hog()", timeout=30)
+    assert submission.run("result = add(1, 1)") == 2
+
+
+@pytest.mark.group("basics")
 def test_execution_and_notebook(execution, submission, hidden_data, starter_dir):
-    assert execution.status == "error" and execution.error.startswith("cell 3: ZeroDivisionError")
-    assert execution.cells_executed == 2
+    assert execution.status == "error" and execution.error.startswith("cell 4: ZeroDivisionError")
+    assert execution.cells_executed == 3
     assert any(c.cell_type == "code" for c in submission.notebook.cells)
     assert hidden_data.csv("holdout.csv")["y"].tolist() == [20, -8, 14]
     with pytest.raises(KeyError, match="holdout.csv"):
@@ -84,6 +91,7 @@ def test_without_a_group():
 SUBMISSION = (
     "SEED = 42\ndef add(a, b):\n    return a + b",
     "def spin():\n    while True:\n        pass\n\ndef die():\n    import os\n    os._exit(1)",
+    "def hog():\n    chunks = []\n    while True:\n        chunks.append(b'\\x01' * (16 << 20))",
     "trained = 1 / 0",
     "print('never reached')",
 )
@@ -116,7 +124,7 @@ def test_the_fixtures_and_the_candidate_process_keep_the_contract(backend, tmp_p
     ungrouped = contract.pop("test_without_a_group")
     assert ungrouped.outcome == "error" and "exercise bug" in ungrouped.message
     failures = {name: t.message for name, t in contract.items() if t.outcome != "passed"}
-    assert not failures and len(contract) == 6
+    assert not failures and len(contract) == 7
 
 
 def test_hidden_tests_that_do_not_collect_are_an_exercise_error(backend, tmp_path):
