@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -128,13 +129,23 @@ def main() -> None:
                 f"/reports/jobs/{big_job}/funnel/stages.csv?{all_time}"
             ),
         }
+        load_before = os.getloadavg()[0]
         results = {name: measure(client, url, args.repeat) for name, url in pages.items()}
-    report = {"backend": args.backend, "job": title, **counts, "pages": results}
+        load = (round(load_before, 1), round(os.getloadavg()[0], 1))
+    report = {
+        "backend": args.backend,
+        "job": title,
+        **counts,
+        "load_average_1min_before_after": load,
+        "cpus": os.cpu_count(),
+        "pages": results,
+    }
     out = Path(__file__).with_name(f"results-{args.backend}.json")
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(
         f"\n{args.backend}: {counts['applications']:,} applications, "
-        f"{counts['transitions']:,} transitions\n"
+        f"{counts['transitions']:,} transitions; {args.repeat} requests per page; "
+        f"load average {load[0]} → {load[1]} on {os.cpu_count()} CPUs\n"
     )
     print("| page | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |")
     for name, figures in results.items():
