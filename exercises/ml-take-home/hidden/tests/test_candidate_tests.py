@@ -23,6 +23,7 @@ import pandas as _hl_pd
 from sklearn.base import BaseEstimator as _hl_BaseEstimator
 from sklearn.base import ClassifierMixin as _hl_ClassifierMixin
 from sklearn.base import clone as _hl_clone
+from sklearn.pipeline import Pipeline as _hl_Pipeline
 
 _hl_namespace = globals()
 _hl_tests = [
@@ -110,7 +111,11 @@ class _HLBroken(_hl_ClassifierMixin, _hl_BaseEstimator):
 
 def _hl_pipeline_with(flaw):
     def build_pipeline(*args, **kwargs):
-        return _HLBroken(_hl_original["build_pipeline"](*args, **kwargs), flaw)
+        original = _hl_original["build_pipeline"](*args, **kwargs)
+        broken = _HLBroken(original, flaw)
+        if isinstance(original, _hl_Pipeline):  # a type check alone must not catch the flaw
+            return _hl_Pipeline([("model", broken)])
+        return broken
 
     return build_pipeline
 
