@@ -194,9 +194,20 @@ def _report(submission) -> dict:
     return cached(_cache, "report", compute)
 
 
+CALLABLE_TESTS = """
+result = [name for name in NAMES if name.startswith("test_") and callable(globals().get(name))]
+"""
+
+
 @pytest.mark.group("candidate_tests")
 def test_at_least_two_tests_of_your_own(submission):
-    found = _candidate_tests(submission)
+    # Only functions count: a constant such as `test_size = 0.25` is not a test.
+    found = call(
+        submission,
+        CALLABLE_TESTS,
+        "Listing your test_* functions",
+        NAMES=_candidate_tests(submission),
+    )
     assert len(found) >= MIN_TESTS, (
         f"Found {len(found)} test_* function(s) ({', '.join(found) or 'none'}); the brief asks for "
         f"at least {MIN_TESTS}, defined at the top level of the notebook."
