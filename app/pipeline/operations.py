@@ -106,9 +106,12 @@ def move(
     at: datetime | None = None,
 ) -> StageTransition:
     """Move an application to another stage of its job; rejections need a reason."""
-    # Lock the row (PostgreSQL; SQLite serialises writers) and read its current stage, so two
+    # Lock the row (PostgreSQL; SQLite serialises writers) and re-read its current stage, so two
     # recruiters moving the same candidate at once make two moves in order, not a lost update.
-    db.session.refresh(application, with_for_update=True)
+    db.session.execute(
+        select(Application.id).where(Application.id == application.id).with_for_update()
+    )
+    db.session.refresh(application, ["stage_id", "stage_entered_at", "stage"])
     if to_stage.job_id != application.job_id:
         raise DomainError("That stage belongs to another job.", field="stage")
     if to_stage.id == application.stage_id:

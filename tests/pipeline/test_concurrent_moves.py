@@ -70,3 +70,26 @@ def test_concurrent_moves_are_serialised_by_the_row_lock():
 
 def _stats():
     return db.session.scalars(db.select(ApplicationStageStats)).all()
+
+
+@pytest.mark.postgres
+def test_bulk_move_on_postgresql():
+    with app_context_on(require_postgres()):
+        db.create_all()
+        job = operations.create_job("Bulk", None)
+        ids = [
+            operations.apply(
+                operations.add_candidate(f"B{n}", f"b{n}@example.com", "referral"), job, None
+            ).id
+            for n in range(3)
+        ]
+        rejected = next(stage for stage in job.stages if stage.name == "Rejected")
+        moved = operations.move_many(job, ids, rejected.id, None, "Position filled", "")
+        db.session.commit()
+        assert [m.reason for m in moved] == ["Position filled"] * 3
+        current = db.session.scalars(
+            db.select(ApplicationStageStats.reason).where(
+                ApplicationStageStats.is_current.is_(True)
+            )
+        ).all()
+        assert current == ["Position filled"] * 3
