@@ -220,6 +220,8 @@ def move_many(
             select(Application)
             .where(Application.id.in_(ids), Application.job_id == job.id)
             .options(db.joinedload(Application.candidate))
+            # Moves lock rows one by one: in id order, so overlapping bulk moves cannot deadlock.
+            .order_by(Application.id)
         )
     )
     if len(applications) != len(ids):
