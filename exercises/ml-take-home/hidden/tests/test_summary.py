@@ -58,6 +58,9 @@ def test_summary_reports_results_and_next_steps(submission):
         "The Summary states no numbers: report your results (e.g. ROC AUC on validation, "
         "compared with the baseline)."
     )
-    assert re.search(r"\b(next|would|future|improve|then|plan)\b", text, re.IGNORECASE), (
+    next_steps = (
+        r"\b(next|would|could|should|future|further|improv\w*|try|todo|to do|follow[- ]up)\b"
+    )
+    assert re.search(next_steps, text, re.IGNORECASE), (
         "The Summary does not say what you would do next."
     )
