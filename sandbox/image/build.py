@@ -9,7 +9,6 @@ wheels are downloaded on the host with ``pip download`` (the host's pip configur
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import shutil
 import subprocess
@@ -106,10 +105,18 @@ def ensure_base_image() -> str:
     return BASE_TAG
 
 
+def _run(command: list[str], what: str) -> None:
+    """Run a build step quietly; on failure raise with the tail of its output."""
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{(result.stdout + result.stderr)[-4000:]}")
+
+
 def _download_wheels() -> Path:
     """Download the pinned wheels once into .cache/wheels (pip skips files already present)."""
     WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
+    requirements = str(IMAGE_DIR / "requirements.txt")
+    _run(
         [
             sys.executable,
             "-m",
@@ -120,9 +127,9 @@ def _download_wheels() -> Path:
             "--dest",
             str(WHEEL_CACHE),
             "-r",
-            str(IMAGE_DIR / "requirements.txt"),
+            requirements,
         ],
-        check=True,
+        "pip download of the grading wheels",
     )
     return WHEEL_CACHE
 
@@ -150,25 +157,18 @@ def build(base_image: str | None = None) -> str:
     wheels = _download_wheels()
     with tempfile.TemporaryDirectory(prefix="hirelab-image-") as context:
         _write_context(Path(context), wheels)
-        log = io.StringIO()
-        result = subprocess.run(
-            [
-                "docker",
-                "build",
-                "--build-arg",
-                f"BASE_IMAGE={base}",
-                "-t",
-                tag,
-                "--label",
-                "org.hirelab.image=grader",
-                context,
-            ],
-            capture_output=True,
-            text=True,
-        )
-        log.write(result.stdout + result.stderr)
-        if result.returncode != 0:
-            raise RuntimeError(f"docker build of {tag} failed:\n{log.getvalue()[-4000:]}")
+        command = [
+            "docker",
+            "build",
+            "--build-arg",
+            f"BASE_IMAGE={base}",
+            "-t",
+            tag,
+            "--label",
+            "org.hirelab.image=grader",
+            context,
+        ]
+        _run(command, f"docker build of {tag}")
     return tag
 
 

@@ -41,12 +41,16 @@ def frame_bundle(data: bytes) -> bytes:
     return LENGTH.pack(len(data)) + data
 
 
-def write_message(fd: int, message: dict[str, Any]) -> None:
-    """Write one JSON line, retrying partial writes."""
-    data = (json.dumps(message, separators=(",", ":")) + "\n").encode()
+def write_all(fd: int, data: bytes) -> None:
+    """write(2) may be partial on a pipe; loop until every byte is out."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def write_message(fd: int, message: dict[str, Any]) -> None:
+    """Write one JSON line."""
+    write_all(fd, (json.dumps(message, separators=(",", ":")) + "\n").encode())
 
 
 def progress(fd: int, cell: int, total: int) -> None:

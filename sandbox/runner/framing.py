@@ -7,6 +7,8 @@ import select
 import struct
 import time
 
+from sandbox.runner.channel import write_all
+
 HEADER = struct.Struct(">Q")
 
 
@@ -20,9 +22,7 @@ class FrameClosed(Exception):
 
 def send(fd: int, payload: bytes) -> None:
     """Write one framed message (blocking)."""
-    view = memoryview(HEADER.pack(len(payload)) + payload)
-    while view:
-        view = view[os.write(fd, view) :]
+    write_all(fd, HEADER.pack(len(payload)) + payload)
 
 
 def _read(fd: int, size: int, deadline: float | None) -> bytes:

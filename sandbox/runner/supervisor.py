@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 
 from sandbox.results import GradingResult
+from sandbox.runner.channel import write_all
 
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
@@ -109,7 +110,7 @@ def supervise(worker: Callable[[int], None], out_fd: int, deadline_s: float) -> 
     os.close(write_fd)
     result_line, worker_status = _pump(read_fd, out_fd, child, started + deadline_s)
     kill_everything_else()
-    os.write(out_fd, _final_line(result_line, worker_status, time.monotonic() - started))
+    write_all(out_fd, _final_line(result_line, worker_status, time.monotonic() - started))
 
 
 def _pump(
@@ -140,7 +141,7 @@ def _pump(
             if line.startswith(b'{"type":"result"'):
                 result_line = line
             elif line.startswith(b'{"type":"progress"'):
-                os.write(out_fd, line + b"\n")
+                write_all(out_fd, line + b"\n")
 
 
 def _final_line(result_line: bytes | None, status: int | None, elapsed: float) -> bytes:
