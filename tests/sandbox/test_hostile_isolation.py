@@ -45,7 +45,7 @@ except OSError as exc:
 attempt("http", "151.101.2.132", 80)
 attempt("metadata", "169.254.169.254", 80)
 for host in HOSTS:
-    for port in (PORT, 5432, 6379):
+    for port in (PORT, 5432, 6379, 54329, 63790):  # PostgreSQL, Redis (defaults, test ports)
         attempt(f"{host}:{port}", host, port)
 print("ATTEMPTS", json.dumps(attempts))
 """
