@@ -12,9 +12,7 @@ import socket
 import time
 from typing import Any
 
-from sandbox.backends.stream import RunnerStream
-
-STDERR_KEEP = 64 * 1024
+from sandbox.backends.stream import STDERR_KEEP, RunnerStream
 
 
 def exchange(
@@ -48,6 +46,8 @@ def exchange(
                 payload, pending = pending[8 : 8 + size], pending[8 + size :]
                 if kind == 1:
                     stream.feed(payload)
+                    if stream.overflowed:  # nothing more will be believed: stop reading
+                        return stderr, False
                 elif len(stderr) < STDERR_KEEP:
                     stderr += payload
     finally:

@@ -106,8 +106,9 @@ class DockerBackend:
             stderr, killed = exchange(
                 sock, frame_bundle(bundle), stream, started + inner + HOST_GRACE_S
             )
-            if killed:
-                container.kill()
+            if killed or stream.overflowed:
+                with contextlib.suppress(DockerException):  # it may have exited meanwhile
+                    container.kill()
             state = container.wait(timeout=30)
             oom = _oom_killed(container)
         except ImageNotFound:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sandbox.backends.base import ProgressCallback
 from sandbox.backends.cgroup import RunCgroup
-from sandbox.backends.stream import RunnerStream, host_verdict
+from sandbox.backends.stream import STDERR_KEEP, RunnerStream, host_verdict
 from sandbox.backends.twophase import grade_in_phases
 from sandbox.job import GradingJob
 from sandbox.limits import Limits, MiB
@@ -185,7 +185,10 @@ def _exchange(
                 open_pipes.remove(pipe)
             elif pipe is process.stdout:
                 stream.feed(chunk)
-            elif len(stderr) < 64 * 1024:
+                if stream.overflowed:  # nothing more will be believed: stop reading
+                    open_pipes = []
+                    break
+            elif len(stderr) < STDERR_KEEP:
                 stderr += chunk
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, 9)

@@ -12,6 +12,8 @@ from typing import Any
 from sandbox.backends.base import ProgressCallback
 from sandbox.results import GradingResult, ResultFormatError
 
+STDERR_KEEP = 64 * 1024  # of a sandbox's stderr, kept for the logs of a failed run
+
 
 class RunnerStream:
     """Feed it stdout bytes as they arrive; read ``result`` (or ``error``) at the end."""
