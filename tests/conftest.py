@@ -6,6 +6,8 @@ loudly with what to run when it is missing — they never skip.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -64,21 +66,49 @@ def app_context_on(database_url: str, **overrides: object) -> Iterator[Flask]:
                 engine.dispose()
 
 
+def _postgres_server_url() -> sa.URL:
+    return sa.make_url(POSTGRES_URL)
+
+
+@functools.cache
+def _private_postgres_database() -> str:
+    """A database of this pytest process's own, so parallel runs never reset each other's schema."""
+    server = _postgres_server_url()
+    name = f"{server.database}_{os.getpid()}"
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {server.render_as_string(hide_password=True)} "
+            f"({error.orig}). Run `make services` (scripts/start-postgres.sh) first."
+        )
+    finally:
+        engine.dispose()
+    atexit.register(_drop_database, name)
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(name: str) -> None:
+    engine = sa.create_engine(_postgres_server_url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
 def require_postgres() -> str:
-    """Return the test PostgreSQL URL, emptied of tables, or fail with what to run."""
-    engine = sa.create_engine(POSTGRES_URL)
+    """The URL of this process's test database on PostgreSQL, emptied of tables."""
+    url = _private_postgres_database()
+    engine = sa.create_engine(url)
     try:
         with engine.begin() as connection:
             connection.execute(sa.text("DROP SCHEMA public CASCADE"))
             connection.execute(sa.text("CREATE SCHEMA public"))
-    except sa.exc.OperationalError as error:
-        pytest.fail(
-            f"PostgreSQL is not reachable at {POSTGRES_URL} ({error.orig}). "
-            "Run `make services` (scripts/start-postgres.sh) first."
-        )
     finally:
         engine.dispose()
-    return POSTGRES_URL
+    return url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
