@@ -45,7 +45,7 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Render the app's TypeDecorators as their database type, so revisions never import app code."""
+    """Render app TypeDecorators as their database type: revisions never import app code."""
     if type_ == "type" and hasattr(obj, "impl") and obj.__class__.__module__.startswith("app."):
         return f"sa.{obj.impl!r}"
     return False
