@@ -54,5 +54,7 @@ def test_token_from_another_session_is_refused(csrf_app):
     first, second = csrf_app.test_client(), csrf_app.test_client()
     token = csrf_token(first.get("/login").text)
     second.get("/login")
-    response = second.post("/login", data={"email": "a@b.example", "password": "x", "csrf_token": token})
+    response = second.post(
+        "/login", data={"email": "a@b.example", "password": "x", "csrf_token": token}
+    )
     assert response.status_code == 400
