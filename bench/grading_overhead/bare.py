@@ -32,7 +32,8 @@ limits = json.loads(sys.argv[4])
 job = Job("test", name, Limits.from_dict(limits), {"status": "completed"}, False)
 result = run_tests(work, run_dir, job)
 print(json.dumps({"passed": sum(t.outcome == "passed" for t in result.tests),
-                  "tests": len(result.tests), "status": result.status}))
+                  "tests": len(result.tests), "status": result.status,
+                  "tests_s": result.timings.tests_s}))
 """
 
 
@@ -76,6 +77,8 @@ def grade_bare(
         "execute_s": executed - started,
         "test_s": time.monotonic() - executed,
         "status": first.status,
+        "kernel_start_s": first.timings.kernel_start_s,
+        "cells_s": first.timings.cells_s,
         **second,
     }
 

@@ -7,6 +7,7 @@ code only ever runs in the separate candidate process behind the ``submission`` 
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -51,6 +52,9 @@ def run_tests(workdir: Path, run_dir: Path, job: Job) -> GradingResult:
         deadline=started + job.limits.tests_timeout_s,
     )
     plugin.STATE = state
+    # Only our plugin: hidden tests behave the same whatever pytest plugins the host has installed
+    # (the local backend runs on the host's packages), and nothing else hooks into the run.
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     ini = hidden / "pytest.ini"
     ini.write_text("[pytest]\n")
     code = pytest.main(
