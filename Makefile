@@ -24,12 +24,17 @@ $(VENV)/.installed: setup.cfg pyproject.toml $(GRADING_REQUIREMENTS)
 	$(PY) -m pip install --quiet -e '.[test,prod]' $(if $(GRADING_REQUIREMENTS),-r $(GRADING_REQUIREMENTS))
 	touch $@
 
+# The web server and one grading worker; SANDBOX_BACKEND defaults to the best sandbox available.
 run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo "HireLab is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@backend=$${SANDBOX_BACKEND:-$$(bash scripts/best-sandbox.sh $(PY))}; \
+	echo "Grading sandbox: $$backend"; \
+	SANDBOX_BACKEND=$$backend $(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "HireLab is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"; \
+	SANDBOX_BACKEND=$$backend $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install services image
 	$(MAKE) lint

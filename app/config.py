@@ -38,6 +38,7 @@ class Config:
         self.SANDBOX_BACKEND = os.environ.get("SANDBOX_BACKEND", "auto")
         self.GRADING_LEASE_SECONDS = int(os.environ.get("GRADING_LEASE_SECONDS", "60"))
         self.GRADING_HEARTBEAT_SECONDS = float(os.environ.get("GRADING_HEARTBEAT_SECONDS", "5"))
+        self.SCORECARD_OVERDUE_HOURS = int(os.environ.get("SCORECARD_OVERDUE_HOURS", "24"))
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")

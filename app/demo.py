@@ -51,6 +51,8 @@ def staff_logins() -> list[tuple[str, str]]:
 
 def seed() -> None:
     """Create the demo data; raises DuplicateError when it is already there."""
+    from app.scorecards.demo import seed_interviews
+
     staff = {role: create_user(email, name, role, DEMO_PASSWORD) for email, name, role in STAFF}
     job = pipeline.create_job("Junior AI Engineer", staff[Role.RECRUITER], "Machine Learning")
     start = now_utc() - timedelta(days=30)
@@ -70,3 +72,4 @@ def seed() -> None:
                 reason=reason if stage.kind.is_terminal else "",
                 at=at,
             )
+    seed_interviews()

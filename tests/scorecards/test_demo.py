@@ -1,4 +1,4 @@
-"""The demo interviews load, and the route walk of tests/auth/test_access.py still holds on them
+"""The demo interviews load with the demo data, and the route walk of tests/auth/test_access.py still holds on them
 (object id 1 is an interview, scorecard and application the demo interviewer may open)."""
 
 from __future__ import annotations
@@ -7,13 +7,11 @@ from app import demo
 from app.auth.access import PUBLIC, allowed_roles
 from app.extensions import db
 from app.models import Interview, Role, Scorecard, User
-from app.scorecards.demo import seed_interviews
 from tests.auth.test_access import concrete_urls
 
 
 def test_demo_interviews_and_route_walk(app, client, auth):
-    demo.seed()
-    seed_interviews()
+    demo.seed()  # includes the demo interviews and scorecards
     db.session.commit()
     assert db.session.query(Interview).count() == 4
     assert db.session.query(Scorecard).count() == 5
