@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from app import mail
 from app.auth import operations as auth_operations
 from app.auth.access import roles_required
-from app.auth.objects import can_view_application
+from app.auth.objects import application_or_403, can_view_application, candidate_or_403, require
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
@@ -22,7 +22,7 @@ from app.grading.forms import AssignForm
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
 from app.grading.tasks import grading_queue
-from app.models import Application, Candidate, GradingRun, OutboxMessage, Role, Submission
+from app.models import GradingRun, OutboxMessage, Role, Submission
 
 bp = Blueprint("grading", __name__)
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
@@ -31,23 +31,26 @@ STAFF = (Role.ADMIN, Role.RECRUITER, Role.INTERVIEWER)
 
 def _visible_submission(submission_id: int) -> Submission:
     submission = db.get_or_404(Submission, submission_id)
-    if not can_view_application(current_user, submission.assignment.application):
-        abort(403)
+    require(can_view_application(current_user, submission.assignment.application))
     return submission
 
 
 @bp.route("/candidates/<int:candidate_id>/assign", methods=["GET", "POST"])
 @roles_required(*RECRUITING)
 def assign(candidate_id: int):
-    candidate = db.get_or_404(Candidate, candidate_id)
+    candidate = candidate_or_403(current_user, candidate_id)
     exercises = {
         exercise.id: exercise for exercise in list_exercises(current_app.config["EXERCISES_DIR"])
     }
     form = AssignForm()
-    form.application.choices = [SelectChoice(a.id, a.job.title) for a in candidate.applications]
+    form.application.choices = [
+        SelectChoice(a.id, a.job.title)
+        for a in candidate.applications
+        if can_view_application(current_user, a)
+    ]
     form.exercise.choices = [SelectChoice(slug, e.title) for slug, e in exercises.items()]
     if form.validate_on_submit():
-        application = db.get_or_404(Application, form.application.data)
+        application = application_or_403(current_user, form.application.data)
         exercise = exercises[form.exercise.data]
         try:
             assignment = operations.assign_exercise(

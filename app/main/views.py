@@ -21,4 +21,4 @@ def home():
             "main/interviewer_home.html",
             **scorecard_queries.interviewer_home(current_user, now_utc()),
         )
-    return render_template("main/staff_home.html", jobs=queries.jobs_with_counts())
+    return render_template("main/staff_home.html", jobs=queries.jobs_with_counts(current_user))

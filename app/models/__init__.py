@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from app.models import pipeline_indexes  # noqa: F401  (registers the board and funnel indexes)
+from app.models.audit import AuditEvent
 from app.models.candidate import Application, Candidate, StageTransition
 from app.models.grading import (
     Assignment,
@@ -18,9 +19,11 @@ from app.models.interview import (
     ScorecardStatus,
 )
 from app.models.invite import Invite
+from app.models.job_team import JobMember
 from app.models.note import Note
 from app.models.outbox import OutboxMessage
 from app.models.pipeline import Job, Stage, StageKind
+from app.models.rate_limit import RateLimitHit
 from app.models.stage_stats import ApplicationStageStats
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
@@ -30,6 +33,7 @@ __all__ = [
     "Application",
     "ApplicationStageStats",
     "Assignment",
+    "AuditEvent",
     "Candidate",
     "DimensionScore",
     "GradingRun",
@@ -38,8 +42,10 @@ __all__ = [
     "InterviewAssignment",
     "Invite",
     "Job",
+    "JobMember",
     "Note",
     "OutboxMessage",
+    "RateLimitHit",
     "Role",
     "RunStatus",
     "Scorecard",

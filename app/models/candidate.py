@@ -26,6 +26,8 @@ class Candidate(db.Model):
     # The account a candidate signs in as (through an invite link).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Set when the candidate's personal data was erased (app/privacy/erasure.py).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship(back_populates="candidate")
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -39,6 +40,9 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     # The board flags a candidate who has waited in one stage longer than this.
     stale_after_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    # Blind review: interviewers see a pseudonym, not the candidate's name, email or notebook
+    # metadata, until they submitted their scorecards (app/privacy/blind.py).
+    blind_review: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     owner: Mapped[User | None] = relationship()
     stages: Mapped[list[Stage]] = relationship(

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, case, func, select
 
+from app.auth.objects import job_filter
 from app.extensions import db
 from app.grading.queries import latest_graded_runs
 from app.models import (
@@ -25,6 +26,7 @@ from app.models import (
     ScorecardStatus,
     Stage,
     Submission,
+    User,
     now_utc,
 )
 
@@ -69,9 +71,11 @@ class StagePage:
     cards: list[Card]
 
 
-def jobs_with_counts() -> list[tuple[Job, int]]:
+def jobs_with_counts(user: User) -> list[tuple[Job, int]]:
+    """The jobs `user` recruits for (app/auth/objects.py), newest first, with applications."""
     rows = db.session.execute(
         select(Job, func.count(Application.id))
+        .where(job_filter(user))
         .outerjoin(Application, Application.job_id == Job.id)
         .group_by(Job.id)
         .order_by(Job.created_at.desc())
@@ -248,6 +252,7 @@ def scorecard_counts(application_ids: list[int]) -> dict[int, tuple[int, int]]:
 
 @dataclass(frozen=True)
 class SubmissionScore:
+    submission_id: int
     exercise_slug: str
     filename: str
     submitted_at: datetime
@@ -268,6 +273,7 @@ def submissions_with_scores(application_ids: list[int]) -> dict[int, list[Submis
     rows = db.session.execute(
         select(
             Assignment.application_id,
+            Submission.id,
             Assignment.exercise_slug,
             Submission.filename,
             Submission.submitted_at,
@@ -282,10 +288,16 @@ def submissions_with_scores(application_ids: list[int]) -> dict[int, list[Submis
         .order_by(Submission.submitted_at.desc())
     )
     result: dict[int, list[SubmissionScore]] = {}
-    for application_id, slug, filename, at, status, score, max_score in rows:
+    for application_id, submission_id, slug, filename, at, status, score, max_score in rows:
         result.setdefault(application_id, []).append(
             SubmissionScore(
-                slug, filename, at, status.value if status else "not graded", score, max_score
+                submission_id,
+                slug,
+                filename,
+                at,
+                status.value if status else "not graded",
+                score,
+                max_score,
             )
         )
     return result

@@ -5,10 +5,11 @@ from wtforms import SelectChoice
 
 from app.auth import operations as auth_operations
 from app.auth.access import roles_required
+from app.auth.objects import application_or_403, candidate_or_403, job_or_403
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
-from app.models import Application, Candidate, Job, Role, Stage
+from app.models import Application, Job, Role, Stage
 from app.pipeline import csv_import, operations, queries, stage_stats
 from app.pipeline.forms import (
     BulkMoveForm,
@@ -39,13 +40,15 @@ def jobs():
         else:
             db.session.commit()
             return redirect(url_for("pipeline.job", job_id=job.id))
-    return render_template("pipeline/jobs.html", jobs=queries.jobs_with_counts(), form=form)
+    return render_template(
+        "pipeline/jobs.html", jobs=queries.jobs_with_counts(current_user), form=form
+    )
 
 
 @bp.route("/jobs/<int:job_id>")
 @roles_required(*RECRUITING)
 def job(job_id: int):
-    job = db.get_or_404(Job, job_id)
+    job = job_or_403(current_user, job_id)
     stale_form = StaleForm(stale_after_days=job.stale_after_days)
     return render_template(
         "pipeline/job.html",
@@ -59,7 +62,7 @@ def job(job_id: int):
 @bp.route("/jobs/<int:job_id>/stages/<int:stage_id>")
 @roles_required(*RECRUITING)
 def stage(job_id: int, stage_id: int):
-    job = db.get_or_404(Job, job_id)
+    job = job_or_403(current_user, job_id)
     stage = db.get_or_404(Stage, stage_id)
     if stage.job_id != job.id:
         return redirect(url_for("pipeline.job", job_id=job.id))
@@ -73,7 +76,7 @@ def stage(job_id: int, stage_id: int):
 @bp.route("/jobs/<int:job_id>/move", methods=["POST"])
 @roles_required(*RECRUITING)
 def move_many(job_id: int):
-    job = db.get_or_404(Job, job_id)
+    job = job_or_403(current_user, job_id)
     form = _bulk_move_form(job, "")
     back = _safe_back(job, form.back.data)
     if not form.validate_on_submit():
@@ -100,7 +103,7 @@ def move_many(job_id: int):
 @bp.route("/jobs/<int:job_id>/settings", methods=["POST"])
 @roles_required(*RECRUITING)
 def job_settings(job_id: int):
-    job = db.get_or_404(Job, job_id)
+    job = job_or_403(current_user, job_id)
     form = StaleForm()
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
@@ -121,7 +124,7 @@ def job_settings(job_id: int):
 @bp.route("/jobs/<int:job_id>/import", methods=["GET", "POST"])
 @roles_required(*RECRUITING)
 def import_candidates(job_id: int):
-    job = db.get_or_404(Job, job_id)
+    job = job_or_403(current_user, job_id)
     form = ImportForm()
     row_errors: list[csv_import.RowError] = []
     if form.validate_on_submit():
@@ -151,7 +154,7 @@ def import_candidates(job_id: int):
 @bp.route("/jobs/<int:job_id>/candidates.csv")
 @roles_required(*RECRUITING)
 def job_candidates_csv(job_id: int):
-    job = db.get_or_404(Job, job_id)
+    job = job_or_403(current_user, job_id)
     return csv_response(
         f"job-{job.id}-candidates.csv",
         ("name", "email", "source", "stage", "applied_at", "stage_entered_at"),
@@ -163,11 +166,13 @@ def job_candidates_csv(job_id: int):
 @roles_required(*RECRUITING)
 def new_candidate():
     form = CandidateForm()
-    form.job.choices = [SelectChoice(job.id, job.title) for job, _ in queries.jobs_with_counts()]
+    form.job.choices = [
+        SelectChoice(job.id, job.title) for job, _ in queries.jobs_with_counts(current_user)
+    ]
     if form.validate_on_submit():
         try:
             candidate = operations.add_candidate(form.name.data, form.email.data, form.source.data)
-            operations.apply(candidate, db.get_or_404(Job, form.job.data), current_user)
+            operations.apply(candidate, job_or_403(current_user, form.job.data), current_user)
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
@@ -181,7 +186,7 @@ def new_candidate():
 @bp.route("/candidates/<int:candidate_id>")
 @roles_required(*RECRUITING)
 def candidate(candidate_id: int):
-    candidate = db.get_or_404(Candidate, candidate_id)
+    candidate = candidate_or_403(current_user, candidate_id)
     application_ids = [application.id for application in candidate.applications]
     return render_template(
         "pipeline/candidate.html",
@@ -202,7 +207,7 @@ def candidate(candidate_id: int):
 @bp.route("/applications/<int:application_id>/move", methods=["POST"])
 @roles_required(*RECRUITING)
 def move(application_id: int):
-    application = db.get_or_404(Application, application_id)
+    application = application_or_403(current_user, application_id)
     form = _move_form(application)
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
@@ -223,7 +228,7 @@ def move(application_id: int):
 @bp.route("/applications/<int:application_id>/reject", methods=["POST"])
 @roles_required(*RECRUITING)
 def reject(application_id: int):
-    application = db.get_or_404(Application, application_id)
+    application = application_or_403(current_user, application_id)
     form = RejectForm(prefix=f"reject{application.id}")
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
@@ -241,7 +246,7 @@ def reject(application_id: int):
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
 @roles_required(*RECRUITING)
 def withdraw(application_id: int):
-    application = db.get_or_404(Application, application_id)
+    application = application_or_403(current_user, application_id)
     form = WithdrawForm(prefix=f"withdraw{application.id}")
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
@@ -259,7 +264,7 @@ def withdraw(application_id: int):
 @bp.route("/candidates/<int:candidate_id>/notes", methods=["POST"])
 @roles_required(*RECRUITING)
 def add_note(candidate_id: int):
-    candidate = db.get_or_404(Candidate, candidate_id)
+    candidate = candidate_or_403(current_user, candidate_id)
     form = NoteForm()
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
@@ -278,7 +283,7 @@ def add_note(candidate_id: int):
 @bp.route("/candidates/<int:candidate_id>/invite", methods=["POST"])
 @roles_required(*RECRUITING)
 def invite(candidate_id: int):
-    candidate = db.get_or_404(Candidate, candidate_id)
+    candidate = candidate_or_403(current_user, candidate_id)
     try:
         _, token = auth_operations.issue_invite(
             candidate,

@@ -1,7 +1,8 @@
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from app.auth.access import roles_required
-from app.extensions import db
+from app.auth.objects import job_or_403
 from app.models import Job, Role, now_utc
 from app.reports import funnel as funnel_queries
 from app.reports.csv_export import csv_response
@@ -22,7 +23,7 @@ def _funnel(job: Job) -> tuple[FunnelFilterForm, funnel_queries.Funnel]:
 @bp.route("/jobs/<int:job_id>/funnel")
 @roles_required(*RECRUITING)
 def funnel(job_id: int):
-    job = db.get_or_404(Job, job_id)
+    job = job_or_403(current_user, job_id)
     form, result = _funnel(job)
     return render_template(
         "reports/funnel.html",
@@ -37,7 +38,7 @@ def funnel(job_id: int):
 @bp.route("/jobs/<int:job_id>/funnel/<table>.csv")
 @roles_required(*RECRUITING)
 def funnel_csv(job_id: int, table: str):
-    job = db.get_or_404(Job, job_id)
+    job = job_or_403(current_user, job_id)
     build = funnel_queries.TABLES.get(table)
     if build is None:
         abort(404)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.auth.access import roles_required
+from app.auth.objects import application_or_403, can_view_application, interview_or_403, require
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
@@ -80,10 +81,7 @@ def check_rubrics() -> None:
 
 
 def _interview_or_403(interview_id: int) -> Interview:
-    interview = db.get_or_404(Interview, interview_id)
-    if not independence.may_open_interview(current_user, interview):
-        abort(403)
-    return interview
+    return interview_or_403(current_user, interview_id)
 
 
 # --- scheduling (recruiters) -------------------------------------------------------------------
@@ -92,7 +90,7 @@ def _interview_or_403(interview_id: int) -> Interview:
 @bp.route("/applications/<int:application_id>/interviews/new", methods=["GET", "POST"])
 @roles_required(*RECRUITING)
 def schedule(application_id: int):
-    application = db.get_or_404(Application, application_id)
+    application = application_or_403(current_user, application_id)
     kits = catalog().kits
     form = ScheduleForm()
     form.kit.choices = [SelectChoice(kit.id, kit.title) for kit in kits.values()]
@@ -202,6 +200,8 @@ def fill(interview_id: int):
 @roles_required(*STAFF_ROLES)
 def scorecard(scorecard_id: int):
     card = db.get_or_404(Scorecard, scorecard_id)
+    if current_user.role is not Role.INTERVIEWER:  # interviewers: the independence rule below
+        require(can_view_application(current_user, card.application))
     if not independence.may_read_scorecard(current_user, card):
         return _hidden(card)
     versions = queries.history(card.interview_id, card.interviewer_id)
@@ -249,7 +249,7 @@ def amend(scorecard_id: int):
 @bp.route("/applications/<int:application_id>/debrief")
 @roles_required(*RECRUITING)
 def debrief(application_id: int):
-    application = db.get_or_404(Application, application_id)
+    application = application_or_403(current_user, application_id)
     return _render_debrief(application, DecisionForm())
 
 
@@ -278,7 +278,7 @@ def _render_debrief(
 @bp.route("/applications/<int:application_id>/decision", methods=["POST"])
 @roles_required(*RECRUITING)
 def decide(application_id: int):
-    application = db.get_or_404(Application, application_id)
+    application = application_or_403(current_user, application_id)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -305,7 +305,7 @@ def decide(application_id: int):
 @bp.route("/applications/<int:application_id>/scorecards.csv")
 @roles_required(*RECRUITING)
 def application_csv(application_id: int):
-    application = db.get_or_404(Application, application_id)
+    application = application_or_403(current_user, application_id)
     cards = queries.effective_scorecards(application)
     return csv_response(
         f"scorecards-application-{application.id}.csv", HEADER, scorecard_rows(cards)
