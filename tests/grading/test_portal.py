@@ -308,3 +308,15 @@ def test_recruiter_assigns_an_exercise_and_the_invite_lands_in_the_outbox(
         },
     )
     assert "already assigned" in again.text
+
+
+def test_candidate_page_links_to_assigning_and_to_each_review(
+    client, auth, assignment, full_marks, create_user
+):
+    operations.open_assignment(assignment)
+    run = operations.submit(assignment, "tiny.ipynb", full_marks, 1, 10**6)
+    db.session.commit()
+    auth.login_as(create_user(Role.RECRUITER))
+    page = client.get(f"/candidates/{assignment.application.candidate_id}").text
+    assert f'href="/candidates/{assignment.application.candidate_id}/assign"' in page
+    assert f'href="/submissions/{run.submission_id}"' in page
