@@ -56,6 +56,17 @@ def opened(assignment):
     return assignment
 
 
+def put_on_panel(application, interviewer) -> None:
+    """Schedule a take-home review of `application` with `interviewer` on its panel."""
+    from app.models import now_utc
+    from app.scorecards.catalog import catalog
+    from app.scorecards.operations import schedule_interview
+
+    kit = catalog().kit("take-home-review")
+    schedule_interview(application, application.stage, kit, [interviewer], now_utc(), None)
+    db.session.commit()
+
+
 def hostile_json(depth: int) -> bytes:
     return json.dumps(
         {"cells": [], "nbformat": 4, "x": json.loads("[" * depth + "]" * depth)}

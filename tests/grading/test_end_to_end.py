@@ -20,15 +20,13 @@ from app.extensions import db
 from app.grading import operations
 from app.models import (
     GradingRun,
-    Interview,
-    InterviewAssignment,
     Role,
     RunStatus,
     Submission,
     now_utc,
 )
 from tests.conftest import PASSWORD, app_context_on, require_postgres
-from tests.grading.conftest import FIXTURES, TINY
+from tests.grading.conftest import FIXTURES, TINY, put_on_panel
 from tests.grading.workers import sandbox_containers, wait_for, worker_env, worker_process
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
@@ -97,16 +95,7 @@ def test_candidate_to_interviewer_on_docker(
 
     submission = db.session.scalar(db.select(Submission))
     application = submission.assignment.application
-    interview = Interview(
-        application=application,
-        stage=application.stage,
-        kit_id="take-home",
-        kit_title="Take-home review",
-        scheduled_at=now_utc(),
-    )
-    interview.panel.append(InterviewAssignment(interviewer=interviewer))
-    db.session.add(interview)
-    db.session.commit()
+    put_on_panel(application, interviewer)
     reviewer = app.test_client()
     reviewer.post("/login", data={"email": interviewer.email, "password": PASSWORD})
     report = reviewer.get(f"/submissions/{submission.id}").text

@@ -6,7 +6,7 @@ import pytest
 from app.extensions import db
 from app.grading import operations
 from app.models import Role, RunStatus, Submission
-from tests.grading.conftest import TINY, hostile_json, notebook_bytes
+from tests.grading.conftest import TINY, hostile_json, notebook_bytes, put_on_panel
 
 
 @pytest.fixture
@@ -255,8 +255,6 @@ def test_regrade_queues_a_new_run(client, auth, assignment, full_marks, create_u
 def test_interviewer_sees_a_review_only_when_on_the_panel(
     client, auth, assignment, full_marks, create_user
 ):
-    from app.models import Interview, InterviewAssignment, now_utc
-
     operations.open_assignment(assignment)
     run = operations.submit(assignment, "tiny.ipynb", full_marks, 1, 10**6)
     db.session.commit()
@@ -265,16 +263,7 @@ def test_interviewer_sees_a_review_only_when_on_the_panel(
     assert client.get(f"/submissions/{run.submission_id}").status_code == 403
     assert client.get(f"/runs/{run.id}/notebook").status_code == 403
     application = assignment.application
-    interview = Interview(
-        application=application,
-        stage=application.stage,
-        kit_id="take-home",
-        kit_title="Take-home review",
-        scheduled_at=now_utc(),
-    )
-    interview.panel.append(InterviewAssignment(interviewer=interviewer))
-    db.session.add(interview)
-    db.session.commit()
+    put_on_panel(application, interviewer)
     assert client.get(f"/submissions/{run.submission_id}").status_code == 200
     assert client.post(f"/submissions/{run.submission_id}/regrade").status_code == 403
 
