@@ -1,0 +1,135 @@
+"""IDOR: every URL with an object id, as every role, on its own objects and on another's.
+
+Two worlds (tests/auth/worlds.py) hold two of everything. Each signed-in user may reach the
+objects of the worlds listed for them below and must get 403/404 on the others; a refused request
+writes nothing (row counts of every table are compared before and after).
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from app.auth.access import PUBLIC, allowed_roles
+from app.extensions import db
+from app.models import JobMember, Role
+from tests.auth.worlds import build_world
+from tests.grading.conftest import FIXTURES
+from tests.scorecards.conftest import staff
+
+# Endpoints under /api authenticate with tokens, not sessions: their object checks are tested
+# with the API (they call the same helpers in app/auth/objects.py).
+TOKEN_AUTH_PREFIXES = ("api.",)
+
+
+# Values for the other (non-id) arguments of a rule.
+OTHER_ARGUMENTS = {"table": "stages"}
+
+
+def rules_with_ids(app: Flask) -> list[tuple[str, str, list[str], list[str]]]:
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(TOKEN_AUTH_PREFIXES):
+            continue
+        ids = [n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)]
+        if not ids:
+            continue
+        others = [n for n in rule._converters if n not in ids]
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            rules.append((rule.endpoint, method, ids, others))
+    return rules
+
+
+def row_counts() -> dict[str, int]:
+    with db.engine.connect() as connection:
+        return {
+            name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for name, table in db.metadata.tables.items()
+        }
+
+
+@pytest.fixture
+def worlds(app):
+    app.config["EXERCISES_DIR"] = FIXTURES
+    a, b = build_world("a"), build_world("b")
+    return {"a": a, "b": b}
+
+
+def test_every_object_url_answers_only_the_users_who_may_reach_it(app, client, auth, worlds):
+    a, b = worlds["a"], worlds["b"]
+    admin = staff(Role.ADMIN, "Ada Admin")
+    # who → the worlds whose objects they may reach
+    table = {
+        "admin": (admin, {"a", "b"}),
+        "recruiter a": (a.recruiter, {"a"}),
+        "recruiter b": (b.recruiter, {"b"}),
+        "interviewer a": (a.interviewer, {"a"}),
+        "interviewer b": (b.interviewer, {"b"}),
+        "candidate a": (a.candidate_user, {"a"}),
+        "candidate b": (b.candidate_user, {"b"}),
+    }
+    rules = rules_with_ids(app)
+    assert rules, "expected routes with object ids"
+    unknown = sorted({n for _, _, ids, _ in rules for n in ids} - set(a.ids))
+    assert unknown == [], f"add these id arguments to tests/auth/worlds.py: {unknown}"
+    adapter = app.url_map.bind("localhost")
+    failures = []
+    checked = 0
+    for endpoint, method, id_names, others in rules:
+        declared = allowed_roles(endpoint)
+        for who, (user, reachable) in table.items():
+            if declared is not PUBLIC and user.role not in declared:
+                continue  # the role walk in test_access.py covers refusals by role
+            for world_name, world in worlds.items():
+                values = {n: world.ids[n] for n in id_names}
+                values.update({n: OTHER_ARGUMENTS.get(n, "placeholder") for n in others})
+                url = adapter.build(endpoint, values, method=method)
+                with client.session_transaction() as session:
+                    session.clear()
+                auth.login_as(user)
+                before = row_counts() if world_name not in reachable else None
+                response = client.open(url, method=method)
+                status = response.status_code
+                checked += 1
+                if status >= 500:
+                    failures.append(f"{method} {url} as {who}: {status}")
+                elif world_name in reachable:
+                    if status in (403, 404):
+                        failures.append(f"{method} {url} as {who}: {status}, expected access")
+                elif status not in (403, 404):
+                    failures.append(f"{method} {url} as {who}: {status}, expected 403/404")
+                elif row_counts() != before:
+                    failures.append(f"{method} {url} as {who}: refused but wrote rows")
+    assert checked > 100
+    assert failures == [], "\n".join(failures)
+
+
+def test_a_team_member_reaches_the_job_and_loses_it_when_removed(client, auth, worlds):
+    a, b = worlds["a"], worlds["b"]
+    auth.login_as(b.recruiter)
+    assert client.get(f"/jobs/{a.job.id}").status_code == 403
+    assert client.get(f"/candidates/{a.candidate.id}").status_code == 403
+    assert a.job.title not in client.get("/jobs").text
+    member = JobMember(job_id=a.job.id, user_id=b.recruiter.id)
+    db.session.add(member)
+    db.session.commit()
+    assert client.get(f"/jobs/{a.job.id}").status_code == 200
+    assert client.get(f"/candidates/{a.candidate.id}").status_code == 200
+    assert a.job.title in client.get("/jobs").text
+    db.session.delete(member)
+    db.session.commit()
+    assert client.get(f"/reports/jobs/{a.job.id}/funnel").status_code == 403
+
+
+def test_a_recruiter_cannot_add_a_candidate_to_another_recruiters_job(client, auth, worlds):
+    a, b = worlds["a"], worlds["b"]
+    auth.login_as(b.recruiter)
+    before = row_counts()
+    response = client.post(
+        "/candidates/new",
+        data={"name": "Eve", "email": "eve@example.com", "source": "referral", "job": a.job.id},
+    )
+    assert response.status_code in (200, 403)
+    assert row_counts() == before

@@ -1,0 +1,103 @@
+"""Two of everything: two jobs with different recruiters, each with a candidate who has an
+application, an opened assignment, a graded-or-queued submission, an interview with its own
+interviewer, a submitted scorecard and a note. Object-level tests walk one world as the other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from app.auth import operations as auth_operations
+from app.extensions import db
+from app.grading import operations as grading
+from app.models import (
+    Application,
+    Assignment,
+    Candidate,
+    GradingRun,
+    Interview,
+    Job,
+    Role,
+    Scorecard,
+    Stage,
+    User,
+)
+from app.pipeline import operations as pipeline
+from tests.grading.conftest import TINY
+from tests.scorecards.conftest import schedule, staff, submit
+
+
+@dataclass
+class World:
+    name: str
+    recruiter: User
+    interviewer: User
+    candidate_user: User
+    job: Job
+    stage: Stage
+    candidate: Candidate
+    application: Application
+    assignment: Assignment
+    run: GradingRun
+    interview: Interview
+    scorecard: Scorecard
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def build_world(name: str, marker: str = "") -> World:
+    recruiter = staff(Role.RECRUITER, f"Recruiter {name}")
+    interviewer = staff(Role.INTERVIEWER, f"Interviewer {name}")
+    job = pipeline.create_job(f"Job {name}", recruiter)
+    candidate = pipeline.add_candidate(
+        f"Candidate {name} Person", f"candidate-{name}@example.com", "referral"
+    )
+    application = pipeline.apply(candidate, job, recruiter)
+    stage = next(s for s in job.stages if s.name == "Technical interviews")
+    pipeline.move(application, stage, recruiter)
+    candidate.user = auth_operations.create_user(
+        candidate.email, candidate.name, Role.CANDIDATE, None
+    )
+    pipeline.add_note(candidate, recruiter, f"Note about {candidate.name} {marker}")
+    assignment = grading.assign_exercise(application, "tiny", 30, recruiter, timedelta(days=3))
+    grading.open_assignment(assignment)
+    notebook = (TINY / "reference" / "full-marks.ipynb").read_text()
+    if marker:
+        notebook = notebook.replace('"cells": [', f'"cells": [{marker_cell(marker)},', 1)
+    run = grading.submit(assignment, f"{name}.ipynb", notebook.encode(), 1, 10**6)
+    db.session.commit()
+    interview = schedule(application, [interviewer], actor=recruiter)
+    scorecard = submit(interview, interviewer)
+    world = World(
+        name,
+        recruiter,
+        interviewer,
+        candidate.user,
+        job,
+        stage,
+        candidate,
+        application,
+        assignment,
+        run,
+        interview,
+        scorecard,
+    )
+    world.ids = {
+        "job_id": job.id,
+        "stage_id": stage.id,
+        "candidate_id": candidate.id,
+        "application_id": application.id,
+        "assignment_id": assignment.id,
+        "submission_id": run.submission_id,
+        "run_id": run.id,
+        "interview_id": interview.id,
+        "scorecard_id": scorecard.id,
+    }
+    return world
+
+
+def marker_cell(marker: str) -> str:
+    import json
+
+    return json.dumps(
+        {"cell_type": "markdown", "id": "marker", "metadata": {}, "source": f"# {marker}"}
+    )
