@@ -33,13 +33,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.login_manager.user_loader(
         lambda user_id: extensions.db.session.get(User, int(user_id))
     )
+    from app.api.auth import authenticate_api_request
+
+    app.before_request(authenticate_api_request)  # before the guard: API requests act as a token
     app.before_request(enforce_roles)
     app.after_request(security.set_security_headers)
     http_errors.register_error_pages(app)
+    from app.api.errors import json_for_unrouted_api_paths
+
+    json_for_unrouted_api_paths(app)
 
     from app.grading.tasks import init_grading_queue
 
-    init_grading_queue(app)
+    grading_queue = init_grading_queue(app)
+    from app.webhooks.tasks import init_webhook_tasks
+
+    init_webhook_tasks(app, grading_queue.huey)
 
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
@@ -56,6 +65,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.scorecards.views import bp as scorecards_bp
 
     app.register_blueprint(scorecards_bp)
+
+    from app.api.token_views import bp as api_tokens_bp
+    from app.api.token_views import create_token_command
+    from app.api.views import bp as api_bp
+    from app.webhooks.views import bp as webhooks_bp
+
+    for blueprint in (api_bp, api_tokens_bp, webhooks_bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(create_token_command)
 
     from app.cli import register_commands
 

@@ -26,6 +26,7 @@ from app.models import (
     User,
     now_utc,
 )
+from app.webhooks import events as webhook_events
 from sandbox.intake import IntakeError, sanitize_notebook
 
 MAX_ATTEMPTS = 3
@@ -241,6 +242,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
         for test_id, group, outcome, message in scored.tests
     )
     db.session.flush()
+    webhook_events.submission_graded(run_id)
     return True
 
 

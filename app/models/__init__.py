@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from app.models import pipeline_indexes  # noqa: F401  (registers the board and funnel indexes)
+from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
 from app.models.candidate import Application, Candidate, StageTransition
 from app.models.grading import (
@@ -27,14 +28,22 @@ from app.models.rate_limit import RateLimitHit
 from app.models.stage_stats import ApplicationStageStats
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
+from app.models.webhook import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
     "STAFF_ROLES",
+    "ApiToken",
     "Application",
     "ApplicationStageStats",
     "Assignment",
     "AuditEvent",
     "Candidate",
+    "DeliveryStatus",
     "DimensionScore",
     "GradingRun",
     "GroupScore",
@@ -56,5 +65,8 @@ __all__ = [
     "Submission",
     "TestOutcome",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "now_utc",
 ]

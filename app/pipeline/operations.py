@@ -26,6 +26,7 @@ from app.pipeline.reasons import (
     REJECTION_REASONS,
     WITHDRAWAL_REASONS,
 )
+from app.webhooks import events as webhook_events
 
 DEFAULT_PIPELINE: tuple[tuple[str, StageKind], ...] = (
     ("Applied", StageKind.NORMAL),
@@ -134,6 +135,7 @@ def move(
     application.stage_entered_at = at
     db.session.add(transition)
     db.session.flush()
+    webhook_events.stage_changed(transition)
     return transition
 
 

@@ -29,6 +29,7 @@ from app.models import (
 from app.pipeline import operations as pipeline_operations
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric
+from app.webhooks import events as webhook_events
 
 MAX_NOTES = 10_000
 
@@ -203,6 +204,7 @@ def submit(
     if scorecard.amends is not None:
         scorecard.amends.superseded_at = now
     db.session.flush()
+    webhook_events.scorecard_submitted(scorecard)
     return scorecard
 
 

@@ -91,8 +91,18 @@ def build_world(name: str, marker: str = "") -> World:
         "run_id": run.id,
         "interview_id": interview.id,
         "scorecard_id": scorecard.id,
+        # Webhook endpoints are global (admins only); one per world gives the walk an id.
+        "endpoint_id": webhook_endpoint(name).id,
     }
     return world
+
+
+def webhook_endpoint(name: str):
+    from app.webhooks.operations import create_endpoint
+
+    endpoint = create_endpoint(f"http://127.0.0.1:9/{name}", "", ["stage.changed"], None)
+    db.session.commit()
+    return endpoint
 
 
 def marker_cell(marker: str) -> str:

@@ -1,0 +1,91 @@
+"""The API tokens page (create, list, revoke your own) and `flask create-token`."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from app.api import tokens
+from app.auth.access import roles_required
+from app.auth.operations import find_user_by_email
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import apply_domain_error
+from app.models import ApiToken, Role
+
+bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
+EVERYONE = tuple(Role)
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired(), Length(max=tokens.MAX_NAME)],
+        description="What will use it, e.g. “ATS sync”.",
+    )
+    submit = SubmitField("Create token")
+
+
+class RevokeForm(FlaskForm):
+    token_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Revoke")
+
+
+@bp.route("", methods=["GET", "POST"])
+@roles_required(*EVERYONE)
+def index():
+    form = TokenForm()
+    plain = None
+    if form.validate_on_submit():
+        try:
+            token, plain = tokens.create_token(current_user, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+            flash(f"Token “{token.name}” created. Copy it now: it is shown only once.", "success")
+    return render_template(
+        "api/tokens.html",
+        form=form,
+        plain=plain,
+        tokens=tokens.active_tokens(current_user),
+        revoke_form=RevokeForm(),
+    )
+
+
+@bp.route("/revoke", methods=["POST"])
+@roles_required(*EVERYONE)
+def revoke():
+    form = RevokeForm()
+    token_id = form.token_id.data or ""
+    token = db.session.get(ApiToken, int(token_id)) if token_id.isdigit() else None
+    if not form.validate_on_submit() or token is None or token.user_id != current_user.id:
+        flash("There is no such token of yours; it may have been revoked already.", "error")
+        return redirect(url_for("api_tokens.index"))
+    tokens.revoke_token(token, current_user)
+    db.session.commit()
+    flash(f"Token “{token.name}” revoked: it no longer works.", "success")
+    return redirect(url_for("api_tokens.index"))
+
+
+@click.command("create-token")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", required=True, help="What will use the token.")
+def create_token_command(email: str, name: str) -> None:
+    """Create an API token for a user and print it (once; only its hash is stored)."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.UsageError(f"No user has the email {email}; create the user first.")
+    try:
+        _, plain = tokens.create_token(user, name)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.UsageError(error.message) from error
+    db.session.commit()
+    click.echo(plain)

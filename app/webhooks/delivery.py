@@ -1,0 +1,149 @@
+"""Sending one delivery: claim it, POST the signed payload, log the attempt, schedule the retry.
+
+At-least-once: a receiver may see a delivery twice (e.g. a worker died after the POST but before
+its log was committed) and should deduplicate on the X-HireLab-Delivery header.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from app.extensions import db
+from app.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, now_utc
+from app.webhooks.signing import SIGNATURE_HEADER, signature_header
+
+TIMEOUT_S = 10
+CLAIM = timedelta(seconds=TIMEOUT_S * 3)  # a sender that died frees the delivery after this
+MAX_BACKOFF_S = 3600
+USER_AGENT = "HireLab-Webhooks/1"
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_attempts: int = 8
+    base_delay_s: float = 30.0  # then 60, 120, … capped at an hour
+
+    def delay(self, attempt: int) -> float:
+        return min(self.base_delay_s * 2 ** (attempt - 1), MAX_BACKOFF_S)
+
+
+@dataclass(frozen=True)
+class Response:
+    status_code: int | None
+    error: str
+    duration_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # a 3xx is reported, not followed
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def body_of(delivery: WebhookDelivery) -> bytes:
+    return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> Response:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    start = time.perf_counter()
+    try:
+        with _opener.open(request, timeout=TIMEOUT_S) as response:
+            response.read(1024)
+            status, error = response.status, ""
+    except urllib.error.HTTPError as failure:
+        text = failure.read(300).decode("utf-8", "replace")
+        status, error = failure.code, f"HTTP {failure.code} {failure.reason}: {text}".strip()
+    except (urllib.error.URLError, OSError, ValueError) as failure:
+        reason = getattr(failure, "reason", failure)
+        status, error = None, f"{type(failure).__name__}: {reason}"
+    return Response(status, error[:2000], round((time.perf_counter() - start) * 1000))
+
+
+def claim(delivery_id: int, now: datetime) -> bool:
+    result = db.session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+        )
+        .values(next_attempt_at=now + CLAIM, attempts=WebhookDelivery.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def deliver(delivery_id: int, policy: Policy) -> float | None:
+    """Attempt a due delivery; returns the delay before its retry, or None (done, or not due)."""
+    if not claim(delivery_id, now_utc()):
+        db.session.rollback()
+        return None
+    db.session.commit()
+    delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+    assert delivery is not None
+    endpoint = delivery.endpoint
+    if not endpoint.active:
+        response = Response(None, "not sent: the endpoint was disabled", 0)
+    else:
+        body = body_of(delivery)
+        response = post(
+            endpoint.url,
+            body,
+            {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "X-HireLab-Event": delivery.event,
+                "X-HireLab-Delivery": delivery.event_id,
+                SIGNATURE_HEADER: signature_header(endpoint.secret, body),
+            },
+        )
+    delivery.attempt_log.append(
+        WebhookAttempt(
+            attempt=delivery.attempts,
+            status_code=response.status_code,
+            error=response.error,
+            duration_ms=response.duration_ms,
+        )
+    )
+    retry_in = None
+    if response.ok:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now_utc()
+        delivery.next_attempt_at = None
+    elif delivery.attempts >= policy.max_attempts or not endpoint.active:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None
+    else:
+        retry_in = policy.delay(delivery.attempts)
+        delivery.next_attempt_at = now_utc() + timedelta(seconds=retry_in)
+    db.session.commit()
+    return retry_in
+
+
+def overdue(grace: timedelta, limit: int = 500) -> list[int]:
+    """Pending deliveries due for longer than `grace`: their queue message was lost."""
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery.id)
+            .where(
+                WebhookDelivery.status == DeliveryStatus.PENDING,
+                WebhookDelivery.next_attempt_at <= now_utc() - grace,
+            )
+            .order_by(WebhookDelivery.id)
+            .limit(limit)
+        )
+    )
