@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(authenticate_api_request)  # before the guard: API requests act as a token
     app.before_request(enforce_roles)
     app.after_request(security.set_security_headers)
+    security.init_app(app)
     http_errors.register_error_pages(app)
     from app.api.errors import json_for_unrouted_api_paths
 
@@ -65,6 +66,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.scorecards.views import bp as scorecards_bp
 
     app.register_blueprint(scorecards_bp)
+
+    from app.privacy.views import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
 
     from app.api.token_views import bp as api_tokens_bp
     from app.api.token_views import create_token_command

@@ -52,6 +52,11 @@ class Config:
         self.SESSION_COOKIE_SECURE = secure
         self.REMEMBER_COOKIE_SECURE = secure
         self.SESSION_COOKIE_HTTPONLY = True
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust nothing).
+        self.TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+        # Failed attempts allowed per window, as HITS/SECONDS (app/privacy/rate_limit.py).
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/300")
+        self.INVITE_RATE_LIMIT = os.environ.get("INVITE_RATE_LIMIT", "20/600")
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,7 @@
-"""HTTP security headers applied to every response."""
+"""HTTP security: headers on every response, proxy awareness, and refusing compressed bodies."""
 
-from flask import Response
+from flask import Flask, Response, render_template, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -16,6 +17,32 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def init_app(app: Flask) -> None:
+    """Trust X-Forwarded-* from TRUSTED_PROXY_HOPS proxies (so `request.is_secure` and the
+    client address are right behind a TLS-terminating proxy) and refuse compressed bodies."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS", 0))
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
+    app.before_request(refuse_encoded_bodies)
+
+
+def refuse_encoded_bodies():
+    """Request bodies are never inflated: a gzip "bomb" can't grow past MAX_CONTENT_LENGTH."""
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    message = (
+        f"Compressed request bodies ({encoding}) are not accepted. "
+        "Send the file uncompressed; the upload limit applies to its real size."
+    )
+    return render_template(
+        "error.html", code=415, title="Compressed upload refused", message=message
+    ), 415
 
 
 def set_security_headers(response: Response) -> Response:
@@ -23,4 +50,23 @@ def set_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+        _secure_cookies(response)
     return response
+
+
+def _secure_cookies(response: Response) -> None:
+    """Over HTTPS every cookie carries Secure, even when SECURE_COOKIES was left unset."""
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies or all("; secure" in c.lower() for c in cookies):
+        return
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        response.headers.add(
+            "Set-Cookie", cookie if "; secure" in cookie.lower() else cookie + "; Secure"
+        )

@@ -1,3 +1,5 @@
+import hashlib
+
 from flask import (
     Blueprint,
     current_app,
@@ -14,9 +16,15 @@ from app.auth.access import STAFF_AND_CANDIDATES, public, roles_required
 from app.auth.forms import LoginForm
 from app.errors import InvalidInvite
 from app.extensions import db
+from app.privacy import audit, rate_limit
 from app.urls import safe_next_url
 
 bp = Blueprint("auth", __name__)
+
+
+def _wait_message(seconds: int, what: str) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"Too many {what}. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -24,11 +32,34 @@ bp = Blueprint("auth", __name__)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        limit = rate_limit.Limit.parse(current_app.config["LOGIN_RATE_LIMIT"])
+        email = operations.normalise_email(form.email.data)
+        # Hashed: the limiter's table must not keep the addresses people typed.
+        keys = (
+            f"login-ip:{request.remote_addr}",
+            "login-email:" + hashlib.sha256(email.encode()).hexdigest()[:40],
+        )
+        wait = max(rate_limit.retry_after(key, limit) for key in keys)
+        if wait:
+            audit.record("login.rate_limited", detail=f"retry after {wait} s")
+            db.session.commit()
+            form.form_errors.append(_wait_message(wait, "failed sign-ins"))
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         user = operations.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
             db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+        for key in keys:
+            rate_limit.hit(key, limit)
+        known = operations.find_user_by_email(email)
+        audit.record(
+            "login.failed",
+            target=f"user:{known.id}" if known else "",
+            detail="wrong password" if known else "unknown account",
+        )
+        db.session.commit()
         form.password.errors.append("Wrong email or password.")
     return render_template("auth/login.html", form=form)
 
@@ -44,9 +75,20 @@ def logout():
 @bp.route("/invite/<token>")
 @public
 def redeem_invite(token: str):
+    limit = rate_limit.Limit.parse(current_app.config["INVITE_RATE_LIMIT"])
+    key = f"invite-ip:{request.remote_addr}"
+    wait = rate_limit.retry_after(key, limit)
+    if wait:
+        message = _wait_message(wait, "invalid invite links were opened from your network")
+        page = render_template("auth/invite_invalid.html", message=message)
+        return page, 429, {"Retry-After": str(wait)}
     try:
         user = operations.redeem_invite(token, current_app.config["SECRET_KEY"])
     except InvalidInvite as error:
+        db.session.rollback()
+        rate_limit.hit(key, limit)
+        audit.record("invite.refused", detail="expired" if error.expired else "invalid or revoked")
+        db.session.commit()
         status = 410 if error.expired else 404
         return render_template("auth/invite_invalid.html", message=error.message), status
     login_user(user)

@@ -25,6 +25,7 @@ from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
 from app.grading.tasks import grading_queue
 from app.models import Assignment, Role, Submission
+from app.privacy import audit
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
@@ -92,6 +93,12 @@ def starter_kit(assignment_id: int):
     if assignment.opened_at is None:
         abort(403, description="Start the exercise to download its starter kit.")
     exercise = _exercise(assignment)
+    audit.record(
+        "starter_kit.downloaded",
+        candidate_id=assignment.application.candidate_id,
+        target=f"assignment:{assignment.id}",
+    )
+    db.session.commit()
     return Response(
         starter_zip(exercise.starter_dir, exercise.id),
         mimetype="application/zip",
@@ -119,6 +126,11 @@ def upload(assignment_id: int):
             db.session.rollback()
             apply_domain_error(form, error)
         else:
+            audit.record(
+                "notebook.uploaded",
+                candidate_id=assignment.application.candidate_id,
+                target=f"submission:{run.submission_id}",
+            )
             db.session.commit()
             grading_queue().enqueue(run.id)
             return redirect(url_for("portal.submission", submission_id=run.submission_id))

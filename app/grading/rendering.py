@@ -65,10 +65,20 @@ def sanitize_html(html: str) -> str:
     )
 
 
-def notebook_html(notebook: bytes) -> str:
-    """The cells of an executed notebook as sanitized HTML (a fragment, no page chrome)."""
+def notebook_html(notebook: bytes, strip_metadata: bool = False) -> str:
+    """The cells of an executed notebook as sanitized HTML (a fragment, no page chrome).
+
+    `strip_metadata` drops the notebook's and cells' metadata first (authors, titles, paths:
+    blind review)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbformat/nbconvert warn about candidate metadata
         node = nbformat.reads(notebook.decode("utf-8", "replace"), as_version=4)
+        if strip_metadata:
+            node.metadata = nbformat.NotebookNode(
+                {"kernelspec": node.metadata.get("kernelspec", {})}
+            )
+            for cell in node.cells:
+                cell.metadata = nbformat.NotebookNode()
+                cell.pop("attachments", None)
         body, _ = HTMLExporter(template_name="basic").from_notebook_node(node)
     return sanitize_html(body)

@@ -23,10 +23,16 @@ from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
 from app.grading.tasks import grading_queue
 from app.models import GradingRun, OutboxMessage, Role, Submission
+from app.privacy import audit, blind
 
 bp = Blueprint("grading", __name__)
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
 STAFF = (Role.ADMIN, Role.RECRUITER, Role.INTERVIEWER)
+
+
+def _audit(action: str, submission: Submission, target: str) -> None:
+    audit.record(action, candidate_id=submission.assignment.application.candidate_id, target=target)
+    db.session.commit()
 
 
 def _visible_submission(submission_id: int) -> Submission:
@@ -72,6 +78,9 @@ def assign(candidate_id: int):
             db.session.rollback()
             apply_domain_error(form, error)
         else:
+            audit.record(
+                "exercise.assigned", candidate_id=candidate.id, target=f"assignment:{assignment.id}"
+            )
             link = url_for("auth.redeem_invite", token=token, _external=True)
             message = mail.send(
                 current_app.config,
@@ -112,6 +121,7 @@ def outbox():
 def review(submission_id: int):
     submission = _visible_submission(submission_id)
     run = submission.runs[-1]
+    _audit("submission.reviewed", submission, f"submission:{submission.id}")
     exercise = load_exercise(
         current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
     )
@@ -122,9 +132,12 @@ def review(submission_id: int):
 @roles_required(*STAFF)
 def notebook(run_id: int):
     run = db.get_or_404(GradingRun, run_id)
-    _visible_submission(run.submission_id)
+    submission = _visible_submission(run.submission_id)
+    _audit("notebook.viewed", submission, f"run:{run.id}")
     source = run.executed_notebook or run.submission.notebook
-    page = render_template("grading/notebook_frame.html", body=notebook_html(source), run=run)
+    blind_review = blind.is_blind(current_user, submission.assignment.application)
+    body = notebook_html(source, strip_metadata=blind_review)
+    page = render_template("grading/notebook_frame.html", body=body, run=run)
     response = Response(page, mimetype="text/html")
     response.headers["Content-Security-Policy"] = NOTEBOOK_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

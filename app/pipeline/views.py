@@ -22,6 +22,7 @@ from app.pipeline.forms import (
     StaleForm,
     WithdrawForm,
 )
+from app.privacy import audit
 from app.reports.csv_export import csv_response
 
 bp = Blueprint("pipeline", __name__)
@@ -155,6 +156,8 @@ def import_candidates(job_id: int):
 @roles_required(*RECRUITING)
 def job_candidates_csv(job_id: int):
     job = job_or_403(current_user, job_id)
+    audit.record("export.csv", target=f"job:{job.id}", detail="candidates.csv")
+    db.session.commit()
     return csv_response(
         f"job-{job.id}-candidates.csv",
         ("name", "email", "source", "stage", "applied_at", "stage_entered_at"),
@@ -188,6 +191,8 @@ def new_candidate():
 def candidate(candidate_id: int):
     candidate = candidate_or_403(current_user, candidate_id)
     application_ids = [application.id for application in candidate.applications]
+    audit.record("candidate.viewed", candidate_id=candidate.id, target=f"candidate:{candidate.id}")
+    db.session.commit()
     return render_template(
         "pipeline/candidate.html",
         candidate=candidate,
@@ -270,7 +275,10 @@ def add_note(candidate_id: int):
         flash(_first_error(form), "error")
     else:
         try:
-            operations.add_note(candidate, current_user, form.body.data)
+            note = operations.add_note(candidate, current_user, form.body.data)
+            audit.record(
+                "candidate.note_added", candidate_id=candidate.id, target=f"note:{note.id}"
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -285,7 +293,7 @@ def add_note(candidate_id: int):
 def invite(candidate_id: int):
     candidate = candidate_or_403(current_user, candidate_id)
     try:
-        _, token = auth_operations.issue_invite(
+        invite, token = auth_operations.issue_invite(
             candidate,
             current_user,
             current_app.config["SECRET_KEY"],
@@ -295,6 +303,7 @@ def invite(candidate_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("pipeline.candidate", candidate_id=candidate.id))
+    audit.record("invite.issued", candidate_id=candidate.id, target=f"invite:{invite.id}")
     db.session.commit()
     link = url_for("auth.redeem_invite", token=token, _external=True)
     return render_template("pipeline/invite_link.html", candidate=candidate, link=link)

@@ -3,7 +3,9 @@ from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.objects import job_or_403
+from app.extensions import db
 from app.models import Job, Role, now_utc
+from app.privacy import audit
 from app.reports import funnel as funnel_queries
 from app.reports.csv_export import csv_response
 from app.reports.forms import FunnelFilterForm
@@ -43,6 +45,8 @@ def funnel_csv(job_id: int, table: str):
     if build is None:
         abort(404)
     _, result = _funnel(job)
+    audit.record("export.csv", target=f"job:{job.id}", detail=f"funnel {table}.csv")
+    db.session.commit()
     header, rows = build(result)
     window = result.window
     return csv_response(

@@ -26,15 +26,18 @@ HEADER = (
 )
 
 
-def scorecard_rows(scorecards: list[Scorecard]) -> Iterable[list[object]]:
-    """One row per dimension score of each scorecard, labelled from its own rubric snapshot."""
+def scorecard_rows(
+    scorecards: list[Scorecard], candidate_name: str | None = None
+) -> Iterable[list[object]]:
+    """One row per dimension score of each scorecard, labelled from its own rubric snapshot
+    (`candidate_name` replaces the name, e.g. with a blind-review pseudonym)."""
     for card in scorecards:
         rubric = Rubric.from_snapshot(card.rubric_snapshot)
         recommendation = rubric.recommendation(card.recommendation)
         flags = "; ".join(rubric.signal_text(key) for key in card.red_flags)
         for score in card.scores:
             yield [
-                card.application.candidate.name,
+                candidate_name or card.application.candidate.name,
                 card.application.job.title,
                 card.interview_id,
                 card.interview.kit_title,

@@ -38,6 +38,7 @@ from app.models import (
     User,
     now_utc,
 )
+from app.privacy import audit, blind
 from app.reports import calibration as calibration_report
 from app.reports.csv_export import csv_response
 from app.scorecards import independence, operations, queries
@@ -204,6 +205,12 @@ def scorecard(scorecard_id: int):
         require(can_view_application(current_user, card.application))
     if not independence.may_read_scorecard(current_user, card):
         return _hidden(card)
+    audit.record(
+        "scorecard.viewed",
+        candidate_id=card.application.candidate_id,
+        target=f"scorecard:{card.id}",
+    )
+    db.session.commit()
     versions = queries.history(card.interview_id, card.interviewer_id)
     if card.interviewer_id != current_user.id:
         versions = independence.visible(current_user, versions)
@@ -307,6 +314,10 @@ def decide(application_id: int):
 def application_csv(application_id: int):
     application = application_or_403(current_user, application_id)
     cards = queries.effective_scorecards(application)
+    audit.record(
+        "export.csv", candidate_id=application.candidate_id, target=f"application:{application.id}"
+    )
+    db.session.commit()
     return csv_response(
         f"scorecards-application-{application.id}.csv", HEADER, scorecard_rows(cards)
     )
@@ -318,7 +329,13 @@ def interview_csv(interview_id: int):
     """The application's scorecards this user may read (their own until they submitted)."""
     interview = _interview_or_403(interview_id)
     cards = independence.visible(current_user, queries.effective_scorecards(interview.application))
-    return csv_response(f"scorecards-interview-{interview.id}.csv", HEADER, scorecard_rows(cards))
+    application = interview.application
+    audit.record(
+        "export.csv", candidate_id=application.candidate_id, target=f"interview:{interview.id}"
+    )
+    db.session.commit()
+    rows = scorecard_rows(cards, candidate_name=blind.candidate_label(application))
+    return csv_response(f"scorecards-interview-{interview.id}.csv", HEADER, rows)
 
 
 # --- calibration report -----------------------------------------------------------------------

@@ -58,6 +58,9 @@ def build_world(name: str, marker: str = "") -> World:
         candidate.email, candidate.name, Role.CANDIDATE, None
     )
     pipeline.add_note(candidate, recruiter, f"Note about {candidate.name} {marker}")
+    invite, _ = auth_operations.issue_invite(
+        candidate, recruiter, "test-secret-key", timedelta(days=1)
+    )
     assignment = grading.assign_exercise(application, "tiny", 30, recruiter, timedelta(days=3))
     grading.open_assignment(assignment)
     notebook = (TINY / "reference" / "full-marks.ipynb").read_text()
@@ -91,6 +94,7 @@ def build_world(name: str, marker: str = "") -> World:
         "run_id": run.id,
         "interview_id": interview.id,
         "scorecard_id": scorecard.id,
+        "invite_id": invite.id,
         # Webhook endpoints are global (admins only); one per world gives the walk an id.
         "endpoint_id": webhook_endpoint(name).id,
     }

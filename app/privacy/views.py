@@ -1,0 +1,152 @@
+"""Privacy pages: the audit log, erasure, invite revocation, blind review and job teams."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.access import roles_required
+from app.auth.objects import candidate_or_403, job_or_403
+from app.errors import DomainError
+from app.extensions import db
+from app.models import Candidate, Invite, Job, Role
+from app.privacy import audit, blind, erasure, operations
+from app.privacy.forms import BlindReviewForm, EraseForm, RevokeForm, TeamForm
+
+bp = Blueprint("privacy", __name__)
+RECRUITING = (Role.ADMIN, Role.RECRUITER)
+
+bp.add_app_template_global(blind.candidate_label, "candidate_label")
+bp.add_app_template_global(blind.submission_filename, "submission_filename")
+
+
+@bp.app_template_global("candidate_privacy")
+def candidate_privacy(candidate: Candidate) -> dict[str, object]:
+    """For the candidate page's privacy block (templates/privacy/_candidate.html)."""
+    return {
+        "invites": [(i, operations.invite_state(i)) for i in operations.invites_of(candidate)],
+        "revoke_form": RevokeForm(),
+        "erase_form": EraseForm() if current_user.role is Role.ADMIN else None,
+    }
+
+
+@bp.app_template_global("job_privacy")
+def job_privacy(job: Job) -> dict[str, object]:
+    """For the job board's privacy block (templates/privacy/_job.html)."""
+    return {
+        "blind_form": BlindReviewForm(enabled=job.blind_review),
+        "team_form": TeamForm(),
+        "team": operations.team_of(job),
+    }
+
+
+@bp.route("/admin/audit")
+@roles_required(Role.ADMIN)
+def audit_log():
+    candidate_id = request.args.get("candidate", type=int)
+    return render_template(
+        "privacy/audit.html",
+        events=audit.events(candidate_id),
+        candidate_id=candidate_id,
+        actions=audit.ACTIONS,
+    )
+
+
+@bp.route("/candidates/<int:candidate_id>/erase", methods=["POST"])
+@roles_required(Role.ADMIN)
+def erase(candidate_id: int):
+    candidate = candidate_or_403(current_user, candidate_id)
+    form = EraseForm()
+    if not form.validate_on_submit():
+        flash(form.confirm.errors[0] if form.confirm.errors else "Confirm the erasure.", "error")
+        return redirect(url_for("pipeline.candidate", candidate_id=candidate.id))
+    try:
+        erasure.erase_candidate(candidate, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("The candidate's personal data is erased; anonymous counts remain.", "success")
+    return redirect(url_for("pipeline.candidate", candidate_id=candidate_id))
+
+
+@bp.route("/invites/<int:invite_id>/revoke", methods=["POST"])
+@roles_required(*RECRUITING)
+def revoke_invite(invite_id: int):
+    invite = db.get_or_404(Invite, invite_id)
+    candidate_or_403(current_user, invite.candidate_id)
+    if not RevokeForm().validate_on_submit():
+        flash("The form expired; reload the page and try again.", "error")
+    else:
+        try:
+            operations.revoke(invite, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("Invite link revoked: it no longer signs the candidate in.", "success")
+    return redirect(url_for("pipeline.candidate", candidate_id=invite.candidate_id))
+
+
+@bp.route("/jobs/<int:job_id>/blind-review", methods=["POST"])
+@roles_required(*RECRUITING)
+def blind_review(job_id: int):
+    job = job_or_403(current_user, job_id)
+    form = BlindReviewForm()
+    if form.validate_on_submit():
+        operations.set_blind_review(job, bool(form.enabled.data), current_user)
+        db.session.commit()
+        state = "on" if job.blind_review else "off"
+        flash(f"Blind review is {state} for {job.title}.", "success")
+    else:
+        flash("The form expired; reload the page and try again.", "error")
+    return redirect(url_for("pipeline.job", job_id=job.id))
+
+
+@bp.route("/jobs/<int:job_id>/team", methods=["POST"])
+@roles_required(*RECRUITING)
+def add_to_team(job_id: int):
+    job = job_or_403(current_user, job_id)
+    form = TeamForm()
+    if not form.validate_on_submit():
+        flash(next(iter(form.email.errors), "Give a recruiter's email."), "error")
+    else:
+        try:
+            user = operations.add_team_member(job, form.email.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{user.name} now works on {job.title}.", "success")
+    return redirect(url_for("pipeline.job", job_id=job.id))
+
+
+@click.command("retention")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    required=True,
+    help="Keep closed candidates this many days.",
+)
+@click.option("--dry-run", is_flag=True, help="List who would be erased; change nothing.")
+def retention_command(days: int, dry_run: bool) -> None:
+    """Erase candidates whose every application closed (hired, rejected, withdrawn) more than
+    DAYS days ago; also forget rate-limit hits older than a day."""
+    from datetime import timedelta
+
+    from app.models import now_utc
+    from app.privacy import rate_limit
+
+    due = erasure.candidates_past_retention(days)
+    if dry_run:
+        click.echo(f"{len(due)} candidate(s) would be erased: {[c.id for c in due]}")
+        return
+    for candidate in due:
+        erasure.erase_candidate(candidate, None, why=f"retention {days} days")
+    rate_limit.purge(now_utc() - timedelta(days=1))
+    db.session.commit()
+    click.echo(f"Erased {len(due)} candidate(s) closed more than {days} days ago.")
