@@ -17,7 +17,12 @@ from app.api import representations as out
 from app.api.errors import ApiError, register_blueprint_handlers
 from app.api.inputs import Fields, get_or_404, json_object
 from app.auth.access import public, roles_required
-from app.auth.objects import can_view_application
+from app.auth.objects import (
+    can_access_job,
+    can_view_application,
+    can_view_candidate,
+    job_filter,
+)
 from app.errors import DomainError
 from app.extensions import csrf, db
 from app.grading import operations as grading
@@ -71,6 +76,24 @@ def _domain(call, *args: Any, **kwargs: Any) -> Any:
         raise ApiError.from_domain(error) from error
 
 
+def _not_found(what: str, object_id: int) -> ApiError:
+    return ApiError(404, f"There is no {what} with id {object_id} (or your account cannot see it).")
+
+
+def _visible_job(job_id: int) -> Job:
+    job = get_or_404(Job, job_id, "job")
+    if not can_access_job(current_user, job):
+        raise _not_found("job", job_id)
+    return job
+
+
+def _visible_candidate(candidate_id: int) -> Candidate:
+    candidate = get_or_404(Candidate, candidate_id, "candidate")
+    if not can_view_candidate(current_user, candidate):
+        raise _not_found("candidate", candidate_id)
+    return candidate
+
+
 def _visible_application(application_id: int) -> Application:
     application = get_or_404(Application, application_id, "application")
     if not can_view_application(current_user, application):
@@ -106,7 +129,9 @@ def me():
 def list_jobs():
     fields, page, per_page = _page_args()
     fields.done()
-    rows, total = _paged(select(Job).order_by(Job.id), page, per_page)
+    rows, total = _paged(
+        select(Job).where(job_filter(current_user)).order_by(Job.id), page, per_page
+    )
     return jsonify(out.page([out.job(j) for j in rows], page, per_page, total))
 
 
@@ -125,13 +150,13 @@ def create_job():
 @bp.get("/jobs/<int:job_id>")
 @roles_required(*RECRUITING)
 def get_job(job_id: int):
-    return jsonify(out.job(get_or_404(Job, job_id, "job"), with_stages=True))
+    return jsonify(out.job(_visible_job(job_id), with_stages=True))
 
 
 @bp.get("/jobs/<int:job_id>/applications")
 @roles_required(*RECRUITING)
 def job_applications(job_id: int):
-    job = get_or_404(Job, job_id, "job")
+    job = _visible_job(job_id)
     fields, page, per_page = _page_args("stage_id")
     stage_id = fields.integer("stage_id", required=False)
     fields.done()
@@ -156,7 +181,11 @@ def job_applications(job_id: int):
 def list_candidates():
     fields, page, per_page = _page_args()
     fields.done()
-    rows, total = _paged(select(Candidate).order_by(Candidate.id), page, per_page)
+    query = select(Candidate).order_by(Candidate.id)
+    if current_user.role is not Role.ADMIN:
+        reachable = select(Application.candidate_id).join(Job).where(job_filter(current_user))
+        query = query.where(Candidate.id.in_(reachable))
+    rows, total = _paged(query, page, per_page)
     return jsonify(out.page([out.candidate(c) for c in rows], page, per_page, total))
 
 
@@ -171,7 +200,7 @@ def create_candidate():
         fields.errors["source"] = f"Choose one of: {', '.join(pipeline.SOURCES)}."
     job_id = fields.integer("job_id", required=False)
     fields.done()
-    job = get_or_404(Job, job_id, "job") if job_id is not None else None
+    job = _visible_job(job_id) if job_id is not None else None
     candidate = _domain(pipeline.add_candidate, name, email, source)
     if job is not None:
         _domain(pipeline.apply, candidate, job, current_user)
@@ -181,24 +210,26 @@ def create_candidate():
 
 def _candidate_with_applications(candidate: Candidate) -> dict[str, Any]:
     data = out.candidate(candidate)
-    data["applications"] = [out.application(a) for a in candidate.applications]
+    data["applications"] = [
+        out.application(a) for a in candidate.applications if can_view_application(current_user, a)
+    ]
     return data
 
 
 @bp.get("/candidates/<int:candidate_id>")
 @roles_required(*RECRUITING)
 def get_candidate(candidate_id: int):
-    return jsonify(_candidate_with_applications(get_or_404(Candidate, candidate_id, "candidate")))
+    return jsonify(_candidate_with_applications(_visible_candidate(candidate_id)))
 
 
 @bp.post("/candidates/<int:candidate_id>/applications")
 @roles_required(*RECRUITING)
 def create_application(candidate_id: int):
-    candidate = get_or_404(Candidate, candidate_id, "candidate")
+    candidate = _visible_candidate(candidate_id)
     fields = Fields(json_object(), ("job_id",))
     job_id = fields.integer("job_id")
     fields.done()
-    job = get_or_404(Job, job_id, "job")
+    job = _visible_job(job_id)
     application = _domain(pipeline.apply, candidate, job, current_user)
     db.session.commit()
     return created(out.application(application, with_history=True))
