@@ -33,6 +33,7 @@ from app.models import (
     Submission,
     TestOutcome,
     User,
+    WebhookDelivery,
     now_utc,
 )
 from app.pipeline.reasons import reason_category
@@ -79,6 +80,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
         .execution_options(synchronize_session=False)
     )
     _strip_transition_details(candidate.id)
+    _strip_webhook_payloads(set(session.scalars(application_ids)))
     candidate.name = f"Erased candidate {candidate.id}"
     candidate.email = f"candidate-{candidate.id}@{ERASED_DOMAIN}"
     candidate.erased_at = now_utc()
@@ -110,6 +112,21 @@ def _strip_transition_details(candidate_id: int) -> None:
     for transition in transitions:
         closing = transition.to_stage.kind.is_terminal
         transition.reason = reason_category(transition.reason) if closing else ""
+
+
+def _strip_webhook_payloads(application_ids: set[int]) -> None:
+    """Queued and logged webhook payloads carry ids, plus a stage move's reason: keep only its
+    category, as on the transition itself."""
+    deliveries = db.session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.event == "stage.changed")
+    )
+    for delivery in deliveries:
+        data = dict(delivery.payload.get("data") or {})
+        if data.get("application_id") not in application_ids or not data.get("reason"):
+            continue
+        kind = (data.get("to_stage") or {}).get("kind")
+        data["reason"] = reason_category(data["reason"]) if kind != "normal" else ""
+        delivery.payload = {**delivery.payload, "data": data}
 
 
 def candidates_past_retention(days: int, now: datetime | None = None) -> list[Candidate]:

@@ -24,7 +24,7 @@ from app.models import (
 )
 from app.pipeline import operations as pipeline
 from tests.grading.conftest import TINY
-from tests.scorecards.conftest import schedule, staff, submit
+from tests.scorecards.conftest import save, schedule, staff, submit
 
 
 @dataclass
@@ -44,7 +44,9 @@ class World:
     ids: dict[str, int] = field(default_factory=dict)
 
 
-def build_world(name: str, marker: str = "") -> World:
+def build_world(name: str, marker: str = "", scored: bool = True) -> World:
+    """Build one world; `marker` is planted in the notebook and the note, `scored=False` leaves
+    the interviewer's scorecard a draft."""
     recruiter = staff(Role.RECRUITER, f"Recruiter {name}")
     interviewer = staff(Role.INTERVIEWER, f"Interviewer {name}")
     job = pipeline.create_job(f"Job {name}", recruiter)
@@ -69,7 +71,7 @@ def build_world(name: str, marker: str = "") -> World:
     run = grading.submit(assignment, f"{name}.ipynb", notebook.encode(), 1, 10**6)
     db.session.commit()
     interview = schedule(application, [interviewer], actor=recruiter)
-    scorecard = submit(interview, interviewer)
+    scorecard = submit(interview, interviewer) if scored else save(interview, interviewer)
     world = World(
         name,
         recruiter,
