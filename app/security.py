@@ -1,6 +1,7 @@
 """HTTP security: headers on every response, proxy awareness, and refusing compressed bodies."""
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, has_request_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -29,6 +30,15 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
     app.before_request(refuse_encoded_bodies)
+    app.session_interface = HttpsAwareSessionInterface()
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """The session cookie (the only cookie: it also holds the CSRF token) is Secure when
+    SECURE_COOKIES says so, and on every request that arrived over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
 def refuse_encoded_bodies():
@@ -56,17 +66,4 @@ def set_security_headers(response: Response) -> Response:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
         )
-        _secure_cookies(response)
     return response
-
-
-def _secure_cookies(response: Response) -> None:
-    """Over HTTPS every cookie carries Secure, even when SECURE_COOKIES was left unset."""
-    cookies = response.headers.getlist("Set-Cookie")
-    if not cookies or all("; secure" in c.lower() for c in cookies):
-        return
-    response.headers.remove("Set-Cookie")
-    for cookie in cookies:
-        response.headers.add(
-            "Set-Cookie", cookie if "; secure" in cookie.lower() else cookie + "; Secure"
-        )

@@ -30,6 +30,7 @@ from app.webhooks import events as webhook_events
 from sandbox.intake import IntakeError, sanitize_notebook
 
 MAX_ATTEMPTS = 3
+MAX_FILENAME = 120
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,13 @@ def submit(
             "late submissions are not accepted. Contact your recruiter if something went wrong.",
             field="notebook",
         )
+    filename = clean_filename(filename)
+    if data[:4] == b"PK\x03\x04" or data[:2] == b"\x1f\x8b":
+        raise DomainError(
+            f"“{filename}” is a compressed archive, not a notebook: extract it and upload the "
+            ".ipynb file itself.",
+            field="notebook",
+        )
     if not filename.lower().endswith(".ipynb"):
         raise DomainError(
             f"“{filename}” is not a Jupyter notebook: upload the .ipynb file "
@@ -136,7 +144,7 @@ def submit(
         raise DomainError(f"This upload was not accepted: {error}", field="notebook") from error
     submission = Submission(
         assignment=assignment,
-        filename=filename[-255:],
+        filename=filename,
         notebook=notebook,
         sha256=hashlib.sha256(notebook).hexdigest(),
         size_bytes=len(notebook),
@@ -146,6 +154,14 @@ def submit(
     db.session.add_all([submission, run])
     db.session.flush()
     return run
+
+
+def clean_filename(name: str, default: str = "notebook.ipynb") -> str:
+    """An uploaded file's name as stored and shown: no folders (``../``, ``C:\\``), no control
+    characters, no leading dots, at most 120 characters."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".").strip()
+    return name[-MAX_FILENAME:] or default
 
 
 def request_regrade(submission: Submission, actor: User, exercise_version: int) -> GradingRun:
