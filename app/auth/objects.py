@@ -13,7 +13,7 @@ A denied object answers 403 to staff (the route walk and IDOR tests in tests/aut
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 
 from app.extensions import db
 from app.models import (
@@ -55,6 +55,15 @@ def job_filter(user: User) -> ColumnElement[bool]:
 
 def accessible_job_ids(user: User) -> list[int]:
     return list(db.session.scalars(select(Job.id).where(job_filter(user))))
+
+
+def visible_candidate_ids(user: User) -> Select[tuple[int]]:
+    """A subquery of the candidates with an application in a job `user` recruits for."""
+    return (
+        select(Application.candidate_id)
+        .join(Job, Job.id == Application.job_id)
+        .where(job_filter(user))
+    )
 
 
 def can_access_job(user: User, job: Job) -> bool:

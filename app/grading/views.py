@@ -12,7 +12,13 @@ from wtforms import SelectChoice
 from app import mail
 from app.auth import operations as auth_operations
 from app.auth.access import roles_required
-from app.auth.objects import application_or_403, can_view_application, candidate_or_403, require
+from app.auth.objects import (
+    application_or_403,
+    can_view_application,
+    candidate_or_403,
+    require,
+    visible_candidate_ids,
+)
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
@@ -111,7 +117,10 @@ def assign(candidate_id: int):
 @roles_required(*RECRUITING)
 def outbox():
     messages = db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
+        select(OutboxMessage)
+        .where(OutboxMessage.candidate_id.in_(visible_candidate_ids(current_user)))
+        .order_by(OutboxMessage.id.desc())
+        .limit(200)
     )
     return render_template("grading/outbox.html", messages=messages)
 

@@ -9,12 +9,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Exists, and_, exists, select
 
+from app.auth import objects
 from app.extensions import db
 from app.grading.queries import Evidence, evidence_by_dimension
 from app.models import (
     Application,
     Interview,
     InterviewAssignment,
+    Job,
     Scorecard,
     ScorecardStatus,
     User,
@@ -126,8 +128,11 @@ class Overdue:
     hours_since: float  # hours since the interview was scheduled to start
 
 
-def overdue(now: datetime, hours: int, interviewer: User | None = None) -> list[Overdue]:
-    """Panel seats whose interview ended more than `hours` ago with no submitted scorecard."""
+def overdue(
+    now: datetime, hours: int, interviewer: User | None = None, recruiter: User | None = None
+) -> list[Overdue]:
+    """Panel seats whose interview ended more than `hours` ago with no submitted scorecard
+    (of one interviewer's seats, or of the jobs a recruiter works on)."""
     cutoff = now - timedelta(hours=hours)
     query = (
         select(Interview, User)
@@ -139,17 +144,32 @@ def overdue(now: datetime, hours: int, interviewer: User | None = None) -> list[
     )
     if interviewer is not None:
         query = query.where(InterviewAssignment.interviewer_id == interviewer.id)
+    if recruiter is not None:
+        query = query.where(Interview.application_id.in_(_applications_of_jobs(recruiter)))
     return [
         Overdue(interview, user, (now - interview.scheduled_at).total_seconds() / 3600)
         for interview, user in db.session.execute(query).unique()
     ]
 
 
-def upcoming(now: datetime, limit: int = 100) -> list[Interview]:
+def _applications_of_jobs(recruiter: User):
+    """The applications of the jobs `recruiter` works on (app/auth/objects.py)."""
+    return (
+        select(Application.id)
+        .join(Job, Job.id == Application.job_id)
+        .where(objects.job_filter(recruiter))
+    )
+
+
+def upcoming(now: datetime, recruiter: User, limit: int = 100) -> list[Interview]:
+    """The next interviews of the jobs `recruiter` works on (all jobs for admins)."""
     return list(
         db.session.scalars(
             select(Interview)
-            .where(Interview.scheduled_at >= now)
+            .where(
+                Interview.scheduled_at >= now,
+                Interview.application_id.in_(_applications_of_jobs(recruiter)),
+            )
             .options(db.joinedload(Interview.application).joinedload(Application.candidate))
             .order_by(Interview.scheduled_at)
             .limit(limit)

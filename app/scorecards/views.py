@@ -134,8 +134,8 @@ def interviews():
     now = now_utc()
     return render_template(
         "scorecards/interviews.html",
-        upcoming=queries.upcoming(now),
-        overdue=queries.overdue(now, queries.overdue_hours()),
+        upcoming=queries.upcoming(now, current_user),
+        overdue=queries.overdue(now, queries.overdue_hours(), recruiter=current_user),
         hours=queries.overdue_hours(),
     )
 

@@ -7,6 +7,8 @@ writes nothing (row counts of every table are compared before and after).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -14,7 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.auth.access import PUBLIC, allowed_roles
 from app.extensions import db
-from app.models import JobMember, Role
+from app.models import JobMember, Role, now_utc
 from tests.auth.worlds import build_world
 from tests.grading.conftest import FIXTURES
 from tests.scorecards.conftest import staff
@@ -133,3 +135,20 @@ def test_a_recruiter_cannot_add_a_candidate_to_another_recruiters_job(client, au
     )
     assert response.status_code in (200, 403)
     assert row_counts() == before
+
+
+def test_lists_show_only_the_recruiters_own_jobs(client, auth, worlds):
+    a, b = worlds["a"], worlds["b"]
+    from app import mail
+
+    mail.send({}, a.candidate.email, "Exercise", "body", a.candidate)
+    mail.send({}, b.candidate.email, "Exercise", "body", b.candidate)
+    a.interview.scheduled_at = b.interview.scheduled_at = now_utc() + timedelta(days=1)
+    db.session.commit()
+    auth.login_as(a.recruiter)
+    for url in ("/", "/jobs", "/interviews", "/outbox", "/candidates/new"):
+        page = client.get(url).text
+        assert b.candidate.name not in page and b.candidate.email not in page, url
+        assert f">{b.job.title}<" not in page, url
+    assert a.candidate.name in client.get("/interviews").text
+    assert a.candidate.email in client.get("/outbox").text
