@@ -22,6 +22,11 @@ class BlindReviewForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     email = EmailField(
-        "Add a recruiter by email", validators=[DataRequired(), Email(), Length(max=254)]
+        "Add a recruiter by email",
+        validators=[
+            DataRequired(message="Give the email of the recruiter to add."),
+            Email(message="That is not an email address."),
+            Length(max=254),
+        ],
     )
     submit = SubmitField("Add to the team")
