@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import zmq
+from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
@@ -29,13 +31,33 @@ def _size(content: dict[str, Any]) -> int:
     return size + OUTPUT_OVERHEAD
 
 
+class CappedKernelManager(AsyncKernelManager):
+    """Its clients refuse kernel messages over ``max_message_bytes``: ZeroMQ drops such a message
+    (and the connection) before allocating it, so a kernel that buffered gigabytes of output
+    cannot make the runner allocate them too."""
+
+    max_message_bytes = 8 * 1024 * 1024
+
+    def client(self, **kwargs: Any) -> Any:
+        """A client whose sockets all carry the size cap."""
+        client = super().client(**kwargs)
+        client.context.setsockopt(zmq.MAXMSGSIZE, self.max_message_bytes)
+        return client
+
+
 class CappedNotebookClient(NotebookClient):
     """NotebookClient with an output byte budget shared by the whole notebook."""
 
     def __init__(self, nb: NotebookNode, output_bytes: int, **kw: Any) -> None:
-        super().__init__(nb, **kw)
+        super().__init__(nb, kernel_manager_class=CappedKernelManager, **kw)
         self.output_budget = output_bytes
         self.outputs_truncated = False
+
+    def create_kernel_manager(self) -> Any:
+        """The manager, with a message cap a little above the whole output budget."""
+        manager: Any = super().create_kernel_manager()
+        manager.max_message_bytes = self.output_budget + 1024 * 1024
+        return manager
 
     def process_message(
         self, msg: dict[str, Any], cell: NotebookNode, cell_index: int

@@ -7,6 +7,7 @@ way it can end maps to a verdict with a message a candidate understands.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -72,6 +73,7 @@ def execute_notebook(
     try:
         with client.setup_kernel(cwd=str(cwd)):
             assert client.kc is not None
+            _kernel_first_for_oom(client)
             client.wait_for_reply(client.kc.kernel_info())
             kernel_s = time.monotonic() - started
             for index, cell in enumerate(nb.cells):
@@ -119,3 +121,12 @@ def execute_notebook(
             )
         return outcome("error", f"the notebook raised an error in {error}", error)
     return outcome("completed", f"all {total} code cells ran without errors")
+
+
+def _kernel_first_for_oom(client: CappedNotebookClient) -> None:
+    """Make the kernel (candidate code) the OOM killer's first choice, so the runner survives a
+    memory blow-up or an output flood and still reports the executed notebook."""
+    pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
+    if pid:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/oom_score_adj", "w") as adj:
+            adj.write("1000")
