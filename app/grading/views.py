@@ -28,7 +28,7 @@ from app.grading.forms import AssignForm
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
 from app.grading.tasks import grading_queue
-from app.models import GradingRun, OutboxMessage, Role, Submission
+from app.models import Application, Assignment, GradingRun, OutboxMessage, Role, Submission
 from app.privacy import audit, blind
 
 bp = Blueprint("grading", __name__)
@@ -45,6 +45,20 @@ def _visible_submission(submission_id: int) -> Submission:
     submission = db.get_or_404(Submission, submission_id)
     require(can_view_application(current_user, submission.assignment.application))
     return submission
+
+
+@bp.app_template_global("latest_submissions")
+def latest_submissions(application: Application) -> list[Submission]:
+    """The newest submission of each exercise of an application (links on the interview page)."""
+    newest: dict[int, Submission] = {}
+    for submission in db.session.scalars(
+        select(Submission)
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .where(Assignment.application_id == application.id)
+        .order_by(Submission.id)
+    ):
+        newest[submission.assignment_id] = submission
+    return list(newest.values())
 
 
 @bp.route("/candidates/<int:candidate_id>/assign", methods=["GET", "POST"])
