@@ -33,6 +33,7 @@ from bench.distributed import services  # noqa: E402
 
 LUA = Path(__file__).with_name("session.lua")
 PASSWORD = "bench-password-123"
+RECRUITER = "bench@hirelab.example"  # created by bench/funnel/generate.py
 DATABASE = "hirelab_load"
 
 
@@ -42,9 +43,18 @@ def prepare(database_url: str, applications: int, reuse: bool) -> dict[str, str]
 
     from app import create_app
     from app.auth import operations as auth
+    from app.auth.passwords import hash_password
     from app.extensions import db
     from app.grading import operations as grading
-    from app.models import Application, Candidate, Role, User
+    from app.models import (
+        Application,
+        Assignment,
+        Candidate,
+        Stage,
+        StageKind,
+        Submission,
+        User,
+    )
     from bench.funnel.generate import generate
 
     app = create_app(
@@ -58,32 +68,36 @@ def prepare(database_url: str, applications: int, reuse: bool) -> dict[str, str]
         if not reuse:
             db.create_all()
             generate(applications)
-            auth.create_user("load-recruiter@hirelab.example", "Load", Role.RECRUITER, PASSWORD)
-            db.session.commit()
+        # The generator's recruiter owns every job (recruiters reach only their jobs): sign in as
+        # them, with a password set here.
+        recruiter = auth.find_user_by_email(RECRUITER)
+        recruiter.password_hash = hash_password(PASSWORD)
         big_job = db.session.execute(
             sa.select(Application.job_id, sa.func.count())
             .group_by(Application.job_id)
             .order_by(sa.func.count().desc())
         ).first()[0]
         application = db.session.scalar(
-            sa.select(Application).where(Application.job_id == big_job).order_by(Application.id)
+            sa.select(Application)
+            .join(Stage, Stage.id == Application.stage_id)
+            .where(Application.job_id == big_job, Stage.kind == StageKind.NORMAL)
+            .order_by(Application.id)
         )
         candidate: Candidate = application.candidate
-        if not reuse:
+        submission_id = db.session.scalar(
+            sa.select(Submission.id)
+            .join(Assignment)
+            .where(Assignment.application_id == application.id)
+        )
+        if submission_id is None:
             assignment = grading.assign_exercise(
                 application, "ml-take-home", 120, None, timedelta(days=7)
             )
             grading.open_assignment(assignment)
             notebook = REPO / "exercises/ml-take-home/reference/full-marks.ipynb"
-            grading.submit(assignment, "churn.ipynb", notebook.read_bytes(), 1, 10**7)
-            db.session.commit()
-        submission_id = db.session.scalar(
-            sa.text(
-                "SELECT s.id FROM submissions s JOIN assignments a ON a.id = s.assignment_id "
-                "WHERE a.application_id = :id ORDER BY s.id LIMIT 1"
-            ),
-            {"id": application.id},
-        )
+            run = grading.submit(assignment, "churn.ipynb", notebook.read_bytes(), 1, 10**7)
+            submission_id = run.submission_id
+        db.session.commit()
         _, invite = auth.issue_invite(candidate, None, services.SECRET_KEY, timedelta(days=1))
         db.session.commit()
         applications_total = db.session.scalar(sa.select(sa.func.count(Application.id)))
@@ -156,9 +170,7 @@ def main() -> int:
     results: dict[str, dict] = {}
     load_before = services.load_average()
     with services.gunicorn(env, log, workers=args.gunicorn_workers) as base:
-        recruiter = session_cookie(
-            base, {"email": "load-recruiter@hirelab.example", "password": PASSWORD}
-        )
+        recruiter = session_cookie(base, {"email": RECRUITER, "password": PASSWORD})
         candidate = session_cookie(base, invite=pages["_invite"])
         for name, path in pages.items():
             if name.startswith("_"):
