@@ -36,7 +36,9 @@ def execute_notebook(
     nb = nbformat.reads(notebook.decode("utf-8"), as_version=4)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
-    total, budget_end = len(code_cells), started + limits.notebook_timeout_s
+    total = len(code_cells)
+    # The whole-notebook budget starts once the kernel is up: its start-up is not the candidate's.
+    budget = {"end": started + limits.notebook_timeout_s + limits.startup_grace_s}
     position = {index: n + 1 for n, index in enumerate(code_cells)}
     client = CappedNotebookClient(
         nb,
@@ -44,7 +46,7 @@ def execute_notebook(
         kernel_name="python3",
         timeout=int(limits.cell_timeout_s),
         timeout_func=lambda cell: max(
-            1, int(min(limits.cell_timeout_s, budget_end - time.monotonic()))
+            1, int(min(limits.cell_timeout_s, budget["end"] - time.monotonic()))
         ),
         startup_timeout=int(limits.startup_grace_s),
         shutdown_kernel="immediate",
@@ -76,11 +78,12 @@ def execute_notebook(
             _kernel_first_for_oom(client)
             client.wait_for_reply(client.kc.kernel_info())
             kernel_s = time.monotonic() - started
+            budget["end"] = time.monotonic() + limits.notebook_timeout_s
             for index, cell in enumerate(nb.cells):
                 if index in position:
                     state["current"] = position[index]
                     on_cell(position[index], total)
-                    if time.monotonic() >= budget_end:
+                    if time.monotonic() >= budget["end"]:
                         raise CellTimeoutError("notebook budget exhausted")
                 client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
                 if index in position:
@@ -88,7 +91,7 @@ def execute_notebook(
             cells_s = time.monotonic() - started - kernel_s
     except CellTimeoutError:
         cells_s = time.monotonic() - started - kernel_s
-        if time.monotonic() >= budget_end - 1:
+        if time.monotonic() >= budget["end"] - 1:
             text = f"the notebook exceeded its {limits.notebook_timeout_s:g}-second time budget"
         else:
             text = f"a cell exceeded the {limits.cell_timeout_s:g}-second cell time limit"
