@@ -25,7 +25,6 @@ from sandbox.job import GradingJob
 from sandbox.results import GradingResult
 
 log = logging.getLogger(__name__)
-RETRYABLE = {"error"}  # the sandbox infrastructure failed, not the candidate's code
 
 
 def worker_name() -> str:
@@ -122,12 +121,12 @@ class GradingWorker:
             result = self.backend().grade(job, on_progress=progress.update)
         except Exception as error:  # a bug or a broken engine: never leave the run hanging
             log.exception("grading run %s crashed the worker", run_id)
-            result = GradingResult.failed("error", f"the grader failed: {error}")
+            result = GradingResult.failed("error", f"the grader failed: {error}", retryable=True)
         finally:
             heartbeat.stopped.set()
             heartbeat.join()
         with self.app.app_context():
-            if result.status in RETRYABLE:
+            if result.retryable:  # the grading machinery failed, not the candidate's code
                 status = operations.release_after_error(run_id, owner, result.message)
             else:
                 stored = operations.record_result(run_id, owner, self.score(result, exercise))
