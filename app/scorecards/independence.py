@@ -1,9 +1,10 @@
-"""Who may see what: the independence rule and object-level access for interviews and scorecards.
+"""Who may read which scorecards: the independence rule. (Who may open an interview or an
+application at all is app/auth/objects.py: recruiters only for their jobs.)
 
-Recruiters and admins see everything. An interviewer sees the interviews whose panel they are on,
-their own scorecards, and other interviewers' submitted scorecards for a candidate only once they
-have submitted their own for every interview of that candidate they are on (so an interview added
-later hides the others again until it is scored too). Drafts are private to their author.
+Recruiters and admins are not bound by the rule. An interviewer sees their own scorecards, and
+other interviewers' submitted scorecards for a candidate only once they have submitted their own
+for every interview of that candidate they are on (so an interview added later hides the others
+again until it is scored too). Drafts are private to their author.
 """
 
 from __future__ import annotations
@@ -30,10 +31,6 @@ def sees_all(user: User) -> bool:
 
 def on_panel(user: User, interview: Interview) -> bool:
     return any(assignment.interviewer_id == user.id for assignment in interview.panel)
-
-
-def may_open_interview(user: User, interview: Interview) -> bool:
-    return sees_all(user) or on_panel(user, interview)
 
 
 def panel_interviews_for_candidate(user: User, candidate_id: int) -> list[Interview]:
