@@ -64,12 +64,25 @@ def add_team_member(job: Job, email: str, actor: User) -> User:
     return user
 
 
-def team_of(job: Job) -> list[User]:
+def remove_team_member(member: JobMember, actor: User) -> None:
+    """Take a recruiter off a job's team: they lose access at once."""
+    audit.record(
+        "job.team",
+        target=f"job:{member.job_id}",
+        detail=f"removed user:{member.user_id}",
+        actor=actor,
+    )
+    db.session.delete(member)
+    db.session.flush()
+
+
+def team_of(job: Job) -> list[JobMember]:
     return list(
         db.session.scalars(
-            select(User)
-            .join(JobMember, JobMember.user_id == User.id)
+            select(JobMember)
+            .join(User, JobMember.user_id == User.id)
             .where(JobMember.job_id == job.id)
+            .options(db.joinedload(JobMember.user))
             .order_by(User.name)
         )
     )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.objects import candidate_or_403, job_or_403
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Candidate, Invite, Job, Role
+from app.models import Candidate, Invite, Job, JobMember, Role
 from app.privacy import audit, blind, erasure, operations
 from app.privacy.forms import BlindReviewForm, EraseForm, RevokeForm, TeamForm
 
@@ -37,6 +37,7 @@ def job_privacy(job: Job) -> dict[str, object]:
     return {
         "blind_form": BlindReviewForm(enabled=job.blind_review),
         "team_form": TeamForm(),
+        "remove_form": RevokeForm(),
         "team": operations.team_of(job),
     }
 
@@ -122,6 +123,23 @@ def add_to_team(job_id: int):
         else:
             db.session.commit()
             flash(f"{user.name} now works on {job.title}.", "success")
+    return redirect(url_for("pipeline.job", job_id=job.id))
+
+
+@bp.route("/jobs/<int:job_id>/team/<int:member_id>/remove", methods=["POST"])
+@roles_required(*RECRUITING)
+def remove_from_team(job_id: int, member_id: int):
+    job = job_or_403(current_user, job_id)
+    member = db.get_or_404(JobMember, member_id)
+    if member.job_id != job.id:
+        abort(404)
+    if RevokeForm().validate_on_submit():
+        name = member.user.name
+        operations.remove_team_member(member, current_user)
+        db.session.commit()
+        flash(f"{name} no longer works on {job.title}.", "success")
+    else:
+        flash("The form expired; reload the page and try again.", "error")
     return redirect(url_for("pipeline.job", job_id=job.id))
 
 

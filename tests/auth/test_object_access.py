@@ -16,7 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.auth.access import PUBLIC, allowed_roles
 from app.extensions import db
-from app.models import JobMember, Role, now_utc
+from app.models import JobMember, Role, User, now_utc
 from tests.auth.worlds import build_world
 from tests.grading.conftest import FIXTURES
 from tests.scorecards.conftest import staff
@@ -50,6 +50,16 @@ def row_counts() -> dict[str, int]:
             name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
             for name, table in db.metadata.tables.items()
         }
+
+
+def restore_deleted(world) -> None:
+    """An allowed POST may delete its object (a team member): put it back for the next user."""
+    member_id = world.ids["member_id"]
+    if db.session.get(JobMember, member_id) is None:
+        helper = f"Helper {world.name}"
+        user_id = db.session.scalar(db.select(User.id).where(User.name == helper))
+        db.session.add(JobMember(id=member_id, job_id=world.job.id, user_id=user_id))
+        db.session.commit()
 
 
 @pytest.fixture
@@ -91,6 +101,7 @@ def test_every_object_url_answers_only_the_users_who_may_reach_it(app, client, a
                 with client.session_transaction() as session:
                     session.clear()
                 auth.login_as(user)
+                restore_deleted(world)
                 before = row_counts() if world_name not in reachable else None
                 response = client.open(url, method=method)
                 status = response.status_code
@@ -152,3 +163,18 @@ def test_lists_show_only_the_recruiters_own_jobs(client, auth, worlds):
         assert f">{b.job.title}<" not in page, url
     assert a.candidate.name in client.get("/interviews").text
     assert a.candidate.email in client.get("/outbox").text
+
+
+def test_removing_a_team_member_takes_the_job_away(client, auth, worlds):
+    a, b = worlds["a"], worlds["b"]
+    member = db.session.get(JobMember, a.ids["member_id"])
+    helper = member.user
+    auth.login_as(helper)
+    assert client.get(f"/jobs/{a.job.id}").status_code == 200
+    auth.login_as(a.recruiter)
+    assert helper.name in client.get(f"/jobs/{a.job.id}").text
+    wrong_job = client.post(f"/jobs/{b.job.id}/team/{member.id}/remove")
+    assert wrong_job.status_code == 403
+    assert client.post(f"/jobs/{a.job.id}/team/{member.id}/remove").status_code == 302
+    auth.login_as(helper)
+    assert client.get(f"/jobs/{a.job.id}").status_code == 403

@@ -17,6 +17,7 @@ from app.models import (
     GradingRun,
     Interview,
     Job,
+    JobMember,
     Role,
     Scorecard,
     Stage,
@@ -97,6 +98,7 @@ def build_world(name: str, marker: str = "", scored: bool = True) -> World:
         "interview_id": interview.id,
         "scorecard_id": scorecard.id,
         "invite_id": invite.id,
+        "member_id": team_member(job, name).id,
         # Webhook endpoints are global (admins only); one per world gives the walk an id.
         "endpoint_id": webhook_endpoint(name).id,
     }
@@ -109,6 +111,13 @@ def webhook_endpoint(name: str):
     endpoint = create_endpoint(f"http://127.0.0.1:9/{name}", "", ["stage.changed"], None)
     db.session.commit()
     return endpoint
+
+
+def team_member(job: Job, name: str) -> JobMember:
+    member = JobMember(job_id=job.id, user_id=staff(Role.RECRUITER, f"Helper {name}").id)
+    db.session.add(member)
+    db.session.commit()
+    return member
 
 
 def marker_cell(marker: str) -> str:
