@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, select
 
+from app.auth.objects import can_view_application
 from app.extensions import db
 from app.models import (
     Application,
@@ -82,7 +83,9 @@ def may_see_others(user: User, candidate_id: int) -> bool:
 
 
 def may_read_scorecard(user: User, scorecard: Scorecard) -> bool:
-    if scorecard.interviewer_id == user.id or sees_all(user):
+    if sees_all(user):  # recruiters: only on the jobs they work on
+        return can_view_application(user, scorecard.application)
+    if scorecard.interviewer_id == user.id:
         return True
     if scorecard.status is not ScorecardStatus.SUBMITTED:
         return False

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from app.api.tokens import create_token
 from app.auth.access import PUBLIC, allowed_roles
 from app.extensions import db
 from app.models import JobMember, Role, User, now_utc
@@ -21,9 +22,8 @@ from tests.auth.worlds import build_world
 from tests.grading.conftest import FIXTURES
 from tests.scorecards.conftest import staff
 
-# Endpoints under /api authenticate with tokens, not sessions: their object checks are tested
-# with the API (they call the same helpers in app/auth/objects.py).
-TOKEN_AUTH_PREFIXES = ("api.",)
+# The JSON API authenticates with bearer tokens, not the session cookie.
+API_PREFIX = "api."
 
 
 # Values for the other (non-id) arguments of a rule.
@@ -33,13 +33,11 @@ OTHER_ARGUMENTS = {"table": "stages"}
 def rules_with_ids(app: Flask) -> list[tuple[str, str, list[str], list[str]]]:
     rules = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith(TOKEN_AUTH_PREFIXES):
-            continue
         ids = [n for n, c in rule._converters.items() if isinstance(c, IntegerConverter)]
         if not ids:
             continue
         others = [n for n in rule._converters if n not in ids]
-        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+        for method in sorted((rule.methods or set()) & {"GET", "POST", "PATCH", "PUT", "DELETE"}):
             rules.append((rule.endpoint, method, ids, others))
     return rules
 
@@ -86,6 +84,8 @@ def test_every_object_url_answers_only_the_users_who_may_reach_it(app, client, a
     assert rules, "expected routes with object ids"
     unknown = sorted({n for _, _, ids, _ in rules for n in ids} - set(a.ids))
     assert unknown == [], f"add these id arguments to tests/auth/worlds.py: {unknown}"
+    tokens = {who: create_token(user, "idor walk")[1] for who, (user, _) in table.items()}
+    db.session.commit()
     adapter = app.url_map.bind("localhost")
     failures = []
     checked = 0
@@ -103,7 +103,10 @@ def test_every_object_url_answers_only_the_users_who_may_reach_it(app, client, a
                 auth.login_as(user)
                 restore_deleted(world)
                 before = row_counts() if world_name not in reachable else None
-                response = client.open(url, method=method)
+                headers = {}
+                if endpoint.startswith(API_PREFIX):
+                    headers = {"Authorization": f"Bearer {tokens[who]}"}
+                response = client.open(url, method=method, headers=headers, json={})
                 status = response.status_code
                 checked += 1
                 if status >= 500:
