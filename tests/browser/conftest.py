@@ -7,8 +7,11 @@ Screenshots go to test-artifacts/browser/.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,16 +78,37 @@ def live_server(live_app: Flask) -> Iterator[LiveServer]:
         yield server
 
 
+def kill_processes_with(marker: str) -> None:
+    """SIGKILL every process whose command line holds `marker` (our browser, nothing else)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                os.kill(int(cmdline.parent.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+
+
 @pytest.fixture(scope="session")
 def chromium():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: run `bash scripts/install-chromium.sh` (make test does).")
+    # Chromium ignores unknown switches; this one names our browser's processes for the watchdog.
+    marker = f"--hirelab-test-browser={uuid.uuid4().hex}"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, marker]
+        )
         yield browser
-        browser.close()
+        # After a long loaded session a graceful close has been seen to hang forever; never let
+        # teardown hang the suite: kill the browser if it has not closed within 20 s.
+        watchdog = threading.Timer(20, kill_processes_with, args=(marker,))
+        watchdog.start()
+        try:
+            browser.close()
+        finally:
+            watchdog.cancel()
 
 
 @pytest.fixture

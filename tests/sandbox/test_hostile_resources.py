@@ -68,11 +68,13 @@ def test_4_sleep_hits_the_wall_clock(backend):
 
 
 def test_4_the_whole_notebook_budget_applies_across_cells(backend):
-    cells = ["import time\ntime.sleep(4)"] * 3
+    # Every cell fits the per-cell limit; together they overrun the 6-second budget. How many
+    # finish before it runs out depends on the machine's load, so only "not all" is asserted.
+    cells = ["import time\ntime.sleep(2)"] * 5
     result, elapsed = _grade_timed(backend, notebook(*cells), notebook_timeout_s=6)
     assert result.status == "timeout", result.message
     assert "time budget" in result.message
-    assert result.cells_executed == 1
+    assert result.cells_executed < 5
     assert elapsed < 30
 
 
