@@ -1,5 +1,6 @@
-"""The demo interviews load with the demo data, and the route walk of tests/auth/test_access.py still holds on them
-(object id 1 is an interview, scorecard and application the demo interviewer may open)."""
+"""The demo interviews load with the demo data, and the route walk of tests/auth/test_access.py
+still holds on them (object id 1 is an interview, scorecard and application the demo interviewer
+may open)."""
 
 from __future__ import annotations
 
