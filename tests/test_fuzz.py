@@ -4,6 +4,7 @@ exist to record refusals: the audit log and the rate limiter's hits)."""
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 
@@ -52,22 +53,25 @@ VALUES = st.one_of(
 )
 
 
-def form_field_names() -> list[str]:
-    """Every field name of every form class in the app, plus the dynamic scorecard fields."""
-    names: set[str] = set()
+@functools.cache
+def form_field_names() -> tuple[str, ...]:
+    """Every field name of every form class in the app, plus the dynamic scorecard fields.
+
+    Computed once: forms built per request (the scorecard form) would otherwise change the
+    strategy between examples, which hypothesis rightly refuses."""
+    names: set[str] = {
+        "level_production_mindset",
+        "notes_production_mindset",
+        "recommendation",
+        "signals",
+    }
     stack = list(FlaskForm.__subclasses__())
     while stack:
         form = stack.pop()
         stack.extend(form.__subclasses__())
-        names.update(name for name in vars(form) if not name.startswith("_") and name != "Meta")
         for klass in form.__mro__:
-            names.update(
-                n for n, v in vars(klass).items() if hasattr(v, "field_class") or n == "csrf_token"
-            )
-    names.update(
-        {"level_production_mindset", "notes_production_mindset", "recommendation", "signals"}
-    )
-    return sorted(n for n in names if n.isidentifier())
+            names.update(n for n, v in vars(klass).items() if hasattr(v, "field_class"))
+    return tuple(sorted(n for n in names if n.isidentifier()))
 
 
 @pytest.fixture
