@@ -1,8 +1,15 @@
 """HTTP security: headers on every response, proxy awareness, and refusing compressed bodies."""
 
-from flask import Flask, Response, has_request_context, render_template, request
+from flask import Flask, Response, has_request_context, jsonify, render_template, request
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy.exc import DataError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from app.extensions import db
+
+# Ids are 32-bit integers on every backend; a larger one in a URL matches no route (404).
+MAX_ID = 2**31 - 1
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -31,6 +38,27 @@ def init_app(app: Flask) -> None:
         )
     app.before_request(refuse_encoded_bodies)
     app.session_interface = HttpsAwareSessionInterface()
+    app.url_map.converters["int"] = IdConverter
+    app.register_error_handler(OverflowError, out_of_range)
+    app.register_error_handler(DataError, out_of_range)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: at most MAX_ID, so no lookup overflows the database column."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def out_of_range(error: Exception):
+    """A number (or text) from the request that the database cannot hold: the client's error, so
+    400 with a message rather than a 500; the transaction is rolled back, nothing is written."""
+    db.session.rollback()
+    message = "A value in the request is out of range (a number too large?). Check it and retry."
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"status": 400, "message": message}}), 400
+    return render_template("error.html", code=400, title="Bad request", message=message), 400
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 
-from app.models import Role, Submission
+from app.models import Role, StageTransition, Submission
 from tests.conftest import PASSWORD, app_context_on
 
 
@@ -73,3 +73,29 @@ def test_an_oversized_body_is_refused_before_it_is_read(app, client, auth, creat
         content_type="multipart/form-data",
     )
     assert response.status_code == 413
+
+
+def test_ids_beyond_the_database_range_are_404_not_500(client, auth, create_user):
+    auth.login_as(create_user(Role.ADMIN))
+    for url in (
+        "/jobs/99999999999999999999",
+        "/candidates/2147483648",
+        "/api/v1/jobs/1" + "0" * 30,
+    ):
+        assert client.get(url).status_code in (401, 404), url
+    assert client.get("/admin/audit?candidate=99999999999999999999").status_code == 200
+
+
+def test_numbers_too_large_for_the_database_in_a_form_are_a_400(
+    client, auth, db, create_user, create_job, create_candidate
+):
+    job = create_job()
+    create_candidate(job)
+    auth.login_as(create_user(Role.RECRUITER))
+    stage = job.stages[1].id
+    response = client.post(
+        f"/jobs/{job.id}/move",
+        data={"applications": ["99999999999999999999"], "stage": stage},
+    )
+    assert response.status_code in (302, 400)
+    assert db.session.query(StageTransition).count() == 1

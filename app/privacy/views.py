@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Candidate, Invite, Job, JobMember, Role
 from app.privacy import audit, blind, erasure, operations
 from app.privacy.forms import BlindReviewForm, EraseForm, RevokeForm, TeamForm
+from app.security import MAX_ID
 
 bp = Blueprint("privacy", __name__)
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
@@ -46,6 +47,8 @@ def job_privacy(job: Job) -> dict[str, object]:
 @roles_required(Role.ADMIN)
 def audit_log():
     candidate_id = request.args.get("candidate", type=int)
+    if candidate_id is not None and not 0 < candidate_id <= MAX_ID:
+        candidate_id = 0  # no such candidate: an empty log, not an overflow
     return render_template(
         "privacy/audit.html",
         events=audit.events(candidate_id),
