@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 from huey import Huey, crontab
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.webhooks import delivery
 from app.webhooks.events import ENDPOINTS_KEY, PENDING_KEY
@@ -63,7 +63,10 @@ def _enqueue_after_commit(session: Session) -> None:
             log.exception("could not enqueue webhook delivery %s", delivery_id)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(ENDPOINTS_KEY, None)
-    session.info.pop(PENDING_KEY, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget_after_transaction(session: Session, transaction: SessionTransaction) -> None:
+    """Rolled back or closed without a commit: its deliveries never existed (after_commit has
+    already taken those of a committed transaction)."""
+    if transaction.parent is None:
+        session.info.pop(ENDPOINTS_KEY, None)
+        session.info.pop(PENDING_KEY, None)

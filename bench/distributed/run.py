@@ -114,6 +114,7 @@ def main() -> int:
     parser.add_argument("--kill-after", type=float, default=0.25, help="share graded first")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
+    services.exit_on_sigterm()
     import sqlalchemy as sa
 
     database_url = services.fresh_postgres("hirelab_distributed")

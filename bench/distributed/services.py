@@ -73,9 +73,17 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path, workers: int = 4, threads: int = 4) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str],
+    log: Path,
+    workers: int = 4,
+    threads: int = 4,
+    worker_class: str = "gthread",
+) -> Iterator[str]:
     """gunicorn serving wsgi:app on a free loopback port; yields the base URL."""
     port = free_port()
+    # gunicorn turns sync workers into gthread ones when threads > 1.
+    threads = threads if worker_class == "gthread" else 1
     command = [
         str(VENV_BIN / "gunicorn"),
         "--bind",
@@ -83,11 +91,14 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 4, threads: int = 4)
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--threads",
         str(threads),
         "--timeout",
         "120",
+        # Idle users keep their connection between clicks (the default 2 s would close it).
+        "--keep-alive",
+        "30",
         "wsgi:app",
     ]
     with log.open("ab") as out:
@@ -128,6 +139,11 @@ def workers(env: dict[str, str], count: int, log_dir: Path) -> Iterator[list[sub
     finally:
         for process in processes:
             stop(process, signal.SIGINT)
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM ends the script through its `finally` blocks, so gunicorn and workers stop too."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 def load_average() -> float:

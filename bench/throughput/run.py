@@ -117,6 +117,7 @@ def main() -> int:
     parser.add_argument("--bare", type=int, default=4, help="bare runs (half before, half after)")
     parser.add_argument("--exercise", type=Path, default=REPO / "exercises" / "ml-take-home")
     args = parser.parse_args()
+    services.exit_on_sigterm()
     exercise = parse_exercise(args.exercise.resolve())
     notebook_path = exercise.folder / "reference" / "full-marks.ipynb"
     notebook = notebook_path.read_bytes()
