@@ -14,7 +14,7 @@ from app.grading import operations
 from app.grading.backends import make_backend
 from app.grading.exercises import load_exercise
 from app.grading.ingest import scored_run
-from app.grading.worker import GradingWorker
+from app.grading.worker import GradingWorker, sandbox_label
 from app.models import RunStatus
 from app.queue import make_queue
 
@@ -71,7 +71,9 @@ def reap_expired_leases(app: Flask, grade_run: Any) -> list[int]:
         released = [(run.id, run.attempts, run.status) for run in expired]
         db.session.commit()
     for run_id, attempt, status in released:
-        remove_sandbox_containers(f"{run_id}.{attempt}")
+        remove_sandbox_containers(
+            sandbox_label(app.config["SQLALCHEMY_DATABASE_URI"], run_id, attempt)
+        )
         if status is RunStatus.QUEUED:
             grade_run(run_id)
     if released:

@@ -6,6 +6,7 @@ meanwhile (the run was re-queued because this worker looked dead) is discarded.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
@@ -25,6 +26,13 @@ from sandbox.job import GradingJob
 from sandbox.results import GradingResult
 
 log = logging.getLogger(__name__)
+
+
+def sandbox_label(database_url: str, run_id: int, attempt: int) -> str:
+    """The label of one attempt's sandbox containers. Run ids restart in every database, so the
+    label carries a digest of the database URL: installations sharing an engine never collide."""
+    installation = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    return f"{installation}-{run_id}.{attempt}"
 
 
 def worker_name() -> str:
@@ -112,7 +120,9 @@ class GradingWorker:
                 starter_dir=exercise.starter_dir,
                 hidden_dir=exercise.hidden_dir,
                 limits=exercise.limits,
-                run_id=f"{run.id}.{run.attempts}",
+                run_id=sandbox_label(
+                    self.app.config["SQLALCHEMY_DATABASE_URI"], run.id, run.attempts
+                ),
             )
         progress = Progress()
         heartbeat = Heartbeat(self.app, run_id, owner, self.lease, progress, self.heartbeat_s)

@@ -20,6 +20,7 @@ def test_recruiter_signs_in_sees_the_board_and_signs_out(live_server, page, demo
     sign_in(page, live_server.url, "recruiter@hirelab.example", demo.DEMO_PASSWORD)
     assert page.locator(".whoami").inner_text().startswith("Riley Recruiter")
     page.click("text=Junior AI Engineer")
+    page.wait_for_url(f"{live_server.url}/jobs/*")
     assert page.locator("section[aria-label='Applied'] .card").count() == 2
     page.click("text=Sign out")
     page.wait_for_url(f"{live_server.url}/login")

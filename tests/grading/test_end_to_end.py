@@ -18,6 +18,7 @@ import pytest
 
 from app.extensions import db
 from app.grading import operations
+from app.grading.worker import sandbox_label
 from app.models import (
     GradingRun,
     Role,
@@ -101,7 +102,12 @@ def test_candidate_to_interviewer_on_docker(
     report = reviewer.get(f"/submissions/{submission.id}").text
     assert "10.0 / 10.0" in report and "test_predicts_holdout" in report
     assert reviewer.get(f"/runs/{submission.runs[-1].id}/notebook").status_code == 200
-    assert sandbox_containers(f"{submission.runs[-1].id}.") == []
+    assert sandbox_containers(label_of(app, submission.runs[-1].id, "")) == []
+
+
+def label_of(app, run_id: int, attempt: int | str) -> str:
+    """The sandbox label of one attempt of a run (attempt "": every attempt, as a prefix)."""
+    return sandbox_label(app.config["SQLALCHEMY_DATABASE_URI"], run_id, attempt)  # type: ignore[arg-type]
 
 
 def slow_solution(seconds: int) -> bytes:
@@ -143,12 +149,12 @@ def test_worker_killed_mid_run_loses_nothing(shared_app, tmp_path):
 
     with worker_process(env, log) as first:
         wait_for(lambda: run_state(run_id).cells_done >= 1, 60, "the first cell to run", log)
-        wait_for(lambda: sandbox_containers(f"{run_id}.1"), 10, "the sandbox container", log)
+        wait_for(lambda: sandbox_containers(label_of(app, run_id, 1)), 10, "the container", log)
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
     run = run_state(run_id)
     assert run.status is RunStatus.RUNNING and run.attempts == 1
-    assert sandbox_containers(f"{run_id}.1"), "the dead worker's container is still there"
+    assert sandbox_containers(label_of(app, run_id, 1)), "the dead worker's container is there"
     wait_for(lambda: run_state(run_id).lease_expires_at < now_utc(), 15, "the lease to expire")
 
     with worker_process(env, log):
@@ -160,7 +166,7 @@ def test_worker_killed_mid_run_loses_nothing(shared_app, tmp_path):
         )
     run = run_state(run_id)
     assert run.attempts == 2 and run.score == 10.0
-    assert sandbox_containers(f"{run_id}.") == [], "orphaned containers were left behind"
+    assert sandbox_containers(label_of(app, run_id, "")) == [], "orphaned containers were left"
 
 
 @pytest.mark.redis

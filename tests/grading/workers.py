@@ -65,7 +65,8 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str, log: Pa
 
 
 def sandbox_containers(run_label_prefix: str | None = None) -> list:
-    """Our sandbox containers (optionally of runs whose label starts with the prefix)."""
+    """Our sandbox containers (optionally of runs whose label starts with the prefix; build it
+    with app.grading.worker.sandbox_label)."""
     client = docker.from_env()
     try:
         containers = client.containers.list(all=True, filters={"label": SANDBOX_LABEL})
