@@ -35,6 +35,7 @@ class Config:
             "DATABASE_URL", f"sqlite:///{instance_path / 'hirelab.db'}"
         )
         self.QUEUE_URL = os.environ.get("QUEUE_URL", f"sqlite:///{instance_path / 'queue.db'}")
+        self.QUEUE_NAME = os.environ.get("QUEUE_NAME", "hirelab")
         self.SANDBOX_BACKEND = os.environ.get("SANDBOX_BACKEND", "auto")
         self.GRADING_LEASE_SECONDS = int(os.environ.get("GRADING_LEASE_SECONDS", "60"))
         self.GRADING_HEARTBEAT_SECONDS = float(os.environ.get("GRADING_HEARTBEAT_SECONDS", "5"))

@@ -14,20 +14,19 @@ from flask import current_app
 from flask.cli import with_appcontext
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
-QUEUE_NAME = "hirelab"
 
-
-def make_queue(url: str) -> Huey:
-    """A Huey instance for `url`: sqlite:///path, redis://host:port/db or memory:// (tests)."""
+def make_queue(url: str, name: str = "hirelab") -> Huey:
+    """A Huey instance for `url` (sqlite:///path, redis://host:port/db or memory:// for tests);
+    installations sharing one Redis keep apart by `name` (QUEUE_NAME)."""
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey(QUEUE_NAME, filename=str(path))
+        return SqliteHuey(name, filename=str(path))
     if scheme in {"redis", "rediss", "unix"}:
-        return RedisHuey(QUEUE_NAME, url=url)
+        return RedisHuey(name, url=url)
     if scheme == "memory":
-        return MemoryHuey(QUEUE_NAME)
+        return MemoryHuey(name)
     raise ValueError(
         f"QUEUE_URL {url!r} is not supported: use sqlite:///path or redis://host:port/db"
     )

@@ -38,7 +38,7 @@ def grading_queue() -> GradingQueue:
 
 
 def init_grading_queue(app: Flask) -> GradingQueue:
-    huey = make_queue(app.config["QUEUE_URL"])
+    huey = make_queue(app.config["QUEUE_URL"], app.config["QUEUE_NAME"])
     worker = GradingWorker(
         app,
         backend=lambda: make_backend(app.config["SANDBOX_BACKEND"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -78,14 +79,25 @@ def live_server(live_app: Flask) -> Iterator[LiveServer]:
         yield server
 
 
-def kill_processes_with(marker: str) -> None:
-    """SIGKILL every process whose command line holds `marker` (our browser, nothing else)."""
+def kill_processes_with(marker: str, parent: int | None = None) -> None:
+    """SIGKILL every process whose command line holds `marker` (and, if given, whose parent is
+    `parent`)."""
     for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
         try:
-            if marker.encode() in cmdline.read_bytes():
-                os.kill(int(cmdline.parent.name), signal.SIGKILL)
-        except (OSError, ValueError):
+            if marker.encode() not in cmdline.read_bytes():
+                continue
+            stat = (cmdline.parent / "stat").read_text()
+            if parent is not None and int(stat.rsplit(")", 1)[1].split()[1]) != parent:
+                continue
+            os.kill(int(cmdline.parent.name), signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
             continue
+
+
+def force_quit(marker: str) -> None:
+    """Kill our Chromium, then our own Playwright driver (a child of this process)."""
+    kill_processes_with(marker)
+    kill_processes_with("run-driver", parent=os.getpid())
 
 
 @pytest.fixture(scope="session")
@@ -96,19 +108,21 @@ def chromium():
         pytest.fail("Chromium is missing: run `bash scripts/install-chromium.sh` (make test does).")
     # Chromium ignores unknown switches; this one names our browser's processes for the watchdog.
     marker = f"--hirelab-test-browser={uuid.uuid4().hex}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, marker]
-        )
-        yield browser
-        # After a long loaded session a graceful close has been seen to hang forever; never let
-        # teardown hang the suite: kill the browser if it has not closed within 20 s.
-        watchdog = threading.Timer(20, kill_processes_with, args=(marker,))
-        watchdog.start()
-        try:
-            browser.close()
-        finally:
-            watchdog.cancel()
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, marker])
+    yield browser
+    # After a long loaded session a graceful shutdown has been seen to hang forever (in close() and
+    # in the driver's exit). Never let teardown hang the suite: after 20 s kill our browser and
+    # Playwright's driver; the pending calls then fail fast and are ignored.
+    watchdog = threading.Timer(20, force_quit, args=(marker,))
+    watchdog.start()
+    try:
+        browser.close()
+        playwright.stop()
+    except Exception as error:  # only after the watchdog killed them
+        print(f"\nChromium/Playwright had to be killed at teardown: {error}", file=sys.stderr)
+    finally:
+        watchdog.cancel()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import io
 import os
 import re
 import signal
+import uuid
 import zipfile
 from datetime import timedelta
 
@@ -176,18 +177,21 @@ def test_two_workers_on_redis_grade_each_submission_exactly_once(tmp_path):
 
     database_url = require_postgres()
     queue_url = "redis://127.0.0.1:63790/3"
+    queue_name = f"hirelab-test-{uuid.uuid4().hex}"  # concurrent runs on one Redis keep apart
     try:
-        redis.Redis.from_url(queue_url).flushdb()
+        redis.Redis.from_url(queue_url).ping()
     except redis.ConnectionError as error:
         pytest.fail(f"Redis is not reachable at {queue_url} ({error}); run `make services`.")
-    with app_context_on(database_url, QUEUE_URL=queue_url, EXERCISES_DIR=FIXTURES) as app:
+    with app_context_on(
+        database_url, QUEUE_URL=queue_url, QUEUE_NAME=queue_name, EXERCISES_DIR=FIXTURES
+    ) as app:
         db.create_all()
         solution = (TINY / "reference" / "full-marks.ipynb").read_bytes()
         run_ids = [submitted_run(app, solution, f"c{n}@example.com") for n in range(6)]
         queue = app.extensions["grading_queue"]
         for run_id in run_ids * 2:  # every message twice: duplicates must not grade twice
             queue.enqueue(run_id)
-        env = worker_env(database_url, queue_url, FIXTURES)
+        env = worker_env(database_url, queue_url, FIXTURES, QUEUE_NAME=queue_name)
         logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
         with worker_process(env, logs[0]), worker_process(env, logs[1]):
             wait_for(
