@@ -233,32 +233,25 @@ def move(application_id: int):
 @bp.route("/applications/<int:application_id>/reject", methods=["POST"])
 @roles_required(*RECRUITING)
 def reject(application_id: int):
-    application = application_or_403(current_user, application_id)
-    form = RejectForm(prefix=f"reject{application.id}")
-    if not form.validate_on_submit():
-        flash(_first_error(form), "error")
-    else:
-        _flash_move(
-            lambda: [
-                operations.reject(
-                    application, form.reason.data, form.details.data or "", current_user
-                )
-            ]
-        )
-    return redirect(url_for("pipeline.candidate", candidate_id=application.candidate_id))
+    return _close(application_id, RejectForm, "reject", operations.reject)
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
 @roles_required(*RECRUITING)
 def withdraw(application_id: int):
+    return _close(application_id, WithdrawForm, "withdraw", operations.withdraw)
+
+
+def _close(application_id: int, form_class, prefix: str, close_operation):
+    """Reject or withdraw one application with a listed reason and optional details."""
     application = application_or_403(current_user, application_id)
-    form = WithdrawForm(prefix=f"withdraw{application.id}")
+    form = form_class(prefix=f"{prefix}{application.id}")
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
     else:
         _flash_move(
             lambda: [
-                operations.withdraw(
+                close_operation(
                     application, form.reason.data, form.details.data or "", current_user
                 )
             ]
