@@ -26,18 +26,18 @@ class Evidence:
 
 def latest_graded_runs(application_ids: list[int]) -> dict[int, list[GradingRun]]:
     """Per application: for each assignment, the newest graded run of its newest submission."""
+    # Only these applications' submissions are grouped, not the whole table (the board calls this).
     newest_submission = (
         select(Submission.assignment_id, func.max(Submission.id).label("submission_id"))
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .where(Assignment.application_id.in_(application_ids))
         .group_by(Submission.assignment_id)
         .subquery()
     )
     newest_run = (
         select(func.max(GradingRun.id))
         .join(newest_submission, newest_submission.c.submission_id == GradingRun.submission_id)
-        .join(Assignment, Assignment.id == newest_submission.c.assignment_id)
-        .where(
-            Assignment.application_id.in_(application_ids), GradingRun.status == RunStatus.GRADED
-        )
+        .where(GradingRun.status == RunStatus.GRADED)
         .group_by(GradingRun.submission_id)
     )
     runs = db.session.scalars(
