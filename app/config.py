@@ -48,6 +48,10 @@ class Config:
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "HireLab <no-reply@hirelab.example>")
         self.EXERCISES_DIR = Path(os.environ.get("EXERCISES_DIR", REPO_ROOT / "exercises"))
         self.RUBRICS_DIR = Path(os.environ.get("RUBRICS_DIR", REPO_ROOT / "rubrics"))
+        # The voluntary self-identification questions and their categories (app/reports/self_id.py).
+        self.SELF_ID_FILE = Path(
+            os.environ.get("SELF_ID_FILE", REPO_ROOT / "app" / "reports" / "self_identification.yaml")
+        )
         self.INVITE_MAX_AGE = timedelta(days=int(os.environ.get("INVITE_MAX_AGE_DAYS", "14")))
         secure = _flag("SECURE_COOKIES", False)
         self.SESSION_COOKIE_SECURE = secure

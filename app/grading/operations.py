@@ -78,6 +78,7 @@ def assign_exercise(
     assignment = Assignment(
         application=application,
         exercise_slug=exercise_slug,
+        stage_id=application.stage_id,
         time_budget_minutes=time_budget_minutes,
         assigned_by=actor,
         open_by=now_utc() + open_within,

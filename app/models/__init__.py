@@ -25,6 +25,7 @@ from app.models.note import Note
 from app.models.outbox import OutboxMessage
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
+from app.models.self_id import DemographicReportGrant, SelfIdentification
 from app.models.stage_stats import ApplicationStageStats
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
@@ -44,6 +45,7 @@ __all__ = [
     "AuditEvent",
     "Candidate",
     "DeliveryStatus",
+    "DemographicReportGrant",
     "DimensionScore",
     "GradingRun",
     "GroupScore",
@@ -58,6 +60,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "Scorecard",
+    "SelfIdentification",
     "ScorecardStatus",
     "Stage",
     "StageKind",

@@ -33,6 +33,9 @@ class Assignment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     exercise_slug: Mapped[str] = mapped_column(String(100))
+    # The pipeline stage the application was in when the exercise was given: the predictive check
+    # (app/reports/prediction.py) asks who went on past the stage after it.
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id", ondelete="SET NULL"))
     time_budget_minutes: Mapped[int]
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
