@@ -71,6 +71,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(privacy_bp)
 
+    from app.grading.self_id_portal import bp as self_id_bp
+
+    app.register_blueprint(self_id_bp)
+
     from app.api.token_views import bp as api_tokens_bp
     from app.api.token_views import create_token_command
     from app.api.views import bp as api_bp

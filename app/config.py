@@ -49,9 +49,8 @@ class Config:
         self.EXERCISES_DIR = Path(os.environ.get("EXERCISES_DIR", REPO_ROOT / "exercises"))
         self.RUBRICS_DIR = Path(os.environ.get("RUBRICS_DIR", REPO_ROOT / "rubrics"))
         # The voluntary self-identification questions and their categories (app/reports/self_id.py).
-        self.SELF_ID_FILE = Path(
-            os.environ.get("SELF_ID_FILE", REPO_ROOT / "app" / "reports" / "self_identification.yaml")
-        )
+        default_self_id = REPO_ROOT / "app" / "reports" / "self_identification.yaml"
+        self.SELF_ID_FILE = Path(os.environ.get("SELF_ID_FILE", default_self_id))
         self.INVITE_MAX_AGE = timedelta(days=int(os.environ.get("INVITE_MAX_AGE_DAYS", "14")))
         secure = _flag("SECURE_COOKIES", False)
         self.SESSION_COOKIE_SECURE = secure

@@ -3,7 +3,7 @@
 What goes: name and email (on the candidate and their sign-in account), notes, invites, emails
 in the outbox, uploaded and executed notebooks with their grading runs, logs and test output,
 the free text of scorecards (notes, amendment reasons) and of stage moves (details after the
-reason category). What stays, detached from any person: the applications, stage transitions and
+reason category), and the voluntary self-identification answers. What stays, detached from any person: the applications, stage transitions and
 `application_stage_stats` rows (so the funnel keeps its anonymous counts), interviews and the
 scorecards' levels and recommendations (calibration), and the audit log (ids only).
 """
@@ -38,6 +38,7 @@ from app.models import (
 )
 from app.pipeline.reasons import reason_category
 from app.privacy import audit
+from app.reports import self_id
 
 ERASED_DOMAIN = "erased.invalid"
 
@@ -79,6 +80,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
         .values(notes="")
         .execution_options(synchronize_session=False)
     )
+    self_id.erase_answers(candidate.id)
     _strip_transition_details(candidate.id)
     _strip_webhook_payloads(set(session.scalars(application_ids)))
     candidate.name = f"Erased candidate {candidate.id}"

@@ -138,7 +138,9 @@ def bootstrap_alpha(
     else:
         weights = list(map(float, counts))
         means = [sum(map(float.__mul__, col, weights)) / n for col in columns]
-        centred = [[value - mean for value in col] for col, mean in zip(columns, means, strict=True)]
+        centred = [
+            [value - mean for value in col] for col, mean in zip(columns, means, strict=True)
+        ]
         size = len(columns)
         covariance = [
             [
@@ -175,7 +177,9 @@ def _cholesky(matrix: list[list[float]]) -> list[list[float]]:
         root = math.sqrt(pivot)
         factor[j][j] = root
         for i in range(j + 1, size):
-            factor[i][j] = (matrix[i][j] - sum(factor[i][m] * factor[j][m] for m in range(j))) / root
+            factor[i][j] = (
+                matrix[i][j] - sum(factor[i][m] * factor[j][m] for m in range(j))
+            ) / root
     return factor
 
 
@@ -202,9 +206,7 @@ def weighted_kappa(pairs: dict[tuple[int, int], int], levels: Sequence[int]) -> 
         cols[b] += count
     span = (max(levels) - min(levels)) ** 2
     observed = sum(count * (a - b) ** 2 / span for (a, b), count in pairs.items())
-    expected = sum(
-        rows[a] * cols[b] / n * (a - b) ** 2 / span for a in levels for b in levels
-    )
+    expected = sum(rows[a] * cols[b] / n * (a - b) ** 2 / span for a in levels for b in levels)
     if expected <= 1e-12:
         return None
     return 1 - observed / expected
@@ -269,9 +271,7 @@ def fisher_exact(a: int, b: int, c: int, d: int) -> float:
     low, high = max(0, row1 + col1 - total), min(row1, col1)
 
     def log_pmf(x: int) -> float:
-        return (
-            _log_choose(col1, x) + _log_choose(total - col1, row1 - x) - _log_choose(total, row1)
-        )
+        return _log_choose(col1, x) + _log_choose(total - col1, row1 - x) - _log_choose(total, row1)
 
     mode = min(high, max(low, (row1 + 1) * (col1 + 1) // (total + 2)))
     log_mode = log_pmf(mode)

@@ -45,7 +45,7 @@ def alpha_numpy(matrix):
 
 
 def test_cronbach_alpha_by_hand():
-    # Items (1,1),(2,3),(3,2): item vars 1 and 1, totals 2,5,5 → var 3: alpha = 2·(1 − 2/3) = 2/3.
+    # Items (1,1),(2,3),(3,2): item vars 1 and 1, totals 2,5,5 → var 3: alpha = 2·(1 - 2/3) = 2/3.
     assert stats.cronbach_alpha([(1, 1), (2, 3), (3, 2)], [1, 1, 1]) == pytest.approx(2 / 3)
     # Weighted patterns equal the expanded sample.
     patterns, counts = [(0, 1, 0), (1, 1, 1), (0, 0, 1)], [4, 5, 2]
@@ -88,9 +88,10 @@ def test_bootstrap_alpha_interval_matches_scipy(n):
 def test_weighted_kappa_matches_scikit_learn_and_hand():
     # Perfect agreement → 1; a by-hand table: a=(1,2,3,3), b=(1,3,3,2).
     assert stats.weighted_kappa({(1, 1): 3, (2, 2): 2, (3, 3): 1}, [1, 2, 3]) == pytest.approx(1)
-    # Observed Σw·O = (0+1+0+1)/4 = 0.5 (weights (i−j)²/4); marginals a:1,1,2  b:1,1,2 →
-    # expected Σ = Σ r_i c_j /4 (i−j)²/4 = (1·1·1 + 1·2·4 + 1·1·1 + 1·2·1 + 2·1·4 + 2·1·1)/16 = 22/16
-    # kappa = 1 − 0.5 / (22/16) = 1 − 8/22 = 7/11.
+    # Observed Σw·O = (0+1+0+1)/4 = 0.5 (weights (i-j)²/4); marginals a:1,1,2  b:1,1,2 →
+    # expected = Σ r_i c_j /4 (i-j)²/4
+    #          = (1·1·1 + 1·2·4 + 1·1·1 + 1·2·1 + 2·1·4 + 2·1·1)/16 = 22/16
+    # kappa = 1 - 0.5 / (22/16) = 1 - 8/22 = 7/11.
     table = {(1, 1): 1, (2, 3): 1, (3, 3): 1, (3, 2): 1}
     assert stats.weighted_kappa(table, [1, 2, 3]) == pytest.approx(7 / 11)
     rng = random.Random(9)
@@ -127,16 +128,28 @@ def test_roc_auc_by_hand_and_against_scikit_learn_and_mann_whitney():
     assert (auc, variance) == pytest.approx(naive_delong(pos, neg), abs=1e-12)
     estimate = stats.auc_estimate(Counter(pos), Counter(neg), minimum_each=5)
     half = stats.Z95 * math.sqrt(variance)
-    assert (estimate.n, estimate.low, estimate.high) == (200, pytest.approx(auc - half),
-                                                         pytest.approx(auc + half))
+    assert (estimate.n, estimate.low, estimate.high) == (
+        200,
+        pytest.approx(auc - half),
+        pytest.approx(auc + half),
+    )
     few = stats.auc_estimate({1: 4}, {0: 30}, minimum_each=5)
     assert (few.value, few.n, few.enough) == (None, 34, False)
 
 
 @pytest.mark.parametrize(
     "table",
-    [(8, 2, 1, 5), (1, 9, 11, 3), (0, 5, 5, 0), (3, 3, 3, 3), (12, 0, 0, 1), (2, 7, 8, 2),
-     (480, 1520, 350, 1650), (4000, 16000, 3600, 16400), (5, 0, 0, 0)],
+    [
+        (8, 2, 1, 5),
+        (1, 9, 11, 3),
+        (0, 5, 5, 0),
+        (3, 3, 3, 3),
+        (12, 0, 0, 1),
+        (2, 7, 8, 2),
+        (480, 1520, 350, 1650),
+        (4000, 16000, 3600, 16400),
+        (5, 0, 0, 0),
+    ],
 )
 def test_fisher_exact_matches_scipy(table):
     a, b, c, d = table
