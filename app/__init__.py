@@ -72,8 +72,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
 
     from app.grading.self_id_portal import bp as self_id_bp
+    from app.reports.assessment_views import bp as assessment_bp
 
     app.register_blueprint(self_id_bp)
+    app.register_blueprint(assessment_bp)
 
     from app.api.token_views import bp as api_tokens_bp
     from app.api.token_views import create_token_command

@@ -39,7 +39,7 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo("Demo data already loaded (database not empty).")
     else:
         try:
-            demo.seed()
+            demo.seed(assessment_cohort=True)
         except DomainError as error:
             db.session.rollback()
             raise click.UsageError(f"{error.message} Run it on an empty database.") from error

@@ -49,8 +49,13 @@ def staff_logins() -> list[tuple[str, str]]:
     return [(email, role.value) for email, _, role in STAFF]
 
 
-def seed() -> None:
-    """Create the demo data; raises DuplicateError when it is already there."""
+def seed(assessment_cohort: bool = False) -> None:
+    """Create the demo data; raises DuplicateError when it is already there.
+
+    `assessment_cohort` adds a second job whose 90 candidates took the take-home exercise, so
+    the assessment and adverse-impact reports have data (`seed-demo` does; tests that only need
+    the first job leave it out: it takes several seconds)."""
+    from app.reports.demo import allow_demographic_reports, seed_assessment
     from app.scorecards.demo import seed_interviews
 
     staff = {role: create_user(email, name, role, DEMO_PASSWORD) for email, name, role in STAFF}
@@ -73,3 +78,7 @@ def seed() -> None:
                 at=at,
             )
     seed_interviews()
+    allow_demographic_reports(staff[Role.RECRUITER], staff[Role.ADMIN])
+    if assessment_cohort:
+        interviewers = [email for email, _, role in STAFF if role is Role.INTERVIEWER]
+        seed_assessment(staff[Role.RECRUITER], interviewers)

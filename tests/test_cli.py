@@ -1,4 +1,6 @@
+from app import demo
 from app.models import Application, Candidate, Role, StageKind, User
+from app.reports.demo import COHORT
 
 
 def test_create_user_makes_a_staff_account(runner, db):
@@ -78,7 +80,7 @@ def test_seed_demo_loads_once_and_prints_logins(runner, db):
     assert "admin@hirelab.example" in result.output and "hirelab-demo" in result.output
     roles = [role for (role,) in db.session.execute(db.select(User.role))]
     assert sorted(roles) == sorted([Role.ADMIN, Role.RECRUITER, Role.INTERVIEWER, Role.INTERVIEWER])
-    assert db.session.query(Candidate).count() == 12
+    assert db.session.query(Candidate).count() == len(demo.CANDIDATES) + COHORT
     stages = {app.stage.name for app in db.session.scalars(db.select(Application))}
     assert {
         "Applied",
@@ -97,7 +99,7 @@ def test_seed_demo_loads_once_and_prints_logins(runner, db):
 
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "already loaded" in again.output
-    assert db.session.query(Candidate).count() == 12
+    assert db.session.query(Candidate).count() == len(demo.CANDIDATES) + COHORT
 
 
 def test_seed_demo_without_if_empty_on_loaded_database_fails_cleanly(runner, db):
@@ -105,4 +107,4 @@ def test_seed_demo_without_if_empty_on_loaded_database_fails_cleanly(runner, db)
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 2
     assert "already exists" in again.output and "empty database" in again.output
-    assert db.session.query(Candidate).count() == 12
+    assert db.session.query(Candidate).count() == len(demo.CANDIDATES) + COHORT

@@ -8,6 +8,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
 from app.models import STAFF_ROLES, Role, User
+from app.reports.operations import demographic_readers
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -27,7 +28,15 @@ def users():
             db.session.commit()
             flash(f"{user.name} can now sign in as {user.role.label.lower()}.", "success")
             return redirect(url_for("admin.users"))
-    staff = db.session.scalars(
-        select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.role, User.name)
+    staff = list(
+        db.session.scalars(
+            select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.role, User.name)
+        )
     )
-    return render_template("admin/users.html", users=staff, form=form)
+    return render_template(
+        "admin/users.html",
+        users=staff,
+        form=form,
+        recruiters=[user for user in staff if user.role is Role.RECRUITER],
+        demographic_readers=demographic_readers(),
+    )

@@ -34,6 +34,8 @@ ACTIONS = {
     "login.rate_limited": "was refused by the sign-in rate limit",
     "job.blind_review": "changed blind review of a job",
     "job.team": "changed a job's team",
+    "report.adverse_impact": "read an adverse-impact report",
+    "report.access": "changed who may read adverse-impact reports",
 }
 
 

@@ -3,7 +3,8 @@
 What goes: name and email (on the candidate and their sign-in account), notes, invites, emails
 in the outbox, uploaded and executed notebooks with their grading runs, logs and test output,
 the free text of scorecards (notes, amendment reasons) and of stage moves (details after the
-reason category), and the voluntary self-identification answers. What stays, detached from any person: the applications, stage transitions and
+reason category), and the voluntary self-identification answers. What stays, detached from any
+person: the applications, stage transitions and
 `application_stage_stats` rows (so the funnel keeps its anonymous counts), interviews and the
 scorecards' levels and recommendations (calibration), and the audit log (ids only).
 """

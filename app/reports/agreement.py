@@ -100,15 +100,14 @@ def agreement(scope: Scope) -> list[DimensionAgreement]:
             paired.c.dimension, cast(paired.c.share, Float), paired.c.value, func.count()
         ).group_by(paired.c.dimension, paired.c.share, paired.c.value)
     ).all()
-    applications = dict(
-        db.session.execute(
+    applications = {
+        dimension: count
+        for dimension, count in db.session.execute(
             select(paired.c.dimension, func.count(func.distinct(paired.c.application_id))).group_by(
                 paired.c.dimension
             )
         )
-        .tuples()
-        .all()
-    )
+    }
     by_dimension: dict[str, list[tuple[float, int, int]]] = defaultdict(list)
     for dimension, share_value, level, count in rows:
         by_dimension[dimension].append((float(share_value), int(level), int(count)))
@@ -161,8 +160,8 @@ def summarise(
         n,
         applications,
         levels,
-        stats.Estimate(n, stats.spearman(shares, given, counts), minimum=MIN_PAIRS),
-        stats.Estimate(n, stats.weighted_kappa(dict(table), kappa_levels), minimum=MIN_PAIRS),
+        stats.estimate(n, stats.spearman(shares, given, counts), MIN_PAIRS),
+        stats.estimate(n, stats.weighted_kappa(dict(table), kappa_levels), MIN_PAIRS),
         stats.weighted_mean(shares, counts),
         stats.weighted_mean(given, counts),
     )

@@ -127,8 +127,8 @@ def analyse(
             mean = stats.weighted_mean(points, counts) / top
             rest = [t - p for t, p in zip(totals, points, strict=True)]
             r = stats.pearson(points, rest, counts)
-            difficulty = stats.Estimate(n, mean, minimum=MIN_RUNS)
-            discrimination = stats.Estimate(n, r, minimum=MIN_RUNS)
+            difficulty = stats.estimate(n, mean, MIN_RUNS)
+            discrimination = stats.estimate(n, r, MIN_RUNS)
         else:
             difficulty = discrimination = stats.not_enough(n, MIN_RUNS)
         items.append(ItemRow(group, n, difficulty, discrimination, full, n - full - zero, zero))

@@ -2,12 +2,14 @@
 
 Per exercise version, over its counted runs (observations.py), the ROC AUC of the run's total
 share for two outcomes, each with a 95% DeLong interval:
-- advanced past the next stage: the application reached a progression stage beyond the one after
-  the stage it was in when the exercise was given (the stage right after the exercise is where
-  the score itself is used, so passing it says little about the score's value);
-- hired: the application is Hired.
-Negatives are applications Rejected without reaching that point; applications still open or
-Withdrawn (the candidate's choice) have no outcome yet and are left out, and counted.
+- advanced past the next stage: among the applications that reached the stage after the one
+  they took the exercise in, those that went on beyond it (yes) against those rejected there
+  (no). Candidates rejected on the score itself never reach that stage, so this asks whether the
+  score predicts what the *next* assessors decide, not whether it was obeyed;
+- hired: Hired (yes) against Rejected anywhere (no); this one includes rejections made on the
+  score, so it is flattered by them.
+Applications still open or Withdrawn (the candidate's choice) have no outcome and are left
+out (counted as undecided).
 0.5 means no separation, 1 perfect. Below MIN_EACH candidates of either outcome: not enough data.
 """
 
@@ -63,13 +65,15 @@ def prediction(scope: Scope) -> list[Outcome]:
     next_position = _next_progression_position([s for s in stage_ids if s is not None])
     furthest_stage, current_stage = aliased(Stage), aliased(Stage)
     stats_row = ApplicationStageStats
-    next_pos = case(next_position, value=runs.c.stage_id, else_=null()) if next_position else null()
     rejected = current_stage.kind == StageKind.REJECTED
-    advanced = case(
-        (and_(next_pos.is_not(None), furthest_stage.position > next_pos), 1),
-        (and_(next_pos.is_not(None), rejected), 0),
-        else_=null(),
-    )
+    advanced = null()
+    if next_position:  # else no counted run has a known exercise stage: no outcome is known
+        next_pos = case(next_position, value=runs.c.stage_id, else_=null())
+        advanced = case(
+            (and_(next_pos.is_not(None), furthest_stage.position > next_pos), 1),
+            (and_(next_pos.is_not(None), furthest_stage.position == next_pos, rejected), 0),
+            else_=null(),
+        )
     hired = case((current_stage.kind == StageKind.HIRED, 1), (rejected, 0), else_=null())
     share = func.round(
         cast(GradingRun.score / func.nullif(GradingRun.max_score, 0), Numeric(10, 6)), 3

@@ -106,7 +106,7 @@ def answers_of(candidate: Candidate) -> dict[str, str]:
             SelfIdentification.candidate_id == candidate.id
         )
     )
-    return dict(rows.tuples().all())
+    return {question: answer for question, answer in rows}
 
 
 def save_answers(candidate: Candidate, answers: dict[str, str]) -> None:

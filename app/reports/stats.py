@@ -32,6 +32,7 @@ class Estimate:
     low: float | None = None  # 95% interval, where the statistic has one
     high: float | None = None
     minimum: int = 0
+    missing: str = "not enough data"  # what the page says instead of a None value
 
     @property
     def enough(self) -> bool:
@@ -40,6 +41,11 @@ class Estimate:
 
 def not_enough(n: int, minimum: int) -> Estimate:
     return Estimate(n=n, value=None, minimum=minimum)
+
+
+def estimate(n: int, value: float | None, minimum: int) -> Estimate:
+    """An Estimate of a statistic computed on enough data; None means it is undefined there."""
+    return Estimate(n, value, minimum=minimum, missing="undefined: no variance")
 
 
 # --- weighted moments ------------------------------------------------------------------------

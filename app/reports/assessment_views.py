@@ -1,0 +1,161 @@
+"""Assessment reports: item analysis, rater agreement and the predictive check per exercise
+version; adverse impact per job. Thin: parse, check access, call the report, render or CSV."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.auth.access import roles_required
+from app.auth.objects import job_or_403, require
+from app.errors import DomainError
+from app.extensions import db
+from app.grading.exercises import SLUG, ExerciseError, load_exercise
+from app.models import Role, User
+from app.privacy import audit
+from app.reports import adverse_impact, assessment_tables, operations, self_id
+from app.reports.agreement import agreement
+from app.reports.csv_export import csv_response
+from app.reports.item_analysis import item_analysis
+from app.reports.observations import Scope, exercise_versions, may_read_demographic_reports
+from app.reports.prediction import prediction
+
+bp = Blueprint("assessment", __name__, url_prefix="/reports")
+RECRUITING = (Role.ADMIN, Role.RECRUITER)
+
+
+@bp.app_context_processor
+def demographic_permission() -> dict[str, object]:
+    """Lets templates hide links to reports the viewer may not read."""
+    return {"may_read_demographic_reports": may_read_demographic_reports}
+
+
+def _scope(slug: str, version: int) -> Scope:
+    if not SLUG.match(slug) or version < 1:
+        abort(404)
+    job_id = request.args.get("job", type=int)
+    if job_id is not None:
+        job_or_403(current_user, job_id)
+    return Scope(slug, version, current_user, job_id)
+
+
+def _title(slug: str) -> str:
+    try:
+        return load_exercise(current_app.config["EXERCISES_DIR"], slug).title
+    except ExerciseError:
+        return slug
+
+
+@bp.route("/exercises")
+@roles_required(*RECRUITING)
+def exercises():
+    versions = [
+        (slug, _title(slug), version, n) for slug, version, n in exercise_versions(current_user)
+    ]
+    return render_template("reports/exercises.html", versions=versions)
+
+
+@bp.route("/exercises/<slug>/v<int:version>")
+@roles_required(*RECRUITING)
+def exercise(slug: str, version: int):
+    scope = _scope(slug, version)
+    items = item_analysis(scope)
+    return render_template(
+        "reports/exercise.html",
+        scope=scope,
+        title=_title(slug),
+        items=items,
+        agreement=agreement(scope),
+        prediction=prediction(scope),
+        chart=assessment_tables.item_chart(items),
+    )
+
+
+EXERCISE_TABLES = {
+    "items": lambda scope: assessment_tables.items_table(item_analysis(scope)),
+    "agreement": lambda scope: assessment_tables.agreement_table(agreement(scope)),
+    "prediction": lambda scope: assessment_tables.prediction_table(prediction(scope)),
+}
+
+
+@bp.route("/exercises/<slug>/v<int:version>/<table>.csv")
+@roles_required(*RECRUITING)
+def exercise_csv(slug: str, version: int, table: str):
+    scope = _scope(slug, version)
+    build = EXERCISE_TABLES.get(table)
+    if build is None:
+        abort(404)
+    header, rows = build(scope)
+    audit.record("export.csv", target=f"exercise:{slug}:v{version}", detail=f"{table}.csv")
+    db.session.commit()
+    suffix = f"-job-{scope.job_id}" if scope.job_id else ""
+    return csv_response(f"exercise-{slug}-v{version}{suffix}-{table}.csv", header, rows)
+
+
+def _impact(job_id: int):  # type: ignore[no-untyped-def]
+    job = job_or_403(current_user, job_id)
+    require(may_read_demographic_reports(current_user))
+    questions = self_id.questions()
+    stages = adverse_impact.by_stage(job, questions)
+    cutoffs = [
+        (
+            slug,
+            version,
+            adverse_impact.by_cutoff(Scope(slug, version, current_user, job.id), questions),
+        )
+        for slug, version, _ in exercise_versions(current_user, job.id)
+    ]
+    return job, stages, cutoffs
+
+
+@bp.route("/jobs/<int:job_id>/adverse-impact")
+@roles_required(*RECRUITING)
+def impact(job_id: int):
+    job, stages, cutoffs = _impact(job_id)
+    audit.record("report.adverse_impact", target=f"job:{job.id}")
+    db.session.commit()
+    return render_template(
+        "reports/adverse_impact.html",
+        job=job,
+        stages=stages,
+        cutoffs=cutoffs,
+        chart=assessment_tables.impact_chart(stages),
+        four_fifths=adverse_impact.FOUR_FIFTHS,
+        min_group=adverse_impact.MIN_GROUP,
+    )
+
+
+@bp.route("/jobs/<int:job_id>/adverse-impact/<table>.csv")
+@roles_required(*RECRUITING)
+def impact_csv(job_id: int, table: str):
+    if table not in ("stages", "cutoffs"):
+        abort(404)
+    job, stages, cutoffs = _impact(job_id)
+    if table == "stages":
+        header, rows = assessment_tables.comparisons_table(stages)
+    else:
+        header, rows = ["exercise", "version"], []
+        for slug, version, comparisons in cutoffs:
+            inner_header, inner_rows = assessment_tables.comparisons_table(comparisons)
+            header = ["exercise", "version", *inner_header]
+            rows += [[slug, version, *row] for row in inner_rows]
+    audit.record("export.csv", target=f"job:{job.id}", detail=f"adverse-impact {table}.csv")
+    db.session.commit()
+    return csv_response(f"adverse-impact-job-{job.id}-{table}.csv", header, rows)
+
+
+@bp.route("/demographic-access/<int:user_id>", methods=["POST"])
+@roles_required(Role.ADMIN)
+def demographic_access(user_id: int):
+    user = db.get_or_404(User, user_id)
+    allowed = request.form.get("allowed") == "1"
+    try:
+        operations.set_demographic_access(user, allowed, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        verb = "may now read" if allowed else "no longer reads"
+        flash(f"{user.name} {verb} the adverse-impact reports.", "success")
+    return redirect(url_for("admin.users"))
