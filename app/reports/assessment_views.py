@@ -30,13 +30,15 @@ def demographic_permission() -> dict[str, object]:
     return {"may_read_demographic_reports": may_read_demographic_reports}
 
 
-def _scope(slug: str, version: int) -> Scope:
-    if not SLUG.match(slug) or version < 1:
+def _scope(slug: str, version: str) -> Scope:
+    # The version is matched as text: an exercise version is not an object id (and an
+    # out-of-range number must be a 404, not a database error).
+    if not SLUG.match(slug) or not version.isdigit() or not 0 < int(version) < 10**6:
         abort(404)
     job_id = request.args.get("job", type=int)
     if job_id is not None:
         job_or_403(current_user, job_id)
-    return Scope(slug, version, current_user, job_id)
+    return Scope(slug, int(version), current_user, job_id)
 
 
 def _title(slug: str) -> str:
@@ -55,9 +57,9 @@ def exercises():
     return render_template("reports/exercises.html", versions=versions)
 
 
-@bp.route("/exercises/<slug>/v<int:version>")
+@bp.route("/exercises/<slug>/v<version>")
 @roles_required(*RECRUITING)
-def exercise(slug: str, version: int):
+def exercise(slug: str, version: str):
     scope = _scope(slug, version)
     items = item_analysis(scope)
     return render_template(
@@ -78,18 +80,19 @@ EXERCISE_TABLES = {
 }
 
 
-@bp.route("/exercises/<slug>/v<int:version>/<table>.csv")
+@bp.route("/exercises/<slug>/v<version>/<table>.csv")
 @roles_required(*RECRUITING)
-def exercise_csv(slug: str, version: int, table: str):
+def exercise_csv(slug: str, version: str, table: str):
     scope = _scope(slug, version)
     build = EXERCISE_TABLES.get(table)
     if build is None:
         abort(404)
     header, rows = build(scope)
-    audit.record("export.csv", target=f"exercise:{slug}:v{version}", detail=f"{table}.csv")
+    label = f"{slug}-v{scope.version}"
+    audit.record("export.csv", target=f"exercise:{label}", detail=f"{table}.csv")
     db.session.commit()
     suffix = f"-job-{scope.job_id}" if scope.job_id else ""
-    return csv_response(f"exercise-{slug}-v{version}{suffix}-{table}.csv", header, rows)
+    return csv_response(f"exercise-{label}{suffix}-{table}.csv", header, rows)
 
 
 def _impact(job_id: int):  # type: ignore[no-untyped-def]
@@ -144,10 +147,14 @@ def impact_csv(job_id: int, table: str):
     return csv_response(f"adverse-impact-job-{job.id}-{table}.csv", header, rows)
 
 
-@bp.route("/demographic-access/<int:user_id>", methods=["POST"])
+@bp.route("/demographic-access", methods=["POST"])
 @roles_required(Role.ADMIN)
-def demographic_access(user_id: int):
-    user = db.get_or_404(User, user_id)
+def demographic_access():
+    user_id = request.form.get("user_id", type=int)
+    user = db.session.get(User, user_id) if user_id and 0 < user_id < 2**31 else None
+    if user is None:
+        flash("Choose a recruiter from the list.", "error")
+        return redirect(url_for("admin.users"))
     allowed = request.form.get("allowed") == "1"
     try:
         operations.set_demographic_access(user, allowed, current_user)

@@ -24,6 +24,7 @@ from app.models import (
     User,
 )
 from app.pipeline import operations as pipeline
+from app.reports.demo import allow_demographic_reports
 from tests.grading.conftest import TINY
 from tests.scorecards.conftest import save, schedule, staff, submit
 
@@ -51,6 +52,7 @@ def build_world(name: str, marker: str = "", scored: bool = True) -> World:
     recruiter = staff(Role.RECRUITER, f"Recruiter {name}")
     interviewer = staff(Role.INTERVIEWER, f"Interviewer {name}")
     job = pipeline.create_job(f"Job {name}", recruiter)
+    allow_demographic_reports(recruiter, staff(Role.ADMIN, f"Admin {name}"))
     candidate = pipeline.add_candidate(
         f"Candidate {name} Person", f"candidate-{name}@example.com", "referral"
     )
