@@ -119,6 +119,73 @@ def _reason(category: str) -> str:
     return category + REASON_SEPARATOR + "demo"
 
 
+def record_graded_run(
+    application: Application,
+    exercise: Exercise,
+    points: dict[str, float],
+    at: datetime,
+    actor: User | None,
+) -> int:
+    """Assign (once), open, upload and grade `exercise` with these group points, through the
+    grading operations a worker uses; returns the run id."""
+    assignment = next(
+        (a for a in grading.assignments_of(application) if a.exercise_slug == exercise.id), None
+    )
+    if assignment is None:
+        assignment = grading.assign_exercise(
+            application, exercise.id, exercise.time_budget_minutes, actor, timedelta(days=30)
+        )
+        assignment.assigned_at = at
+        grading.open_assignment(assignment, now=at)
+    notebook = (exercise.starter_dir / exercise.notebook).read_bytes()
+    run = grading.submit(
+        assignment,
+        exercise.notebook,
+        notebook,
+        exercise.version,
+        current_app.config["MAX_NOTEBOOK_BYTES"],
+        now=min(at + timedelta(minutes=90), assignment.deadline_at or at),
+    )
+    grading.claim_run(run.id, "demo-worker", timedelta(minutes=5))
+    groups = tuple(
+        grading.ScoredGroup(
+            group.id,
+            group.title,
+            group.dimension,
+            points.get(group.id, 0.0),
+            group.points,
+            group.visible,
+            "Demo grading.",
+        )
+        for group in exercise.groups
+    )
+    score = round(sum(g.score for g in groups), 2)
+    scored = grading.ScoredRun(
+        "completed", "Demo grading.", score, exercise.max_score, 8.0, 8, 8, groups, (), None, ""
+    )
+    grading.record_result(run.id, "demo-worker", scored)
+    return run.id
+
+
+def record_interview(
+    application: Application,
+    kit_id: str,
+    levels: dict[User, dict[str, str]],
+    at: datetime,
+    actor: User | None,
+) -> None:
+    """Hold an interview in the application's stage and submit each panelist's levels."""
+    installed = catalog()
+    kit = installed.kit(kit_id)
+    rubric = installed.rubric(kit.rubric_id)
+    interview = scorecards.schedule_interview(
+        application, application.stage, kit, list(levels), at, actor
+    )
+    for interviewer, given in levels.items():
+        data = scorecards.ScorecardInput(levels=given, recommendation="yes")
+        scorecards.submit(interview, interviewer, data, rubric, kit)
+
+
 class _Cohort:
     def __init__(self, job: Job, exercise: Exercise, recruiter: User, panel: list[User]) -> None:
         self.job, self.exercise, self.recruiter, self.panel = job, exercise, recruiter, panel
@@ -129,80 +196,27 @@ class _Cohort:
         pipeline.move(application, self.stages[name], self.recruiter, reason=reason, at=at)
 
     def grade(self, application: Application, skill: float, at: datetime) -> float:
-        """Assign, open, upload and grade the exercise; returns the share of points scored."""
-        assignment = grading.assign_exercise(
-            application,
-            EXERCISE,
-            self.exercise.time_budget_minutes,
-            self.recruiter,
-            timedelta(days=30),
-        )
-        assignment.assigned_at = at
-        grading.open_assignment(assignment, now=at)
-        notebook = (self.exercise.starter_dir / self.exercise.notebook).read_bytes()
-        run = grading.submit(
-            assignment,
-            self.exercise.notebook,
-            notebook,
-            self.exercise.version,
-            current_app.config["MAX_NOTEBOOK_BYTES"],
-            now=at + timedelta(minutes=90),
-        )
-        grading.claim_run(run.id, "demo-worker", timedelta(minutes=5))
-        groups = []
+        """Points per group drawn from the skill; returns the share of the maximum scored."""
+        points = {}
         for group in self.exercise.groups:
             tests = TESTS.get(group.id, 2)
             weight = SKILL_WEIGHT.get(group.id, 1.3)
             chance = 1 / (1 + math.exp(-(weight * skill + EASE.get(group.id, 0.0))))
             passed = sum(self.rng.random() < chance for _ in range(tests))
-            groups.append(
-                grading.ScoredGroup(
-                    group.id,
-                    group.title,
-                    group.dimension,
-                    round(group.points * passed / tests, 2),
-                    group.points,
-                    group.visible,
-                    f"{passed} of {tests} checks passed (demo).",
-                )
-            )
-        score = round(sum(g.score for g in groups), 2)
-        grading.record_result(
-            run.id,
-            "demo-worker",
-            grading.ScoredRun(
-                "completed",
-                "Demo grading.",
-                score,
-                self.exercise.max_score,
-                8.0,
-                8,
-                8,
-                tuple(groups),
-                (),
-                None,
-                "",
-            ),
-        )
-        return score / self.exercise.max_score
+            points[group.id] = round(group.points * passed / tests, 2)
+        record_graded_run(application, self.exercise, points, at, self.recruiter)
+        return sum(points.values()) / self.exercise.max_score
 
     def interview(self, application: Application, skill: float, at: datetime, kit_id: str) -> None:
-        installed = catalog()
-        kit = installed.kit(kit_id)
-        rubric = installed.rubric(kit.rubric_id)
-        interview = scorecards.schedule_interview(
-            application, application.stage, kit, self.panel, at, self.recruiter
-        )
+        dimensions = catalog().kit(kit_id).dimensions
+        levels = {}
         for interviewer in self.panel:
-            levels = {}
-            for dimension in kit.dimensions:
+            levels[interviewer] = {}
+            for dimension in dimensions:
                 judged = skill + self.rng.gauss(0, 0.7)
-                levels[dimension] = (
-                    "below" if judged < -0.4 else "meets" if judged < 0.7 else "strong"
-                )
-            verdict = "yes" if skill + self.rng.gauss(0, 0.5) > 0 else "no"
-            data = scorecards.ScorecardInput(levels=levels, recommendation=verdict)
-            scorecards.submit(interview, interviewer, data, rubric, kit)
+                level = "below" if judged < -0.4 else "meets" if judged < 0.7 else "strong"
+                levels[interviewer][dimension] = level
+        record_interview(application, kit_id, levels, at, self.recruiter)
 
     def candidate(self, number: int, start: datetime) -> None:
         rng = self.rng
