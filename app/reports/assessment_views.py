@@ -19,6 +19,7 @@ from app.reports.csv_export import csv_response
 from app.reports.item_analysis import item_analysis
 from app.reports.observations import Scope, exercise_versions, may_read_demographic_reports
 from app.reports.prediction import prediction
+from app.reports.report_cache import cached, viewer_key
 
 bp = Blueprint("assessment", __name__, url_prefix="/reports")
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
@@ -57,26 +58,31 @@ def exercises():
     return render_template("reports/exercises.html", versions=versions)
 
 
+def _exercise_reports(scope: Scope):  # type: ignore[no-untyped-def]
+    key = ("exercise", scope.exercise, scope.version, scope.job_id, viewer_key(scope.viewer))
+    return cached(key, lambda: (item_analysis(scope), agreement(scope), prediction(scope)))
+
+
 @bp.route("/exercises/<slug>/v<version>")
 @roles_required(*RECRUITING)
 def exercise(slug: str, version: str):
     scope = _scope(slug, version)
-    items = item_analysis(scope)
+    items, agreement_rows, prediction_rows = _exercise_reports(scope)
     return render_template(
         "reports/exercise.html",
         scope=scope,
         title=_title(slug),
         items=items,
-        agreement=agreement(scope),
-        prediction=prediction(scope),
+        agreement=agreement_rows,
+        prediction=prediction_rows,
         chart=assessment_tables.item_chart(items),
     )
 
 
 EXERCISE_TABLES = {
-    "items": lambda scope: assessment_tables.items_table(item_analysis(scope)),
-    "agreement": lambda scope: assessment_tables.agreement_table(agreement(scope)),
-    "prediction": lambda scope: assessment_tables.prediction_table(prediction(scope)),
+    "items": lambda reports: assessment_tables.items_table(reports[0]),
+    "agreement": lambda reports: assessment_tables.agreement_table(reports[1]),
+    "prediction": lambda reports: assessment_tables.prediction_table(reports[2]),
 }
 
 
@@ -87,7 +93,7 @@ def exercise_csv(slug: str, version: str, table: str):
     build = EXERCISE_TABLES.get(table)
     if build is None:
         abort(404)
-    header, rows = build(scope)
+    header, rows = build(_exercise_reports(scope))
     label = f"{slug}-v{scope.version}"
     audit.record("export.csv", target=f"exercise:{label}", detail=f"{table}.csv")
     db.session.commit()
@@ -98,16 +104,20 @@ def exercise_csv(slug: str, version: str, table: str):
 def _impact(job_id: int):  # type: ignore[no-untyped-def]
     job = job_or_403(current_user, job_id)
     require(may_read_demographic_reports(current_user))
-    questions = self_id.questions()
-    stages = adverse_impact.by_stage(job, questions)
-    cutoffs = [
-        (
-            slug,
-            version,
-            adverse_impact.by_cutoff(Scope(slug, version, current_user, job.id), questions),
-        )
-        for slug, version, _ in exercise_versions(current_user, job.id)
-    ]
+
+    def compute():  # type: ignore[no-untyped-def]
+        questions = self_id.questions()
+        cutoffs = [
+            (
+                slug,
+                version,
+                adverse_impact.by_cutoff(Scope(slug, version, current_user, job.id), questions),
+            )
+            for slug, version, _ in exercise_versions(current_user, job.id)
+        ]
+        return adverse_impact.by_stage(job, questions), cutoffs
+
+    stages, cutoffs = cached(("impact", job.id, viewer_key(current_user)), compute)
     return job, stages, cutoffs
 
 

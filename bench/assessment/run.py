@@ -7,7 +7,9 @@ Fills a fresh database of its own (the `hirelab_bench_assessment` PostgreSQL dat
 SQLite file under /tmp) with bench/funnel/generate.py's pipeline plus bench/assessment/generate.py's
 gradings, scorecards and self-identification answers, then times full requests through the Flask
 test client (queries, statistics, bootstrap, template), signed in as the recruiter of every job
-(allowed to read adverse-impact reports). Writes bench/assessment/results-<backend>.json.
+(allowed to read adverse-impact reports): the first request after a change (cold: computes the
+report) and then p50/p95 of the following ones (served from app/reports/report_cache.py after a
+fingerprint query). Writes bench/assessment/results-<backend>.json.
 """
 
 from __future__ import annotations
@@ -105,7 +107,15 @@ def main() -> None:
             ),
         }
         load_before = os.getloadavg()[0]
-        results = {name: measure(client, url, args.repeat) for name, url in pages.items()}
+        results = {}
+        for name, url in pages.items():
+            # Cold: the first request after a change recomputes the report (report_cache.py);
+            # the p50/p95 that follow are the cached reads every other request makes.
+            app.extensions.pop("hirelab_report_cache", None)
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200
+            cold = round((time.perf_counter() - started) * 1000, 1)
+            results[name] = {"cold_ms": cold, **measure(client, url, args.repeat)}
         load = (round(load_before, 1), round(os.getloadavg()[0], 1))
     report = {
         "backend": args.backend,
@@ -121,9 +131,11 @@ def main() -> None:
         f"{counts['graded_runs']:,} graded runs; {args.repeat} requests per page; "
         f"load average {load[0]} → {load[1]} on {os.cpu_count()} CPUs\n"
     )
-    print("| page | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: |")
-    for name, figures in results.items():
-        print(f"| {name} | {figures['p50_ms']} | {figures['p95_ms']} | {figures['max_ms']} |")
+    print(
+        "| page | first (cold) ms | p50 ms | p95 ms | max ms |\n| --- | ---: | ---: | ---: | ---: |"
+    )
+    for name, f in results.items():
+        print(f"| {name} | {f['cold_ms']} | {f['p50_ms']} | {f['p95_ms']} | {f['max_ms']} |")
 
 
 if __name__ == "__main__":

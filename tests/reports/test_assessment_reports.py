@@ -22,9 +22,10 @@ from app.extensions import db
 from app.grading.exercises import load_exercise
 from app.models import Job, Role, now_utc
 from app.pipeline import operations as pipeline
+from app.privacy.erasure import erase_candidate
 from app.reports import adverse_impact, self_id
 from app.reports.agreement import agreement, evidence_level
-from app.reports.demo import record_graded_run, record_interview
+from app.reports.demo import allow_demographic_reports, record_graded_run, record_interview
 from app.reports.item_analysis import item_analysis
 from app.reports.observations import Scope
 from app.reports.prediction import prediction
@@ -238,3 +239,35 @@ def test_adverse_impact_matches_hand_counts(cohort):
         mine = [p for p in built.people if p.gender == key]
         passed = [p for p in mine if sum(p.points.values()) / exercise.max_score >= 0.6 - 1e-9]
         assert (at_60[key].n, at_60[key].selected) == (len(mine), len(passed))
+
+    # The pages serve cached reports (app/reports/report_cache.py): a new graded run, and an
+    # erasure, show at once.
+    app = current_app._get_current_object()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(built.scope.viewer.id)
+    page = f"/reports/exercises/{EXERCISE}/v{exercise.version}"
+    assert f"<strong>{len(built.people)}</strong> graded" in client.get(page).text
+    late = pipeline.add_candidate("Late", "late@example.com", "other")
+    application = pipeline.apply(late, job, None)
+    for name in ("Recruiter screen", "Take-home"):
+        pipeline.move(application, next(s for s in job.stages if s.name == name), None)
+    record_graded_run(application, exercise, {"summary": 5.0}, now_utc(), None)
+    db.session.commit()
+    assert f"<strong>{len(built.people) + 1}</strong> graded" in client.get(page).text
+
+    allow_demographic_reports(built.scope.viewer, staff(Role.ADMIN, "Ada Admin"))
+    db.session.commit()
+
+    def women_applied() -> str:
+        csv = client.get(f"/reports/jobs/{job.id}/adverse-impact/stages.csv").text
+        row = next(line for line in csv.splitlines()
+                   if line.startswith("Applied → Recruiter screen,Gender,Woman,"))  # fmt: skip
+        return row.split(",")[3]
+
+    before = int(women_applied())
+    woman = next(c for c in job.applications if c.candidate.name == "Reports 0").candidate
+    assert built.people[0].gender == "woman"
+    erase_candidate(woman, None)
+    db.session.commit()
+    assert int(women_applied()) == before - 1
