@@ -3,11 +3,12 @@
 The reports aggregate every graded run of an exercise version (tens of thousands at scale) and
 run a bootstrap; recomputing them on every page view would cost seconds. Instead each result is
 stored with a fingerprint of its inputs, read in one cheap query: the count and newest row of
-every table the reports read (graded runs, scorecards, stage moves, applications, stages,
-self-identification answers) and the self-identification file's mtime. Any write the reports
-would see changes the fingerprint (rows added: the newest id or timestamp moves; rows deleted, as
-by an erasure: a count drops), so a hit is never stale, and erased answers never outlive their
-rows. One cache per app (each web process has its own), at most MAX_ENTRIES results.
+every table the reports read (graded runs, submitted and superseded scorecards, stage moves,
+applications, stages, self-identification answers) and the self-identification file's mtime.
+Any write the reports would see changes the fingerprint (rows added: the newest id moves; rows
+deleted, as by an erasure, or changing state: a count moves), so a hit is never stale, and erased
+answers never outlive their rows. One cache per app (each web process has its own), at most
+MAX_ENTRIES results.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from app.models import (
     Application,
     GradingRun,
     Role,
+    RunStatus,
     Scorecard,
+    ScorecardStatus,
     SelfIdentification,
     Stage,
     StageTransition,
@@ -46,20 +49,21 @@ class _Cache:
 
 def fingerprint() -> tuple:
     """What every report depends on, in one round trip."""
+    # Only indexed columns: counts and maxima answered from indexes, no table scan. Rows that
+    # change in place change a count here: a run becomes graded, a scorecard submitted or
+    # superseded; a changed self-identification answer is a new row (self_id.save_answers).
     sub = [
-        select(func.count(GradingRun.id)),
+        select(func.count()).where(GradingRun.status == RunStatus.GRADED),
         select(func.max(GradingRun.id)),
-        select(func.max(GradingRun.finished_at)),
-        select(func.count(Scorecard.id)),
-        select(func.max(Scorecard.updated_at)),
-        select(func.max(Scorecard.superseded_at)),
+        select(func.count()).where(Scorecard.status == ScorecardStatus.SUBMITTED),
+        select(func.count()).where(Scorecard.superseded_at.is_not(None)),
+        select(func.max(Scorecard.id)),
         select(func.max(StageTransition.id)),
         select(func.max(Application.id)),
         select(func.count(Stage.id)),
         select(func.max(Stage.id)),
         select(func.count(SelfIdentification.id)),
         select(func.max(SelfIdentification.id)),
-        select(func.max(SelfIdentification.answered_at)),
     ]
     row = db.session.execute(select(*(query.scalar_subquery() for query in sub))).one()
     path = Path(current_app.config["SELF_ID_FILE"])

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Candidate, SelfIdentification, now_utc
+from app.models import Candidate, SelfIdentification
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 PREFER_NOT_TO_SAY_LABEL = "Prefer not to say"
@@ -137,7 +137,12 @@ def save_answers(candidate: Candidate, answers: dict[str, str]) -> None:
                 SelfIdentification(candidate_id=candidate.id, question=question_key, answer=answer)
             )
         elif row.answer != answer:
-            row.answer, row.answered_at = answer, now_utc()
+            # A new row, not an update: the report cache notices new rows by their id.
+            db.session.delete(row)
+            db.session.flush()
+            db.session.add(
+                SelfIdentification(candidate_id=candidate.id, question=question_key, answer=answer)
+            )
     db.session.flush()
 
 
