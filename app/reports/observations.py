@@ -8,6 +8,7 @@ existing access helper, `job_filter`), and optionally to one job.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.sql.selectable import Subquery
@@ -39,24 +40,32 @@ class Scope:
     job_id: int | None = None
 
 
+def _graded(viewer: User, *columns: Any) -> Select:
+    """`columns` over the graded runs of assignments in the jobs `viewer` recruits for."""
+    return (
+        select(*columns)
+        .select_from(GradingRun)
+        .join(Submission, Submission.id == GradingRun.submission_id)
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .join(Application, Application.id == Assignment.application_id)
+        .join(Job, Job.id == Application.job_id)
+        .where(GradingRun.status == RunStatus.GRADED, job_filter(viewer))
+    )
+
+
 def observed_runs(scope: Scope) -> Subquery:
-    """(run_id, application_id, assignment_id, stage_id, submitted_at) per counted assignment."""
+    """(run_id, application_id, assignment_id, stage_id) per counted assignment."""
     newest = (
-        select(
+        _graded(
+            scope.viewer,
             func.max(GradingRun.id).label("run_id"),
             Assignment.id.label("assignment_id"),
             Assignment.application_id.label("application_id"),
             Assignment.stage_id.label("stage_id"),
         )
-        .join(Submission, Submission.id == GradingRun.submission_id)
-        .join(Assignment, Assignment.id == Submission.assignment_id)
-        .join(Application, Application.id == Assignment.application_id)
-        .join(Job, Job.id == Application.job_id)
         .where(
             Assignment.exercise_slug == scope.exercise,
             GradingRun.exercise_version == scope.version,
-            GradingRun.status == RunStatus.GRADED,
-            job_filter(scope.viewer),
         )
         .group_by(Assignment.id, Assignment.application_id, Assignment.stage_id)
     )
@@ -67,21 +76,14 @@ def observed_runs(scope: Scope) -> Subquery:
 
 def exercise_versions(viewer: User, job_id: int | None = None) -> list[tuple[str, int, int]]:
     """(exercise slug, version, graded assignments) the viewer can report on, newest first."""
-    query: Select = (
-        select(
+    query = (
+        _graded(
+            viewer,
             Assignment.exercise_slug,
             GradingRun.exercise_version,
             func.count(func.distinct(Assignment.id)),
         )
-        .join(Submission, Submission.assignment_id == Assignment.id)
-        .join(GradingRun, GradingRun.submission_id == Submission.id)
-        .join(Application, Application.id == Assignment.application_id)
-        .join(Job, Job.id == Application.job_id)
-        .where(
-            GradingRun.status == RunStatus.GRADED,
-            GradingRun.exercise_version.is_not(None),
-            job_filter(viewer),
-        )
+        .where(GradingRun.exercise_version.is_not(None))
         .group_by(Assignment.exercise_slug, GradingRun.exercise_version)
         .order_by(Assignment.exercise_slug, GradingRun.exercise_version.desc())
     )
