@@ -12,8 +12,9 @@ from flask import (
 from flask_login import login_user, logout_user
 
 from app.auth import operations
-from app.auth.access import STAFF_AND_CANDIDATES, public, roles_required
+from app.auth.access import public, roles_required
 from app.auth.forms import LoginForm
+from app.auth.policy import EVERYONE
 from app.errors import InvalidInvite
 from app.extensions import db
 from app.privacy import audit, rate_limit
@@ -65,7 +66,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@roles_required(*STAFF_AND_CANDIDATES)
+@roles_required(*EVERYONE)
 def logout():
     logout_user()
     flash("You are signed out.", "info")

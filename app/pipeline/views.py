@@ -4,12 +4,13 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.auth import operations as auth_operations
+from app.auth import policy
 from app.auth.access import roles_required
-from app.auth.objects import application_or_403, candidate_or_403, job_or_403
+from app.auth.policy import RECRUITING, application_or_403, candidate_or_403, job_or_403
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
-from app.models import Application, Job, Role, Stage
+from app.models import Application, Job, Stage
 from app.pipeline import csv_import, operations, queries, stage_stats
 from app.pipeline.forms import (
     BulkMoveForm,
@@ -26,7 +27,6 @@ from app.privacy import audit
 from app.reports.csv_export import csv_response
 
 bp = Blueprint("pipeline", __name__)
-RECRUITING = (Role.ADMIN, Role.RECRUITER)
 
 
 @bp.route("/jobs", methods=["GET", "POST"])
@@ -190,19 +190,18 @@ def new_candidate():
 @roles_required(*RECRUITING)
 def candidate(candidate_id: int):
     candidate = candidate_or_403(current_user, candidate_id)
-    application_ids = [application.id for application in candidate.applications]
+    # Only the applications the viewer may see: never other recruiters' jobs (the policy decides).
+    applications = policy.visible_applications(current_user, candidate)
+    application_ids = [application.id for application in applications]
     audit.record("candidate.viewed", candidate_id=candidate.id, target=f"candidate:{candidate.id}")
     db.session.commit()
     return render_template(
         "pipeline/candidate.html",
         candidate=candidate,
-        move_forms={app.id: _move_form(app) for app in candidate.applications},
-        reject_forms={
-            app.id: RejectForm(prefix=f"reject{app.id}") for app in candidate.applications
-        },
-        withdraw_forms={
-            app.id: WithdrawForm(prefix=f"withdraw{app.id}") for app in candidate.applications
-        },
+        applications=applications,
+        move_forms={app.id: _move_form(app) for app in applications},
+        reject_forms={app.id: RejectForm(prefix=f"reject{app.id}") for app in applications},
+        withdraw_forms={app.id: WithdrawForm(prefix=f"withdraw{app.id}") for app in applications},
         submissions=queries.submissions_with_scores(application_ids),
         notes=queries.notes(candidate),
         note_form=NoteForm(),

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.auth.access import roles_required
-from app.auth.objects import candidate_or_403, job_or_403
+from app.auth.policy import RECRUITING, candidate_or_403, job_or_403
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Candidate, Invite, Job, JobMember, Role
@@ -16,7 +16,6 @@ from app.privacy.forms import BlindReviewForm, EraseForm, RevokeForm, TeamForm
 from app.security import MAX_ID
 
 bp = Blueprint("privacy", __name__)
-RECRUITING = (Role.ADMIN, Role.RECRUITER)
 
 bp.add_app_template_global(blind.candidate_label, "candidate_label")
 bp.add_app_template_global(blind.submission_filename, "submission_filename")
