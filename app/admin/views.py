@@ -1,9 +1,13 @@
+"""Admin pages: staff accounts (create, deactivate, change role, reset a password)."""
+
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from app.admin import operations as admin_operations
 from app.auth import operations
 from app.auth.access import roles_required
-from app.auth.forms import UserForm
+from app.auth.forms import PasswordResetForm, RoleForm, ToggleActiveForm, UserForm
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
@@ -30,4 +34,66 @@ def users():
     staff = db.session.scalars(
         select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.role, User.name)
     )
-    return render_template("admin/users.html", users=staff, form=form)
+    return render_template(
+        "admin/users.html",
+        users=staff,
+        form=form,
+        role_form=RoleForm(),
+        toggle_form=ToggleActiveForm(),
+        password_form=PasswordResetForm(),
+    )
+
+
+def _apply(change, success: str):
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required(Role.ADMIN)
+def toggle_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not ToggleActiveForm().validate_on_submit():
+        flash("The form expired; reload the page and try again.", "error")
+        return redirect(url_for("admin.users"))
+    active = not user.active
+    return _apply(
+        lambda: admin_operations.set_active(user, active, current_user),
+        f"{user.name} is {'active again' if active else 'deactivated; their sessions ended'}.",
+    )
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@roles_required(Role.ADMIN)
+def change_role(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose a staff role.", "error")
+        return redirect(url_for("admin.users"))
+    role = Role(form.role.data)
+    return _apply(
+        lambda: admin_operations.change_role(user, role, current_user),
+        f"{user.name} is now {role.label.lower()}; their sessions ended.",
+    )
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = PasswordResetForm()
+    if not form.validate_on_submit():
+        flash(next(iter(form.password.errors), "Give the new password."), "error")
+        return redirect(url_for("admin.users"))
+    return _apply(
+        lambda: admin_operations.reset_password(user, form.password.data, current_user),
+        f"{user.name}'s password is reset; their sessions ended. Tell them the new one in person.",
+    )

@@ -201,7 +201,7 @@ def create_candidate():
     job_id = fields.integer("job_id", required=False)
     fields.done()
     job = _visible_job(job_id) if job_id is not None else None
-    candidate = _domain(pipeline.add_candidate, name, email, source)
+    candidate = _domain(pipeline.add_candidate, name, email, source, viewer=current_user)
     if job is not None:
         _domain(pipeline.apply, candidate, job, current_user)
     db.session.commit()

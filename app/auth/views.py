@@ -9,9 +9,9 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from app.auth import operations
+from app.auth import operations, sessions
 from app.auth.access import public, roles_required
 from app.auth.forms import LoginForm
 from app.auth.policy import EVERYONE
@@ -68,6 +68,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @roles_required(*EVERYONE)
 def logout():
+    # Server-side: the epoch moves on, so this cookie (and any copy of it) is refused from now on.
+    sessions.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -84,7 +87,7 @@ def redeem_invite(token: str):
         page = render_template("auth/invite_invalid.html", message=message)
         return page, 429, {"Retry-After": str(wait)}
     try:
-        user = operations.redeem_invite(token, current_app.config["SECRET_KEY"])
+        invite = operations.redeem_invite(token, current_app.config["SECRET_KEY"])
     except InvalidInvite as error:
         db.session.rollback()
         rate_limit.hit(key, limit)
@@ -92,6 +95,7 @@ def redeem_invite(token: str):
         db.session.commit()
         status = 410 if error.expired else 404
         return render_template("auth/invite_invalid.html", message=error.message), status
-    login_user(user)
+    login_user(invite.candidate.user)
+    sessions.bind_invite(invite)
     db.session.commit()
     return redirect(url_for("main.home"))

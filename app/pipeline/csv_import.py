@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
+from app.auth import policy
 from app.auth.operations import normalise_email
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Application, Candidate, Job, User
+from app.models import Application, Candidate, Job, Role, User
 from app.pipeline.operations import SOURCES, apply
 
 MAX_IMPORT_BYTES = 2_000_000
@@ -117,15 +118,20 @@ def read_rows(data: bytes) -> tuple[list[CandidateRow], list[RowError]]:
     return rows, errors
 
 
-def _existing(rows: list[CandidateRow], job: Job) -> tuple[dict[str, Candidate], set[int]]:
-    """Candidates already known by email, and which of them already applied to this job."""
+def _existing(
+    rows: list[CandidateRow], job: Job, actor: User | None
+) -> tuple[dict[str, Candidate], set[int]]:
+    """Candidates already known by email AND visible to `actor` (app/auth/policy.py), and which of
+    them already applied to this job. A candidate the importer may not see is never matched: the
+    row makes a separate candidate, and nothing in the report tells the email exists elsewhere."""
     emails = [row.email for row in rows]
     known: dict[str, Candidate] = {}
     for start in range(0, len(emails), LOOKUP_CHUNK):
         chunk = emails[start : start + LOOKUP_CHUNK]
-        for candidate in db.session.scalars(
-            select(Candidate).where(func.lower(Candidate.email).in_(chunk))
-        ):
+        query = select(Candidate).where(func.lower(Candidate.email).in_(chunk))
+        if actor is not None and actor.role is not Role.ADMIN:
+            query = query.where(Candidate.id.in_(policy.visible_candidate_ids(actor)))
+        for candidate in db.session.scalars(query.order_by(Candidate.id.desc())):
             known[candidate.email.lower()] = candidate
     ids = [candidate.id for candidate in known.values()]
     applied: set[int] = set()
@@ -150,7 +156,7 @@ def import_candidates(
     nothing, when any row is invalid and `skip_invalid` is false.
     """
     rows, errors = read_rows(data)
-    known, applied = _existing(rows, job)
+    known, applied = _existing(rows, job, actor)
     valid: list[CandidateRow] = []
     for row in rows:
         candidate = known.get(row.email)

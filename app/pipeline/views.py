@@ -174,7 +174,9 @@ def new_candidate():
     ]
     if form.validate_on_submit():
         try:
-            candidate = operations.add_candidate(form.name.data, form.email.data, form.source.data)
+            candidate = operations.add_candidate(
+                form.name.data, form.email.data, form.source.data, viewer=current_user
+            )
             operations.apply(candidate, job_or_403(current_user, form.job.data), current_user)
         except DomainError as error:
             db.session.rollback()

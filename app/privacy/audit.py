@@ -34,6 +34,14 @@ ACTIONS = {
     "login.rate_limited": "was refused by the sign-in rate limit",
     "job.blind_review": "changed blind review of a job",
     "job.team": "changed a job's team",
+    "application.rejected": "rejected an application",
+    "application.withdrawn": "recorded a withdrawal",
+    "scorecard.submitted": "submitted a scorecard",
+    "user.deactivated": "deactivated an account",
+    "user.activated": "reactivated an account",
+    "user.role_changed": "changed an account's role",
+    "user.password_reset": "reset an account's password",
+    "user.signed_out": "signed out (every session ended)",
 }
 
 
