@@ -40,20 +40,21 @@ def login():
             f"login-ip:{request.remote_addr}",
             "login-email:" + hashlib.sha256(email.encode()).hexdigest()[:40],
         )
-        wait = max(rate_limit.retry_after(key, limit) for key in keys)
+        wait, reserved = rate_limit.reserve(keys, limit)
         if wait:
+            db.session.rollback()
             audit.record("login.rate_limited", detail=f"retry after {wait} s")
             db.session.commit()
             form.form_errors.append(_wait_message(wait, "failed sign-ins"))
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
+        db.session.commit()  # counted before the password is checked: parallel tries see it
         user = operations.authenticate(form.email.data, form.password.data)
         if user is not None:
+            rate_limit.release(reserved)
             login_user(user)
             db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
-        for key in keys:
-            rate_limit.hit(key, limit)
         known = operations.find_user_by_email(email)
         audit.record(
             "login.failed",
@@ -81,20 +82,22 @@ def logout():
 def redeem_invite(token: str):
     limit = rate_limit.Limit.parse(current_app.config["INVITE_RATE_LIMIT"])
     key = f"invite-ip:{request.remote_addr}"
-    wait = rate_limit.retry_after(key, limit)
+    wait, reserved = rate_limit.reserve((key,), limit)
     if wait:
+        db.session.rollback()
         message = _wait_message(wait, "invalid invite links were opened from your network")
         page = render_template("auth/invite_invalid.html", message=message)
         return page, 429, {"Retry-After": str(wait)}
+    db.session.commit()  # counted before the link is checked: parallel tries see it
     try:
         invite = operations.redeem_invite(token, current_app.config["SECRET_KEY"])
     except InvalidInvite as error:
         db.session.rollback()
-        rate_limit.hit(key, limit)
         audit.record("invite.refused", detail="expired" if error.expired else "invalid or revoked")
         db.session.commit()
         status = 410 if error.expired else 404
         return render_template("auth/invite_invalid.html", message=error.message), status
+    rate_limit.release(reserved)
     login_user(invite.candidate.user)
     sessions.bind_invite(invite)
     db.session.commit()
