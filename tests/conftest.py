@@ -47,6 +47,8 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "QUEUE_URL": "memory://",
+        # The webhook tests' receiver listens on loopback: allowed explicitly, as on-premise.
+        "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
     }
     config.update(overrides)
     app = create_app(config)

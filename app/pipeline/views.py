@@ -1,5 +1,14 @@
 import click
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -349,7 +358,10 @@ def _bulk_move_form(job: Job, back: str) -> BulkMoveForm:
 
 
 def _safe_back(job: Job, back: str | None) -> str:
-    """Return to the board or a stage list of this job, never anywhere else."""
+    """Return to the board or a stage list of this job, never anywhere else. Control characters
+    (a CR/LF would split the Location header) are the client's error: 400."""
+    if back and any(ord(character) < 32 or ord(character) == 127 for character in back):
+        abort(400, description="The return address contains control characters.")
     prefix = url_for("pipeline.job", job_id=job.id)
     if back and (back == prefix or back.startswith(prefix + "/stages/")) and "//" not in back:
         return back
