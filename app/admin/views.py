@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from app.admin import operations as admin_operations
 from app.auth import operations
@@ -44,9 +45,14 @@ def users():
     )
 
 
-def _apply(change, success: str):
+def _manage(form, refused: str, change) -> Response:
+    """Validate `form`, run `change(form)` (an operation that returns the success message),
+    commit, and return to the users page; a domain error is flashed and nothing is written."""
+    if not form.validate_on_submit():
+        flash(next((e for f in form for e in f.errors), refused), "error")
+        return redirect(url_for("admin.users"))
     try:
-        change()
+        success = change(form)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -60,40 +66,33 @@ def _apply(change, success: str):
 @roles_required(Role.ADMIN)
 def toggle_active(user_id: int):
     user = db.get_or_404(User, user_id)
-    if not ToggleActiveForm().validate_on_submit():
-        flash("The form expired; reload the page and try again.", "error")
-        return redirect(url_for("admin.users"))
-    active = not user.active
-    return _apply(
-        lambda: admin_operations.set_active(user, active, current_user),
-        f"{user.name} is {'active again' if active else 'deactivated; their sessions ended'}.",
-    )
+
+    def toggle(_form) -> str:
+        admin_operations.set_active(user, not user.active, current_user)
+        return f"{user.name} is {'active again' if user.active else 'deactivated; sessions ended'}."
+
+    return _manage(ToggleActiveForm(), "The form expired; reload the page and try again.", toggle)
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @roles_required(Role.ADMIN)
 def change_role(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = RoleForm()
-    if not form.validate_on_submit():
-        flash("Choose a staff role.", "error")
-        return redirect(url_for("admin.users"))
-    role = Role(form.role.data)
-    return _apply(
-        lambda: admin_operations.change_role(user, role, current_user),
-        f"{user.name} is now {role.label.lower()}; their sessions ended.",
-    )
+
+    def change(form: RoleForm) -> str:
+        admin_operations.change_role(user, Role(form.role.data), current_user)
+        return f"{user.name} is now {user.role.label.lower()}; their sessions ended."
+
+    return _manage(RoleForm(), "Choose a staff role.", change)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @roles_required(Role.ADMIN)
 def reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
-    form = PasswordResetForm()
-    if not form.validate_on_submit():
-        flash(next(iter(form.password.errors), "Give the new password."), "error")
-        return redirect(url_for("admin.users"))
-    return _apply(
-        lambda: admin_operations.reset_password(user, form.password.data, current_user),
-        f"{user.name}'s password is reset; their sessions ended. Tell them the new one in person.",
-    )
+
+    def reset(form: PasswordResetForm) -> str:
+        admin_operations.reset_password(user, form.password.data, current_user)
+        return f"{user.name}'s password is reset and their sessions ended; tell them in person."
+
+    return _manage(PasswordResetForm(), "Give the new password.", reset)
