@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, select
 
-from app.auth.policy import can_view_application
+from app.auth.policy import RECRUITING, can_view_application
 from app.extensions import db
 from app.models import (
     Application,
     Interview,
     InterviewAssignment,
-    Role,
     Scorecard,
     ScorecardStatus,
     User,
 )
 
-SEES_ALL = (Role.ADMIN, Role.RECRUITER)
+SEES_ALL = RECRUITING  # recruiters and admins are not bound by the rule
 
 
 def sees_all(user: User) -> bool:

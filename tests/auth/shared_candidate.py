@@ -12,6 +12,7 @@ Every marker below is a string that appears in no page chrome, so "not in the bo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -32,6 +33,15 @@ FILENAME = "casey-sharedperson-solution.ipynb"
 HIDDEN_TITLE = "Hiddengrouptitle holdout"
 HIDDEN_MESSAGE = "Hiddengroupmessage row 7 wrong"
 TOTAL = "7.7"  # 3.5 / 4 visible + 4.2 / 6 hidden
+# The total as a number on its own (not the tail of a timestamp's "…:47.7123").
+TOTAL_PATTERN = re.compile(r"(?<![\d.:])7\.7(?![\d])")
+
+
+def shows(marker: str, body: str) -> bool:
+    """Whether `body` holds `marker` (the total matched as a number, the others as text)."""
+    if marker == TOTAL:
+        return TOTAL_PATTERN.search(body) is not None
+    return marker in body
 
 
 @dataclass
