@@ -54,6 +54,7 @@ STAFF = STAFF_ROLES
 EVERYONE = tuple(Role)
 
 BLIND_FILENAME = "notebook.ipynb"
+EMAIL_LOOKUP_CHUNK = 500
 
 
 # --- reach --------------------------------------------------------------------------------------
@@ -152,16 +153,28 @@ def outbox_filter(user: User) -> ColumnElement[bool]:
     return OutboxMessage.candidate_id.in_(visible_candidate_ids(user))
 
 
-def match_candidate_by_email(user: User, email: str) -> Candidate | None:
-    """The candidate with this email whom `user` may see, or None. Used wherever a typed email
-    could re-attach an existing person (CSV import, "add candidate", the API): a candidate the
-    user may not see is never matched, so no answer reveals that the email exists elsewhere."""
-    rows = db.session.scalars(
-        select(Candidate)
-        .where(func.lower(Candidate.email) == email.strip().lower())
-        .order_by(Candidate.id)
-    )
-    return next((c for c in rows if can_view_candidate(user, c)), None)
+def visible_candidates_by_email(user: User | None, emails: list[str]) -> dict[str, Candidate]:
+    """The candidates with these (normalised) emails whom `user` may see (None: the system itself,
+    seeding or the CLI, sees all), by email. Used wherever
+    a typed email could re-attach an existing person (CSV import, "add candidate", the API): a
+    candidate the user may not see is never matched, so no answer reveals that the email exists
+    elsewhere. Where several visible records share an email, the oldest wins."""
+    found: dict[str, Candidate] = {}
+    for start in range(0, len(emails), EMAIL_LOOKUP_CHUNK):
+        query = select(Candidate).where(
+            func.lower(Candidate.email).in_(emails[start : start + EMAIL_LOOKUP_CHUNK])
+        )
+        if user is not None and user.role is not Role.ADMIN:
+            query = query.where(Candidate.id.in_(visible_candidate_ids(user)))
+        for candidate in db.session.scalars(query.order_by(Candidate.id)):
+            found.setdefault(candidate.email.lower(), candidate)
+    return found
+
+
+def match_candidate_by_email(user: User | None, email: str) -> Candidate | None:
+    """The candidate with this email whom `user` may see, or None (see above)."""
+    email = email.strip().lower()
+    return visible_candidates_by_email(user, [email]).get(email)
 
 
 def require(allowed: bool) -> None:

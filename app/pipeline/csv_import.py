@@ -7,13 +7,13 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.auth import policy
 from app.auth.operations import normalise_email
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Application, Candidate, Job, Role, User
+from app.models import Application, Candidate, Job, User
 from app.pipeline.operations import SOURCES, apply
 
 MAX_IMPORT_BYTES = 2_000_000
@@ -124,15 +124,7 @@ def _existing(
     """Candidates already known by email AND visible to `actor` (app/auth/policy.py), and which of
     them already applied to this job. A candidate the importer may not see is never matched: the
     row makes a separate candidate, and nothing in the report tells the email exists elsewhere."""
-    emails = [row.email for row in rows]
-    known: dict[str, Candidate] = {}
-    for start in range(0, len(emails), LOOKUP_CHUNK):
-        chunk = emails[start : start + LOOKUP_CHUNK]
-        query = select(Candidate).where(func.lower(Candidate.email).in_(chunk))
-        if actor is not None and actor.role is not Role.ADMIN:
-            query = query.where(Candidate.id.in_(policy.visible_candidate_ids(actor)))
-        for candidate in db.session.scalars(query.order_by(Candidate.id.desc())):
-            known[candidate.email.lower()] = candidate
+    known = policy.visible_candidates_by_email(actor, [row.email for row in rows])
     ids = [candidate.id for candidate in known.values()]
     applied: set[int] = set()
     for start in range(0, len(ids), LOOKUP_CHUNK):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.auth import policy
 from app.auth.operations import normalise_email
@@ -70,13 +70,7 @@ def add_candidate(name: str, email: str, source: str, viewer: User | None = None
     candidate, so the answer never reveals that the email exists elsewhere. Without a viewer
     (seeding, the CLI) every candidate counts."""
     email = normalise_email(email)
-    if viewer is not None:
-        existing = policy.match_candidate_by_email(viewer, email)
-    else:
-        existing = db.session.scalar(
-            select(Candidate).where(func.lower(Candidate.email) == email).limit(1)
-        )
-    if existing is not None:
+    if policy.match_candidate_by_email(viewer, email) is not None:
         raise DuplicateError(f"A candidate with the email {email} already exists.", field="email")
     if source not in SOURCES:
         raise DomainError(f"Choose a source from: {', '.join(SOURCES)}.", field="source")
