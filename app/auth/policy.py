@@ -145,6 +145,11 @@ def visible_applications(user: User, candidate: Candidate) -> list[Application]:
     return [a for a in candidate.applications if can_view_application(user, a)]
 
 
+def can_read_audit_log(user: User) -> bool:
+    """The audit log (who saw or changed whose data, from which address) is for admins only."""
+    return user.role is Role.ADMIN
+
+
 def outbox_filter(user: User) -> ColumnElement[bool]:
     """A WHERE clause on `OutboxMessage`: admins read every message, recruiters those to the
     candidates they may see."""
