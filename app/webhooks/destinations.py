@@ -77,7 +77,7 @@ def checked_address(
         raise DestinationRefused(
             f"The host {host} does not resolve; check the URL.", field="url"
         ) from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         if _allow_listed(host, address, allowed):
             continue
