@@ -70,7 +70,9 @@ def login():
 @roles_required(*EVERYONE)
 def logout():
     # Server-side: the epoch moves on, so this cookie (and any copy of it) is refused from now on.
-    sessions.end_sessions(current_user._get_current_object())
+    user = current_user._get_current_object()
+    sessions.end_sessions(user)
+    audit.record("user.signed_out", target=f"user:{user.id}", actor=user)
     db.session.commit()
     logout_user()
     flash("You are signed out.", "info")

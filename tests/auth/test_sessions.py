@@ -11,7 +11,7 @@ from flask import Flask
 from app.api.tokens import create_token
 from app.auth import operations as auth_operations
 from app.extensions import db
-from app.models import Invite, Role, now_utc
+from app.models import AuditEvent, Invite, Role, now_utc
 from tests.conftest import PASSWORD
 
 
@@ -32,6 +32,10 @@ def test_a_copied_session_cookie_is_refused_after_logout(app, client, auth, crea
     token = create_token(user, "ci")[1]
     db.session.commit()
     assert auth.logout().status_code == 302
+    signed_out = db.session.scalar(
+        db.select(AuditEvent).where(AuditEvent.action == "user.signed_out")
+    )
+    assert signed_out is not None and signed_out.actor_id == user.id
     refused = thief.get("/jobs")
     assert refused.status_code == 302 and refused.location.startswith("/login")
     api = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
