@@ -188,28 +188,26 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
+def _get_or_refuse(model, object_id: int, user: User, may_reach):
+    found = db.get_or_404(model, object_id)
+    require(may_reach(user, found))
+    return found
+
+
 def job_or_403(user: User, job_id: int) -> Job:
-    job = db.get_or_404(Job, job_id)
-    require(can_access_job(user, job))
-    return job
+    return _get_or_refuse(Job, job_id, user, can_access_job)
 
 
 def candidate_or_403(user: User, candidate_id: int) -> Candidate:
-    candidate = db.get_or_404(Candidate, candidate_id)
-    require(can_view_candidate(user, candidate))
-    return candidate
+    return _get_or_refuse(Candidate, candidate_id, user, can_view_candidate)
 
 
 def application_or_403(user: User, application_id: int) -> Application:
-    application = db.get_or_404(Application, application_id)
-    require(can_view_application(user, application))
-    return application
+    return _get_or_refuse(Application, application_id, user, can_view_application)
 
 
 def interview_or_403(user: User, interview_id: int) -> Interview:
-    interview = db.get_or_404(Interview, interview_id)
-    require(can_view_interview(user, interview))
-    return interview
+    return _get_or_refuse(Interview, interview_id, user, can_view_interview)
 
 
 # --- writes on erased people ---------------------------------------------------------------------
