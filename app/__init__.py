@@ -22,7 +22,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from app import extensions, http_errors, security
     from app.auth.access import enforce_roles
-    from app.models import User
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=str(REPO_ROOT / "migrations"))
@@ -30,9 +29,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.login_manager.init_app(app)
     extensions.login_manager.login_view = "auth.login"
     extensions.login_manager.login_message = "Sign in to continue."
-    extensions.login_manager.user_loader(
-        lambda user_id: extensions.db.session.get(User, int(user_id))
-    )
+    from app.auth.sessions import load_user
+
+    extensions.login_manager.user_loader(load_user)
     from app.api.auth import authenticate_api_request
 
     app.before_request(authenticate_api_request)  # before the guard: API requests act as a token

@@ -61,6 +61,9 @@ class Config:
         # Failed attempts allowed per window, as HITS/SECONDS (app/privacy/rate_limit.py).
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/300")
         self.INVITE_RATE_LIMIT = os.environ.get("INVITE_RATE_LIMIT", "20/600")
+        # Webhook receivers on loopback/private networks allowed anyway (webhooks/destinations.py):
+        # comma-separated host names, addresses or networks. Empty: public addresses only.
+        self.WEBHOOK_ALLOWED_HOSTS = os.environ.get("WEBHOOK_ALLOWED_HOSTS", "")
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SAMESITE = "Lax"

@@ -84,6 +84,10 @@ def refuse_encoded_bodies():
 
 
 def set_security_headers(response: Response) -> Response:
+    # Pages, exports and downloads carry personal data: no browser or proxy may keep a copy
+    # (static assets excepted: they are the same for everyone).
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

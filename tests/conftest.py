@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.auth import operations as auth_operations
+from app.auth.sessions import INVITE_KEY
 from app.extensions import db as _db
 from app.models import Candidate, Job, Role, User
 from app.pipeline import operations as pipeline_operations
@@ -46,6 +47,8 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "QUEUE_URL": "memory://",
+        # The webhook tests' receiver listens on loopback: allowed explicitly, as on-premise.
+        "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
     }
     config.update(overrides)
     app = create_app(config)
@@ -196,13 +199,40 @@ class AuthActions:
         return self._client.post("/login", data={"email": email, "password": password})
 
     def login_as(self, user: User):
-        """Sign in any user, candidates included, by setting the Flask-Login session."""
+        """Sign in any user, candidates included, by setting the Flask-Login session (a candidate's
+        session is bound to an active invite of theirs, as redeeming one would do)."""
+        invite_id = _active_invite_id(user) if user.role is Role.CANDIDATE else None
         with self._client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            if invite_id is not None:
+                session[INVITE_KEY] = invite_id
 
     def logout(self):
         return self._client.post("/logout")
+
+
+def _active_invite_id(user: User) -> int | None:
+    from datetime import timedelta
+
+    from app.models import Invite, now_utc
+
+    candidate = user.candidate
+    if candidate is None or candidate.erased_at is not None:
+        return None
+    invite = _db.session.scalar(
+        sa.select(Invite)
+        .where(
+            Invite.candidate_id == candidate.id,
+            Invite.revoked_at.is_(None),
+            Invite.expires_at > now_utc(),
+        )
+        .order_by(Invite.id.desc())
+    )
+    if invite is None:
+        invite, _ = auth_operations.issue_invite(candidate, None, "test", timedelta(days=1))
+        _db.session.commit()
+    return invite.id
 
 
 @pytest.fixture

@@ -28,7 +28,10 @@ def get_or_404(model: type[Model], object_id: int, what: str) -> Model:
 def json_object() -> dict[str, Any]:
     if not request.is_json:
         raise ApiError(415, "Send the body as a JSON object with Content-Type: application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser recurses: malformed for us, not a 500
+        raise ApiError(400, "The JSON body is nested too deeply; send a flat object.") from None
     if not isinstance(data, dict):
         raise ApiError(400, 'The body must be a JSON object, e.g. {"title": "…"}.')
     return data

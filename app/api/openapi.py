@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.auth import policy
 from app.models import Role
 
 JSON = "application/json"
@@ -96,8 +97,9 @@ SCHEMAS: dict[str, Any] = {
             "from_stage_id": nullable(INTEGER),
             "to_stage_id": ID,
             "at": TIME,
+            # null for candidates: who moved them and why is internal (app/auth/policy.py)
             "actor_id": nullable(INTEGER),
-            "reason": STRING,
+            "reason": nullable(STRING),
         }
     ),
     "Application": obj(
@@ -305,9 +307,9 @@ def operation(
     return op
 
 
-ALL = ("admin", "recruiter", "interviewer", "candidate")
-STAFF = ("admin", "recruiter", "interviewer")
-RECRUITING = ("admin", "recruiter")
+ALL = tuple(role.value for role in policy.EVERYONE)
+STAFF = tuple(role.value for role in policy.STAFF)
+RECRUITING = tuple(role.value for role in policy.RECRUITING)
 
 
 def paths() -> dict[str, Any]:

@@ -1,16 +1,18 @@
-"""What the API returns for each object, as plain JSON-ready dicts (shapes in openapi.py)."""
+"""What the API returns for each object, as plain JSON-ready dicts (shapes in openapi.py).
+
+Which fields a viewer may see is never decided here: app/auth/policy.py answers it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from app.auth import policy
 from app.models import (
     Application,
     Candidate,
     GradingRun,
     Job,
-    Role,
     Scorecard,
     Stage,
     StageTransition,
@@ -59,18 +61,19 @@ def candidate(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def transition(move: StageTransition) -> dict[str, Any]:
+def transition(move: StageTransition, viewer: User) -> dict[str, Any]:
+    """A stage move; its actor and free-text reason only for those the policy shows them to."""
     return {
         "id": move.id,
         "from_stage_id": move.from_stage_id,
         "to_stage_id": move.to_stage_id,
         "at": iso(move.at),
-        "actor_id": move.actor_id,
-        "reason": move.reason,
+        "actor_id": policy.move_actor_id(viewer, move),
+        "reason": policy.move_reason(viewer, move),
     }
 
 
-def application(app: Application, with_history: bool = False) -> dict[str, Any]:
+def application(app: Application, viewer: User, with_history: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": app.id,
         "candidate_id": app.candidate_id,
@@ -80,13 +83,15 @@ def application(app: Application, with_history: bool = False) -> dict[str, Any]:
         "stage_entered_at": iso(app.stage_entered_at),
     }
     if with_history:
-        data["transitions"] = [transition(t) for t in app.transitions]
+        data["transitions"] = [transition(t, viewer) for t in app.transitions]
     return data
 
 
 def run(run: GradingRun, viewer: User) -> dict[str, Any]:
-    """A grading run; candidates see what their status page shows (visible groups, no tests)."""
-    staff = viewer.role is not Role.CANDIDATE
+    """A grading run; candidates see what their status page shows (visible groups and their
+    total, no tests)."""
+    staff = policy.shows_hidden_groups(viewer)
+    score, max_score = policy.visible_total(viewer, run)
     data: dict[str, Any] = {
         "id": run.id,
         "status": run.status.value,
@@ -96,8 +101,8 @@ def run(run: GradingRun, viewer: User) -> dict[str, Any]:
         "cells_done": run.cells_done,
         "cells_total": run.cells_total,
         "verdict": run.verdict,
-        "score": run.score,
-        "max_score": run.max_score,
+        "score": score,
+        "max_score": max_score,
         "duration_s": run.duration_s,
         "groups": [
             {
@@ -108,8 +113,7 @@ def run(run: GradingRun, viewer: User) -> dict[str, Any]:
                 "max_score": g.max_score,
                 "message": g.message,
             }
-            for g in run.group_scores
-            if staff or g.visible
+            for g in policy.visible_group_scores(viewer, run)
         ],
     }
     if staff:
@@ -127,7 +131,9 @@ def submission(submission: Submission, viewer: User, with_runs: bool = True) -> 
         "assignment_id": submission.assignment_id,
         "application_id": submission.assignment.application_id,
         "exercise": submission.assignment.exercise_slug,
-        "filename": submission.filename,
+        "filename": policy.submission_filename(
+            viewer, submission.assignment.application, submission.filename
+        ),
         "sha256": submission.sha256,
         "size_bytes": submission.size_bytes,
         "submitted_at": iso(submission.submitted_at),

@@ -12,13 +12,13 @@ from wtforms.validators import DataRequired, Length
 from app.api import tokens
 from app.auth.access import roles_required
 from app.auth.operations import find_user_by_email
+from app.auth.policy import EVERYONE
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
-from app.models import ApiToken, Role
+from app.models import ApiToken
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
-EVERYONE = tuple(Role)
 
 
 class TokenForm(FlaskForm):

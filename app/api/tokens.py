@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.auth.sessions import has_valid_invite
 from app.errors import DomainError
 from app.extensions import db
-from app.models import ApiToken, User, now_utc
+from app.models import ApiToken, Role, User, now_utc
 
 TOKEN_PREFIX = "hl_"
 MAX_NAME = 100
@@ -72,6 +73,8 @@ def user_for_token(plain: str, now: datetime | None = None) -> User | None:
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == digest(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
+    if token.user.role is Role.CANDIDATE and not has_valid_invite(token.user):
+        return None  # a candidate's access lasts as long as an invite of theirs
     now = now or now_utc()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now

@@ -1,7 +1,7 @@
 """The JSON API, version 1: thin views that parse, call one operation, commit and return JSON.
 
 Every view declares its roles like the HTML views; the token's user is the current user (see
-auth.py), so object-level access (app.auth.objects) and the scorecard independence rule apply
+auth.py), so object-level access (app.auth.policy) and the scorecard independence rule apply
 exactly as on the pages. Objects a user may not see answer 404, as if they did not exist.
 """
 
@@ -16,8 +16,12 @@ from sqlalchemy import func, select
 from app.api import representations as out
 from app.api.errors import ApiError, register_blueprint_handlers
 from app.api.inputs import Fields, get_or_404, json_object
+from app.auth import policy
 from app.auth.access import public, roles_required
-from app.auth.objects import (
+from app.auth.policy import (
+    EVERYONE,
+    RECRUITING,
+    STAFF,
     can_access_job,
     can_view_application,
     can_view_candidate,
@@ -36,7 +40,6 @@ from app.models import (
     Role,
     Scorecard,
     Stage,
-    StageKind,
     Submission,
 )
 from app.pipeline import operations as pipeline
@@ -46,10 +49,6 @@ from app.scorecards.queries import effective_scorecards
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated only: no cookie, so no cross-site request forgery
 register_blueprint_handlers(bp)
-
-EVERYONE = tuple(Role)
-STAFF = (Role.ADMIN, Role.RECRUITER, Role.INTERVIEWER)
-RECRUITING = (Role.ADMIN, Role.RECRUITER)
 
 
 def created(body: dict[str, Any]):
@@ -170,7 +169,9 @@ def job_applications(job_id: int):
             )
         query = query.where(Application.stage_id == stage_id)
     rows, total = _paged(query, page, per_page)
-    return jsonify(out.page([out.application(a) for a in rows], page, per_page, total))
+    return jsonify(
+        out.page([out.application(a, current_user) for a in rows], page, per_page, total)
+    )
 
 
 # --- candidates and applications --------------------------------------------------------------
@@ -183,8 +184,7 @@ def list_candidates():
     fields.done()
     query = select(Candidate).order_by(Candidate.id)
     if current_user.role is not Role.ADMIN:
-        reachable = select(Application.candidate_id).join(Job).where(job_filter(current_user))
-        query = query.where(Candidate.id.in_(reachable))
+        query = query.where(Candidate.id.in_(policy.visible_candidate_ids(current_user)))
     rows, total = _paged(query, page, per_page)
     return jsonify(out.page([out.candidate(c) for c in rows], page, per_page, total))
 
@@ -201,7 +201,7 @@ def create_candidate():
     job_id = fields.integer("job_id", required=False)
     fields.done()
     job = _visible_job(job_id) if job_id is not None else None
-    candidate = _domain(pipeline.add_candidate, name, email, source)
+    candidate = _domain(pipeline.add_candidate, name, email, source, viewer=current_user)
     if job is not None:
         _domain(pipeline.apply, candidate, job, current_user)
     db.session.commit()
@@ -211,7 +211,8 @@ def create_candidate():
 def _candidate_with_applications(candidate: Candidate) -> dict[str, Any]:
     data = out.candidate(candidate)
     data["applications"] = [
-        out.application(a) for a in candidate.applications if can_view_application(current_user, a)
+        out.application(a, current_user)
+        for a in policy.visible_applications(current_user, candidate)
     ]
     return data
 
@@ -232,13 +233,15 @@ def create_application(candidate_id: int):
     job = _visible_job(job_id)
     application = _domain(pipeline.apply, candidate, job, current_user)
     db.session.commit()
-    return created(out.application(application, with_history=True))
+    return created(out.application(application, current_user, with_history=True))
 
 
 @bp.get("/applications/<int:application_id>")
 @roles_required(*EVERYONE)
 def get_application(application_id: int):
-    return jsonify(out.application(_visible_application(application_id), with_history=True))
+    return jsonify(
+        out.application(_visible_application(application_id), current_user, with_history=True)
+    )
 
 
 @bp.post("/applications/<int:application_id>/moves")
@@ -255,20 +258,19 @@ def move_application(application_id: int):
             f"{s.id} ({s.name})" for s in application.job.stages
         )
     fields.done()
-    assert stage is not None
-    if stage.kind in (StageKind.REJECTED, StageKind.WITHDRAWN):
-        reason = _domain(pipeline.compose_reason, category, details, stage.kind)
-    elif category:
-        raise ApiError(
-            400,
-            f"'reason' is a listed reason for Rejected or Withdrawn, not {stage.name}.",
-            {"reason": "Leave it out for this stage; put a note in 'details'."},
-        )
-    else:
-        reason = details
-    move = _domain(pipeline.move, application, stage, current_user, reason)
+    assert stage_id is not None
+    # The same operation as the board and the candidate page: one rule for reasons and moves.
+    (move,) = _domain(
+        pipeline.move_many,
+        application.job,
+        [application.id],
+        stage_id,
+        current_user,
+        category,
+        details,
+    )
     db.session.commit()
-    return created(out.transition(move))
+    return created(out.transition(move, current_user))
 
 
 # --- submissions and grading results ---------------------------------------------------------

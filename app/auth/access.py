@@ -60,6 +60,3 @@ def enforce_roles() -> Any:
     if current_user.role not in roles:
         abort(403)
     return None
-
-
-STAFF_AND_CANDIDATES = tuple(Role)

@@ -10,15 +10,18 @@ from sqlalchemy import func, select
 
 from app.auth.passwords import (
     DUMMY_HASH,
-    MIN_PASSWORD_LENGTH,
+    check_new_password,
     hash_password,
     verify_password,
 )
-from app.errors import DomainError, DuplicateError, InvalidInvite
+from app.auth.policy import require_not_erased
+from app.auth.sessions import end_sessions
+from app.errors import DuplicateError, InvalidInvite
 from app.extensions import db
 from app.models import Candidate, Invite, Role, User, now_utc
 
 INVITE_SALT = "hirelab.invite"
+CANDIDATE_ACCOUNT_DOMAIN = "accounts.invalid"
 
 
 def normalise_email(email: str) -> str:
@@ -34,10 +37,8 @@ def create_user(email: str, name: str, role: Role, password: str | None) -> User
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise DuplicateError(f"A user with the email {email} already exists.", field="email")
-    if role is not Role.CANDIDATE and (not password or len(password) < MIN_PASSWORD_LENGTH):
-        raise DomainError(
-            f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.", field="password"
-        )
+    if role is not Role.CANDIDATE:
+        check_new_password(password or "", email)
     user = User(
         email=email,
         name=name.strip(),
@@ -58,6 +59,15 @@ def authenticate(email: str, password: str) -> User | None:
     return user if verify_password(user.password_hash, password) else None
 
 
+def _account_email(candidate: Candidate) -> str:
+    """A candidate account's email: the candidate's own, unless another account (a separate
+    candidate with the same address in jobs of other recruiters, or staff) holds it. Candidates
+    sign in by invite link only, so the address is a label, not a credential."""
+    if find_user_by_email(candidate.email) is None:
+        return candidate.email
+    return f"candidate-{candidate.id}@{CANDIDATE_ACCOUNT_DOMAIN}"
+
+
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=INVITE_SALT)
 
@@ -66,8 +76,11 @@ def issue_invite(
     candidate: Candidate, actor: User | None, secret_key: str, max_age: timedelta
 ) -> tuple[Invite, str]:
     """Create an invite (and the candidate's account, once) and return it with its signed token."""
+    require_not_erased(candidate)
     if candidate.user is None:
-        candidate.user = create_user(candidate.email, candidate.name, Role.CANDIDATE, None)
+        candidate.user = create_user(
+            _account_email(candidate), candidate.name, Role.CANDIDATE, None
+        )
     invite = Invite(
         candidate=candidate,
         nonce=secrets.token_urlsafe(24),
@@ -80,8 +93,8 @@ def issue_invite(
     return invite, token
 
 
-def redeem_invite(token: str, secret_key: str, now: datetime | None = None) -> User:
-    """Return the candidate account an invite token signs in, or raise InvalidInvite.
+def redeem_invite(token: str, secret_key: str, now: datetime | None = None) -> Invite:
+    """Return the invite a token names (its candidate's account signs in), or raise InvalidInvite.
 
     The signature proves the link was issued here; the row decides expiry and revocation.
     """
@@ -101,13 +114,16 @@ def redeem_invite(token: str, secret_key: str, now: datetime | None = None) -> U
     if invite.expires_at <= now:
         raise InvalidInvite("This invite link has expired.", expired=True)
     user = invite.candidate.user
-    if user is None or not user.active:
+    if user is None or not user.active or invite.candidate.erased_at is not None:
         raise InvalidInvite(
             "This invite link is no longer active. Ask your recruiter for a new one."
         )
     invite.last_used_at = now
-    return user
+    return invite
 
 
 def revoke_invite(invite: Invite) -> None:
+    """Withdraw an invite and end the candidate's sessions and API tokens with it."""
     invite.revoked_at = invite.revoked_at or now_utc()
+    if invite.candidate.user is not None:
+        end_sessions(invite.candidate.user)

@@ -9,11 +9,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from app.auth import operations
-from app.auth.access import STAFF_AND_CANDIDATES, public, roles_required
+from app.auth import operations, sessions
+from app.auth.access import public, roles_required
 from app.auth.forms import LoginForm
+from app.auth.policy import EVERYONE
 from app.errors import InvalidInvite
 from app.extensions import db
 from app.privacy import audit, rate_limit
@@ -39,20 +40,21 @@ def login():
             f"login-ip:{request.remote_addr}",
             "login-email:" + hashlib.sha256(email.encode()).hexdigest()[:40],
         )
-        wait = max(rate_limit.retry_after(key, limit) for key in keys)
+        wait, reserved = rate_limit.reserve(keys, limit)
         if wait:
+            db.session.rollback()
             audit.record("login.rate_limited", detail=f"retry after {wait} s")
             db.session.commit()
             form.form_errors.append(_wait_message(wait, "failed sign-ins"))
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
+        db.session.commit()  # counted before the password is checked: parallel tries see it
         user = operations.authenticate(form.email.data, form.password.data)
         if user is not None:
+            rate_limit.release(reserved)
             login_user(user)
             db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
-        for key in keys:
-            rate_limit.hit(key, limit)
         known = operations.find_user_by_email(email)
         audit.record(
             "login.failed",
@@ -65,8 +67,13 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@roles_required(*STAFF_AND_CANDIDATES)
+@roles_required(*EVERYONE)
 def logout():
+    # Server-side: the epoch moves on, so this cookie (and any copy of it) is refused from now on.
+    user = current_user._get_current_object()
+    sessions.end_sessions(user)
+    audit.record("user.signed_out", target=f"user:{user.id}", actor=user)
+    db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -77,20 +84,23 @@ def logout():
 def redeem_invite(token: str):
     limit = rate_limit.Limit.parse(current_app.config["INVITE_RATE_LIMIT"])
     key = f"invite-ip:{request.remote_addr}"
-    wait = rate_limit.retry_after(key, limit)
+    wait, reserved = rate_limit.reserve((key,), limit)
     if wait:
+        db.session.rollback()
         message = _wait_message(wait, "invalid invite links were opened from your network")
         page = render_template("auth/invite_invalid.html", message=message)
         return page, 429, {"Retry-After": str(wait)}
+    db.session.commit()  # counted before the link is checked: parallel tries see it
     try:
-        user = operations.redeem_invite(token, current_app.config["SECRET_KEY"])
+        invite = operations.redeem_invite(token, current_app.config["SECRET_KEY"])
     except InvalidInvite as error:
         db.session.rollback()
-        rate_limit.hit(key, limit)
         audit.record("invite.refused", detail="expired" if error.expired else "invalid or revoked")
         db.session.commit()
         status = 410 if error.expired else 404
         return render_template("auth/invite_invalid.html", message=error.message), status
-    login_user(user)
+    rate_limit.release(reserved)
+    login_user(invite.candidate.user)
+    sessions.bind_invite(invite)
     db.session.commit()
     return redirect(url_for("main.home"))

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
+from app.auth import policy
 from app.errors import DomainError, DuplicateError
 from app.extensions import db
 from app.models import (
@@ -69,6 +70,7 @@ def assign_exercise(
     open_within: timedelta,
 ) -> Assignment:
     """Give a candidate an exercise to open within `open_within`; moves no pipeline stage."""
+    policy.require_not_erased(application.candidate)
     if application.stage.kind.is_terminal:
         raise DomainError(f"The application is closed ({application.stage.name}).")
     if any(a.exercise_slug == exercise_slug for a in assignments_of(application)):

@@ -156,7 +156,7 @@ def submission(submission_id: int):
         "portal/submission.html",
         submission=submission,
         assignment=assignment,
-        status=presenters.candidate_status(submission.runs[-1]),
+        status=presenters.candidate_status(submission.runs[-1], current_user),
     )
 
 
@@ -165,4 +165,4 @@ def submission(submission_id: int):
 def submission_status(submission_id: int):
     submission = db.get_or_404(Submission, submission_id)
     _own_assignment(submission.assignment_id)
-    return jsonify(presenters.candidate_status(submission.runs[-1]))
+    return jsonify(presenters.candidate_status(submission.runs[-1], current_user))

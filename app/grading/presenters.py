@@ -12,10 +12,11 @@ import mistune
 from flask import current_app
 from sqlalchemy import select
 
+from app.auth import policy
 from app.extensions import db
 from app.grading.exercises import Exercise, ExerciseError, load_exercise
 from app.grading.rendering import sanitize_html
-from app.models import Application, Assignment, Candidate, GradingRun, RunStatus
+from app.models import Application, Assignment, Candidate, GradingRun, RunStatus, User
 
 CANDIDATE_MESSAGES = {
     "completed": "Graded.",
@@ -43,7 +44,8 @@ def progress_text(run: GradingRun) -> str:
     return CANDIDATE_MESSAGES.get(run.verdict or "", "Graded.")
 
 
-def candidate_status(run: GradingRun) -> dict[str, Any]:
+def candidate_status(run: GradingRun, viewer: User) -> dict[str, Any]:
+    """The status page of a run as its candidate sees it (visible groups and their total)."""
     finished = run.status in (RunStatus.GRADED, RunStatus.FAILED)
     status: dict[str, Any] = {
         "status": run.status.value,
@@ -53,12 +55,10 @@ def candidate_status(run: GradingRun) -> dict[str, Any]:
         "cells_total": run.cells_total,
     }
     if run.status is RunStatus.GRADED:
-        status["score"] = run.score
-        status["max_score"] = run.max_score
+        status["score"], status["max_score"] = policy.visible_total(viewer, run)
         status["groups"] = [
             {"title": g.title, "score": g.score, "max_score": g.max_score, "message": g.message}
-            for g in run.group_scores
-            if g.visible
+            for g in policy.visible_group_scores(viewer, run)
         ]
     return status
 

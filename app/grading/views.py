@@ -11,13 +11,15 @@ from wtforms import SelectChoice
 
 from app import mail
 from app.auth import operations as auth_operations
+from app.auth import policy
 from app.auth.access import roles_required
-from app.auth.objects import (
+from app.auth.policy import (
+    RECRUITING,
+    STAFF,
     application_or_403,
     can_view_application,
     candidate_or_403,
     require,
-    visible_candidate_ids,
 )
 from app.errors import DomainError
 from app.extensions import db
@@ -28,12 +30,10 @@ from app.grading.forms import AssignForm
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
 from app.grading.tasks import grading_queue
-from app.models import Application, Assignment, GradingRun, OutboxMessage, Role, Submission
-from app.privacy import audit, blind
+from app.models import Application, Assignment, GradingRun, OutboxMessage, Submission
+from app.privacy import audit
 
 bp = Blueprint("grading", __name__)
-RECRUITING = (Role.ADMIN, Role.RECRUITER)
-STAFF = (Role.ADMIN, Role.RECRUITER, Role.INTERVIEWER)
 
 
 def _audit(action: str, submission: Submission, target: str) -> None:
@@ -71,8 +71,7 @@ def assign(candidate_id: int):
     form = AssignForm()
     form.application.choices = [
         SelectChoice(a.id, a.job.title)
-        for a in candidate.applications
-        if can_view_application(current_user, a)
+        for a in policy.visible_applications(current_user, candidate)
     ]
     form.exercise.choices = [SelectChoice(slug, e.title) for slug, e in exercises.items()]
     if form.validate_on_submit():
@@ -132,7 +131,7 @@ def assign(candidate_id: int):
 def outbox():
     messages = db.session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.candidate_id.in_(visible_candidate_ids(current_user)))
+        .where(policy.outbox_filter(current_user))
         .order_by(OutboxMessage.id.desc())
         .limit(200)
     )
@@ -158,8 +157,9 @@ def notebook(run_id: int):
     submission = _visible_submission(run.submission_id)
     _audit("notebook.viewed", submission, f"run:{run.id}")
     source = run.executed_notebook or run.submission.notebook
-    blind_review = blind.is_blind(current_user, submission.assignment.application)
-    body = notebook_html(source, strip_metadata=blind_review)
+    application = submission.assignment.application
+    metadata = policy.shows_notebook_metadata(current_user, application)
+    body = notebook_html(source, strip_metadata=not metadata)
     page = render_template("grading/notebook_frame.html", body=body, run=run)
     response = Response(page, mimetype="text/html")
     response.headers["Content-Security-Policy"] = NOTEBOOK_CSP

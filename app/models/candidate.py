@@ -21,7 +21,9 @@ class Candidate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Not unique: an email known only in jobs a recruiter cannot see makes a separate candidate
+    # for them (app/auth/policy.match_candidate_by_email), so no answer reveals it exists.
+    email: Mapped[str] = mapped_column(String(254), index=True)
     source: Mapped[str] = mapped_column(String(60), default="other")
     # The account a candidate signs in as (through an invite link).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)

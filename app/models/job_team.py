@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class JobMember(db.Model):
-    """A recruiter who may work on a job they do not own (see app/auth/objects.py)."""
+    """A recruiter who may work on a job they do not own (see app/auth/policy.py)."""
 
     __tablename__ = "job_members"
     __table_args__ = (UniqueConstraint("job_id", "user_id"),)

@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     # Candidates have no password: they sign in through an invite link.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Moved on by app/auth/sessions.end_sessions: every session cookie naming an older value ends.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     candidate: Mapped[Candidate | None] = relationship(back_populates="user")
@@ -48,6 +50,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    def get_id(self) -> str:
+        """What the session cookie stores: id and session epoch (app/auth/sessions.py)."""
+        return f"{self.id}:{self.session_epoch or 0}"
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

@@ -7,8 +7,9 @@ import io
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from app.auth import policy
 from app.auth.operations import normalise_email
 from app.errors import DomainError
 from app.extensions import db
@@ -117,16 +118,13 @@ def read_rows(data: bytes) -> tuple[list[CandidateRow], list[RowError]]:
     return rows, errors
 
 
-def _existing(rows: list[CandidateRow], job: Job) -> tuple[dict[str, Candidate], set[int]]:
-    """Candidates already known by email, and which of them already applied to this job."""
-    emails = [row.email for row in rows]
-    known: dict[str, Candidate] = {}
-    for start in range(0, len(emails), LOOKUP_CHUNK):
-        chunk = emails[start : start + LOOKUP_CHUNK]
-        for candidate in db.session.scalars(
-            select(Candidate).where(func.lower(Candidate.email).in_(chunk))
-        ):
-            known[candidate.email.lower()] = candidate
+def _existing(
+    rows: list[CandidateRow], job: Job, actor: User | None
+) -> tuple[dict[str, Candidate], set[int]]:
+    """Candidates already known by email AND visible to `actor` (app/auth/policy.py), and which of
+    them already applied to this job. A candidate the importer may not see is never matched: the
+    row makes a separate candidate, and nothing in the report tells the email exists elsewhere."""
+    known = policy.visible_candidates_by_email(actor, [row.email for row in rows])
     ids = [candidate.id for candidate in known.values()]
     applied: set[int] = set()
     for start in range(0, len(ids), LOOKUP_CHUNK):
@@ -150,7 +148,7 @@ def import_candidates(
     nothing, when any row is invalid and `skip_invalid` is false.
     """
     rows, errors = read_rows(data)
-    known, applied = _existing(rows, job)
+    known, applied = _existing(rows, job, actor)
     valid: list[CandidateRow] = []
     for row in rows:
         candidate = known.get(row.email)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from app.auth import policy
 from app.auth.operations import normalise_email
 from app.errors import DomainError, DuplicateError
 from app.extensions import db
@@ -25,7 +26,9 @@ from app.pipeline.reasons import (
     REASON_SEPARATOR,
     REJECTION_REASONS,
     WITHDRAWAL_REASONS,
+    reason_category,
 )
+from app.privacy import audit
 from app.webhooks import events as webhook_events
 
 DEFAULT_PIPELINE: tuple[tuple[str, StageKind], ...] = (
@@ -61,9 +64,13 @@ def first_stage(job: Job) -> Stage:
     return next(stage for stage in job.stages if stage.kind is StageKind.NORMAL)
 
 
-def add_candidate(name: str, email: str, source: str) -> Candidate:
+def add_candidate(name: str, email: str, source: str, viewer: User | None = None) -> Candidate:
+    """Add a candidate. An email that a candidate `viewer` may see already has is refused (they
+    can open that profile); one known only in jobs `viewer` cannot reach makes a separate
+    candidate, so the answer never reveals that the email exists elsewhere. Without a viewer
+    (seeding, the CLI) every candidate counts."""
     email = normalise_email(email)
-    if db.session.scalar(select(Candidate.id).where(func.lower(Candidate.email) == email)):
+    if policy.match_candidate_by_email(viewer, email) is not None:
         raise DuplicateError(f"A candidate with the email {email} already exists.", field="email")
     if source not in SOURCES:
         raise DomainError(f"Choose a source from: {', '.join(SOURCES)}.", field="source")
@@ -77,6 +84,7 @@ def apply(
     candidate: Candidate, job: Job, actor: User | None, at: datetime | None = None
 ) -> Application:
     """Open an application in the job's first stage, recording the entry as a transition."""
+    policy.require_not_erased(candidate)
     exists = db.session.scalar(
         select(Application.id).where(
             Application.candidate_id == candidate.id, Application.job_id == job.id
@@ -107,6 +115,7 @@ def move(
     at: datetime | None = None,
 ) -> StageTransition:
     """Move an application to another stage of its job; rejections need a reason."""
+    policy.require_not_erased(application.candidate)
     # Lock the row (PostgreSQL; SQLite serialises writers) and re-read its current stage, so two
     # recruiters moving the same candidate at once make two moves in order, not a lost update.
     db.session.execute(
@@ -135,8 +144,29 @@ def move(
     application.stage_entered_at = at
     db.session.add(transition)
     db.session.flush()
+    _audit_move(transition, actor)
     webhook_events.stage_changed(transition)
     return transition
+
+
+MOVE_AUDIT_ACTIONS = {
+    StageKind.REJECTED: "application.rejected",
+    StageKind.WITHDRAWN: "application.withdrawn",
+}
+
+
+def _audit_move(transition: StageTransition, actor: User | None) -> None:
+    """Ids and the listed reason category only: the free text stays on the transition."""
+    to_stage = transition.to_stage
+    closing = to_stage.kind in MOVE_AUDIT_ACTIONS
+    category = reason_category(transition.reason) if closing else ""
+    audit.record(
+        MOVE_AUDIT_ACTIONS.get(to_stage.kind, "application.moved"),
+        candidate_id=transition.application.candidate_id,
+        target=f"application:{transition.application_id}",
+        detail=f"stage:{transition.from_stage_id} -> stage:{to_stage.id} {category}".strip(),
+        actor=actor,
+    )
 
 
 MAX_BULK_MOVE = 500
@@ -243,6 +273,7 @@ def move_many(
 
 def add_note(candidate: Candidate, author: User | None, body: str) -> Note:
     """Leave a note on a candidate's profile."""
+    policy.require_not_erased(candidate)
     body = body.strip()
     if not body:
         raise DomainError("Write something in the note.", field="body")

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Select, case, func, select
 
-from app.auth.objects import job_filter
+from app.auth.policy import job_filter
 from app.extensions import db
 from app.grading.queries import latest_graded_runs
 from app.models import (
@@ -72,7 +72,7 @@ class StagePage:
 
 
 def jobs_with_counts(user: User) -> list[tuple[Job, int]]:
-    """The jobs `user` recruits for (app/auth/objects.py), newest first, with applications."""
+    """The jobs `user` recruits for (app/auth/policy.py), newest first, with applications."""
     rows = db.session.execute(
         select(Job, func.count(Application.id))
         .where(job_filter(user))

@@ -1,15 +1,25 @@
 import click
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.auth import operations as auth_operations
+from app.auth import policy
 from app.auth.access import roles_required
-from app.auth.objects import application_or_403, candidate_or_403, job_or_403
+from app.auth.policy import RECRUITING, application_or_403, candidate_or_403, job_or_403
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
-from app.models import Application, Job, Role, Stage
+from app.models import Application, Job, Stage
 from app.pipeline import csv_import, operations, queries, stage_stats
 from app.pipeline.forms import (
     BulkMoveForm,
@@ -26,7 +36,6 @@ from app.privacy import audit
 from app.reports.csv_export import csv_response
 
 bp = Blueprint("pipeline", __name__)
-RECRUITING = (Role.ADMIN, Role.RECRUITER)
 
 
 @bp.route("/jobs", methods=["GET", "POST"])
@@ -174,7 +183,9 @@ def new_candidate():
     ]
     if form.validate_on_submit():
         try:
-            candidate = operations.add_candidate(form.name.data, form.email.data, form.source.data)
+            candidate = operations.add_candidate(
+                form.name.data, form.email.data, form.source.data, viewer=current_user
+            )
             operations.apply(candidate, job_or_403(current_user, form.job.data), current_user)
         except DomainError as error:
             db.session.rollback()
@@ -190,19 +201,18 @@ def new_candidate():
 @roles_required(*RECRUITING)
 def candidate(candidate_id: int):
     candidate = candidate_or_403(current_user, candidate_id)
-    application_ids = [application.id for application in candidate.applications]
+    # Only the applications the viewer may see: never other recruiters' jobs (the policy decides).
+    applications = policy.visible_applications(current_user, candidate)
+    application_ids = [application.id for application in applications]
     audit.record("candidate.viewed", candidate_id=candidate.id, target=f"candidate:{candidate.id}")
     db.session.commit()
     return render_template(
         "pipeline/candidate.html",
         candidate=candidate,
-        move_forms={app.id: _move_form(app) for app in candidate.applications},
-        reject_forms={
-            app.id: RejectForm(prefix=f"reject{app.id}") for app in candidate.applications
-        },
-        withdraw_forms={
-            app.id: WithdrawForm(prefix=f"withdraw{app.id}") for app in candidate.applications
-        },
+        applications=applications,
+        move_forms={app.id: _move_form(app) for app in applications},
+        reject_forms={app.id: RejectForm(prefix=f"reject{app.id}") for app in applications},
+        withdraw_forms={app.id: WithdrawForm(prefix=f"withdraw{app.id}") for app in applications},
         submissions=queries.submissions_with_scores(application_ids),
         notes=queries.notes(candidate),
         note_form=NoteForm(),
@@ -348,7 +358,10 @@ def _bulk_move_form(job: Job, back: str) -> BulkMoveForm:
 
 
 def _safe_back(job: Job, back: str | None) -> str:
-    """Return to the board or a stage list of this job, never anywhere else."""
+    """Return to the board or a stage list of this job, never anywhere else. Control characters
+    (a CR/LF would split the Location header) are the client's error: 400."""
+    if back and any(ord(character) < 32 or ord(character) == 127 for character in back):
+        abort(400, description="The return address contains control characters.")
     prefix = url_for("pipeline.job", job_id=job.id)
     if back and (back == prefix or back.startswith(prefix + "/stages/")) and "//" not in back:
         return back

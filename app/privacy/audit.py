@@ -36,6 +36,14 @@ ACTIONS = {
     "job.team": "changed a job's team",
     "report.adverse_impact": "read an adverse-impact report",
     "report.access": "changed who may read adverse-impact reports",
+    "application.rejected": "rejected an application",
+    "application.withdrawn": "recorded a withdrawal",
+    "scorecard.submitted": "submitted a scorecard",
+    "user.deactivated": "deactivated an account",
+    "user.activated": "reactivated an account",
+    "user.role_changed": "changed an account's role",
+    "user.password_reset": "reset an account's password",
+    "user.signed_out": "signed out (every session ended)",
 }
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from app.auth.sessions import end_sessions
 from app.errors import DomainError
 from app.extensions import db
 from app.models import (
@@ -93,6 +94,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
         user.email = f"user-{user.id}@{ERASED_DOMAIN}"
         user.password_hash = None
         user.active = False
+        end_sessions(user)  # every session and API token of the person ends now
     audit.record(
         "candidate.erased",
         candidate_id=candidate.id,

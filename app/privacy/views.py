@@ -6,8 +6,9 @@ import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.auth import policy
 from app.auth.access import roles_required
-from app.auth.objects import candidate_or_403, job_or_403
+from app.auth.policy import RECRUITING, candidate_or_403, job_or_403, require
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Candidate, Invite, Job, JobMember, Role
@@ -16,7 +17,6 @@ from app.privacy.forms import BlindReviewForm, EraseForm, RevokeForm, TeamForm
 from app.security import MAX_ID
 
 bp = Blueprint("privacy", __name__)
-RECRUITING = (Role.ADMIN, Role.RECRUITER)
 
 bp.add_app_template_global(blind.candidate_label, "candidate_label")
 bp.add_app_template_global(blind.submission_filename, "submission_filename")
@@ -46,6 +46,7 @@ def job_privacy(job: Job) -> dict[str, object]:
 @bp.route("/admin/audit")
 @roles_required(Role.ADMIN)
 def audit_log():
+    require(policy.can_read_audit_log(current_user))
     candidate_id = request.args.get("candidate", type=int)
     if candidate_id is not None and not 0 < candidate_id <= MAX_ID:
         candidate_id = 0  # no such candidate: an empty log, not an overflow

@@ -1,5 +1,5 @@
 """Who may read which scorecards: the independence rule. (Who may open an interview or an
-application at all is app/auth/objects.py: recruiters only for their jobs.)
+application at all is app/auth/policy.py: recruiters only for their jobs.)
 
 Recruiters and admins are not bound by the rule. An interviewer sees their own scorecards, and
 other interviewers' submitted scorecards for a candidate only once they have submitted their own
@@ -11,19 +11,18 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, select
 
-from app.auth.objects import can_view_application
+from app.auth.policy import RECRUITING, can_view_application
 from app.extensions import db
 from app.models import (
     Application,
     Interview,
     InterviewAssignment,
-    Role,
     Scorecard,
     ScorecardStatus,
     User,
 )
 
-SEES_ALL = (Role.ADMIN, Role.RECRUITER)
+SEES_ALL = RECRUITING  # recruiters and admins are not bound by the rule
 
 
 def sees_all(user: User) -> bool:

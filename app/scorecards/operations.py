@@ -27,6 +27,7 @@ from app.models import (
     now_utc,
 )
 from app.pipeline import operations as pipeline_operations
+from app.privacy import audit
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric
 from app.webhooks import events as webhook_events
@@ -203,6 +204,13 @@ def submit(
     scorecard.submitted_at = now
     if scorecard.amends is not None:
         scorecard.amends.superseded_at = now
+    audit.record(
+        "scorecard.submitted",
+        candidate_id=interview.application.candidate_id,
+        target=f"scorecard:{scorecard.id}",
+        detail=f"interview:{interview.id} version {scorecard.version}",
+        actor=interviewer,
+    )
     db.session.flush()
     webhook_events.scorecard_submitted(scorecard)
     return scorecard

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Exists, and_, exists, select
 
-from app.auth import objects
+from app.auth import policy
 from app.extensions import db
 from app.grading.queries import Evidence, evidence_by_dimension
 from app.models import (
@@ -153,11 +153,11 @@ def overdue(
 
 
 def _applications_of_jobs(recruiter: User):
-    """The applications of the jobs `recruiter` works on (app/auth/objects.py)."""
+    """The applications of the jobs `recruiter` works on (app/auth/policy.py)."""
     return (
         select(Application.id)
         .join(Job, Job.id == Application.job_id)
-        .where(objects.job_filter(recruiter))
+        .where(policy.job_filter(recruiter))
     )
 
 

@@ -23,7 +23,13 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.auth.access import roles_required
-from app.auth.objects import application_or_403, can_view_application, interview_or_403, require
+from app.auth.policy import (
+    RECRUITING,
+    application_or_403,
+    can_view_application,
+    interview_or_403,
+    require,
+)
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
@@ -49,7 +55,6 @@ from app.scorecards.rubrics import Rubric
 from app.scorecards.source import RubricError
 
 bp = Blueprint("scorecards", __name__)
-RECRUITING = (Role.ADMIN, Role.RECRUITER)
 
 
 @bp.errorhandler(RubricError)

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, now_utc
+from app.webhooks import destinations
 from app.webhooks.signing import SIGNATURE_HEADER, signature_header
 
 TIMEOUT_S = 10
@@ -57,16 +58,20 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-def post(url: str, body: bytes, headers: dict[str, str]) -> Response:
+def post(url: str, body: bytes, headers: dict[str, str], address: str | None = None) -> Response:
+    """POST to `url`, connecting to `address` when given (the one destinations.py checked). The
+    receiver's response body is never kept or shown: only its status."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    opener = _opener
+    if address is not None:
+        opener = urllib.request.build_opener(_NoRedirects, *destinations.pinned_handlers(address))
     start = time.perf_counter()
     try:
-        with _opener.open(request, timeout=TIMEOUT_S) as response:
+        with opener.open(request, timeout=TIMEOUT_S) as response:
             response.read(1024)
             status, error = response.status, ""
     except urllib.error.HTTPError as failure:
-        text = failure.read(300).decode("utf-8", "replace")
-        status, error = failure.code, f"HTTP {failure.code} {failure.reason}: {text}".strip()
+        status, error = failure.code, f"HTTP {failure.code} {failure.reason}".strip()
     except (urllib.error.URLError, OSError, ValueError) as failure:
         reason = getattr(failure, "reason", failure)
         status, error = None, f"{type(failure).__name__}: {reason}"
@@ -96,8 +101,12 @@ def deliver(delivery_id: int, policy: Policy) -> float | None:
     delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
     assert delivery is not None
     endpoint = delivery.endpoint
+    # Checked again at every delivery: the host's DNS may have changed since it was saved.
+    address, refusal = destinations.check_for_delivery(endpoint.url)
     if not endpoint.active:
         response = Response(None, "not sent: the endpoint was disabled", 0)
+    elif refusal:
+        response = Response(None, f"not sent: {refusal}", 0)
     else:
         body = body_of(delivery)
         response = post(
@@ -110,6 +119,7 @@ def deliver(delivery_id: int, policy: Policy) -> float | None:
                 "X-HireLab-Delivery": delivery.event_id,
                 SIGNATURE_HEADER: signature_header(endpoint.secret, body),
             },
+            address,
         )
     delivery.attempt_log.append(
         WebhookAttempt(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.errors import DomainError
 from app.extensions import db
 from app.models import User, WebhookDelivery, WebhookEndpoint
+from app.webhooks import destinations
 from app.webhooks.events import EVENTS
 
 MAX_URL = 2000
@@ -26,6 +27,8 @@ def create_endpoint(
         raise DomainError("Give a full http:// or https:// URL.", field="url")
     if len(url) > MAX_URL:
         raise DomainError(f"Keep the URL under {MAX_URL} characters.", field="url")
+    # Loopback, private, link-local, metadata: refused (unless allow-listed); again at delivery.
+    destinations.checked_address(url, unresolvable_ok=True)
     secret = secret.strip() or secrets.token_urlsafe(32)
     if len(secret) < MIN_SECRET:
         raise DomainError(

@@ -75,11 +75,13 @@ def test_hits_from_two_processes_share_one_count(database_url):
     limit = rate_limit.Limit(2, 60)
     with app_context_on(database_url) as app:
         db.create_all()
-        rate_limit.hit("k", limit)
+        assert rate_limit.reserve(("k",), limit)[0] == 0
         db.session.commit()
         with app_context_on(database_url):
             assert rate_limit.retry_after("k", limit) == 0
-            rate_limit.hit("k", limit)
+            assert rate_limit.reserve(("k",), limit)[0] == 0
             db.session.commit()
         assert rate_limit.retry_after("k", limit) > 0
+        wait, reserved = rate_limit.reserve(("k",), limit)
+        assert wait > 0 and reserved == []
         del app

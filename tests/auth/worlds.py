@@ -101,6 +101,8 @@ def build_world(name: str, marker: str = "", scored: bool = True) -> World:
         "scorecard_id": scorecard.id,
         "invite_id": invite.id,
         "member_id": team_member(job, name).id,
+        # Staff accounts are global (admins manage them): the team helper's account.
+        "user_id": db.session.scalar(db.select(User.id).where(User.name == f"Helper {name}")),
         # Webhook endpoints are global (admins only); one per world gives the walk an id.
         "endpoint_id": webhook_endpoint(name).id,
     }

@@ -92,7 +92,8 @@ def test_candidate_to_interviewer_on_docker(
             log,
         )
     assert status["status"] == "graded"
-    assert status["score"] == 10.0 and status["max_score"] == 10.0
+    # The candidate's total is of the visible group only (issue 13); staff see 10 / 10 below.
+    assert status["score"] == 4.0 and status["max_score"] == 4.0
     assert [g["title"] for g in status["groups"]] == ["Defines the contract functions"]
 
     submission = db.session.scalar(db.select(Submission))

@@ -205,9 +205,11 @@ def test_candidate_status_shows_score_and_only_visible_groups(
     submission = db.session.scalar(db.select(Submission))
     graded(submission.runs[-1])
     status = candidate_client.get(f"/me/submissions/{submission.id}/status.json").json
-    assert status["finished"] and status["score"] == 6.0
+    # Issue 13 (11): the total is of the visible groups only (4/4), not 6/10 with the hidden one.
+    assert status["finished"] and (status["score"], status["max_score"]) == (4.0, 4.0)
     assert [g["title"] for g in status["groups"]] == ["Defines the contract"]
     page = candidate_client.get(f"/me/submissions/{submission.id}").text
+    assert "4.0 / 4.0" in page and "6.0" not in page and "10.0" not in page
     for secret in (
         "test_secret_holdout",
         "holdout row 7",

@@ -45,6 +45,9 @@ def test_views_downloads_and_exports_are_audited(client, auth, world):
     auth.login_as(world.candidate_user)
     assert client.get(f"/me/assignments/{world.assignment.id}/starter.zip").status_code == 200
     assert actions(cid) == [
+        # Building the world moved the application and submitted a scorecard (issue 13).
+        ("application.moved", recruiter.id, f"application:{world.application.id}"),
+        ("scorecard.submitted", world.interviewer.id, f"scorecard:{world.scorecard.id}"),
         ("candidate.viewed", recruiter.id, f"candidate:{cid}"),
         ("submission.reviewed", recruiter.id, f"submission:{world.run.submission_id}"),
         ("notebook.viewed", recruiter.id, f"run:{world.run.id}"),

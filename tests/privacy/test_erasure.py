@@ -83,7 +83,7 @@ def test_erasure_removes_every_trace_and_keeps_the_funnel(erasure_app):
     admin = staff_admin()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(admin.id)
+        session["_user_id"] = admin.get_id()
     assert client.get(f"/candidates/{a.candidate.id}").status_code == 200  # audited view
     needles_a = [a.candidate.name, a.candidate.email, "MARKER-a-5be1"]
     needles_b = [b.candidate.name, b.candidate.email, "MARKER-b-77c0"]
