@@ -245,7 +245,7 @@ def test_adverse_impact_matches_hand_counts(cohort):
     app = current_app._get_current_object()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(built.scope.viewer.id)
+        session["_user_id"] = built.scope.viewer.get_id()
     page = f"/reports/exercises/{EXERCISE}/v{exercise.version}"
     assert f"<strong>{len(built.people)}</strong> graded" in client.get(page).text
     late = pipeline.add_candidate("Late", "late@example.com", "other")
