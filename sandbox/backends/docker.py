@@ -26,7 +26,9 @@ from sandbox.results import GradingResult
 from sandbox.runner.channel import frame_bundle
 
 LABEL = "org.hirelab.sandbox"  # value: the run id; used to find and remove orphans
-HOST_GRACE_S = 15.0  # the runner's own deadline fires first and still reports a verdict
+HOST_GRACE_S = 15.0
+RUNNER_CAPABILITIES = ("SETUID", "SETGID", "KILL", "CHOWN")
+GRADER_UID = 10001  # the runner's own deadline fires first and still reports a verdict
 
 
 def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
@@ -42,13 +44,16 @@ def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
         "nano_cpus": int(limits.cpus * 1e9),
         "read_only": True,
         "tmpfs": {
-            "/work": f"size={limits.work_disk_mb}m,uid=10001,gid=10001",
+            "/work": f"size={limits.work_disk_mb}m,uid=10001,gid=10001,mode=0755",
             "/tmp": f"size={limits.tmp_disk_mb}m,mode=1777",
         },
         "shm_size": limits.shm_mb * MiB,
+        # Root with only what uid separation needs (sandbox/runner/privileges.py): the runner's
+        # worker drops to 10001 and every candidate process to a uid of its own, for good.
         "cap_drop": ["ALL"],
+        "cap_add": list(RUNNER_CAPABILITIES),
         "security_opt": ["no-new-privileges"],
-        "user": "10001:10001",
+        "user": "0:0",
         "ulimits": [
             Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
             Ulimit(name="fsize", soft=limits.file_size_mb * MiB, hard=limits.file_size_mb * MiB),
@@ -60,6 +65,12 @@ def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
         "stdin_open": True,
         "detach": True,
     }
+
+
+def runner_command(phase: str, deadline_s: float) -> list[str]:
+    """The runner's arguments (the image's entrypoint is ``python -P -m sandbox.runner``)."""
+    command = ["--deadline", str(deadline_s), "--drop-to", str(GRADER_UID)]
+    return command + (["--zygote"] if phase == "test" else [])
 
 
 class DockerBackend:
@@ -96,7 +107,7 @@ class DockerBackend:
         container = None
         try:
             container = self.client.containers.create(
-                self.image, command=["--deadline", str(inner)], **container_settings(job, phase)
+                self.image, command=runner_command(phase, inner), **container_settings(job, phase)
             )
             sock = container.attach_socket(
                 params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}

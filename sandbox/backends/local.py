@@ -128,13 +128,14 @@ class LocalBackend:
             json.dumps(spec),
             "--",
             sys.executable,
+            "-P",
             "-m",
             "sandbox.runner",
             "--deadline",
             str(inner),
             "--workdir",
             str(scratch / "work"),
-        ]
+        ] + (["--zygote"] if phase == "test" else [])
         stream = RunnerStream(limits.result_bytes, on_progress)
         process = None
         try:
