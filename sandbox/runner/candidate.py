@@ -91,6 +91,13 @@ def answer(namespace: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]
         return _error(exc)
 
 
+def _reseed() -> None:
+    """Forked children share the zygote's numpy global random state: give each its own."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(int.from_bytes(os.urandom(4), "big"))
+
+
 def _close_other_fds(keep: tuple[int, ...]) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the candidate's prints go nowhere; the pipes are the only channel
@@ -112,6 +119,7 @@ def serve(read_fd: int, write_fd: int, workdir: Path, keep_fds: tuple[int, ...])
     # The same shape as the phase-1 kernel: the working directory first, no grader modules.
     sys.path[:] = [str(workdir)] + [p for p in sys.path if p and p != "."]
     zygote.main_module_clean()
+    _reseed()
     first = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))
     try:
         namespace, notes = load(first["cells"], first.get("overrides"))
