@@ -15,7 +15,7 @@ from sandbox.runner.text import visible_text
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
-CLAIM_TOLERANCE = 0.03  # stated in the brief
+CLAIM_TOLERANCE = 0.05  # stated in the brief
 NUMBER = r"(\d{1,3}(?:\.\d+)?\s?%|[01]?\.\d+)"
 METRICS = {
     "ROC AUC": r"roc[\s_-]*auc|auroc|au[\s-]?roc|(?<!pr[\s_-])(?<![a-z])auc(?![a-z])",
