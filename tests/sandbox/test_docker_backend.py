@@ -16,7 +16,9 @@ def test_containers_get_every_restriction_of_sandbox_md():
     assert settings["mem_limit"] == settings["memswap_limit"] == "256m"
     assert settings["pids_limit"] == 64 and settings["read_only"] is True
     assert settings["cap_drop"] == ["ALL"] and settings["security_opt"] == ["no-new-privileges"]
-    assert settings["user"] == "10001:10001" and settings["environment"] == {}
+    # Root only to separate uids: the minimal capabilities, dropped by the runner for good.
+    assert settings["user"] == "0:0" and settings["environment"] == {}
+    assert sorted(settings["cap_add"]) == ["CHOWN", "KILL", "SETGID", "SETUID"]
     assert {u["Name"]: u["Hard"] for u in settings["ulimits"]}["core"] == 0
     assert set(settings["tmpfs"]) == {"/work", "/tmp"}
     assert "privileged" not in settings and "volumes" not in settings
