@@ -1,5 +1,6 @@
 """Entry point inside the sandbox: ``python -P -m sandbox.runner --deadline SECONDS [--workdir DIR]
-[--zygote] [--drop-to UID]``.
+[--zygote] [--drop-to UID]`` (or the same arguments in ``HIRELAB_RUNNER_ARGS``, so the command
+line, which candidate code can read in /proc/1/cmdline, is the same in both phases).
 
 Reads the job bundle from stdin, runs one phase in a worker process, writes JSON lines (progress,
 then one result) to stdout. Everything the worker starts gets /dev/null as stdin/stdout/stderr: only
@@ -117,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/work"))
     parser.add_argument("--zygote", action="store_true", help="phase 2: fork candidates warm")
     parser.add_argument("--drop-to", type=int, default=None, help="uid of the worker (as root)")
-    args = parser.parse_args(argv)
+    from_environment = os.environ.pop("HIRELAB_RUNNER_ARGS", "").split()  # docker backend
+    args = parser.parse_args(argv if argv is not None else (from_environment or sys.argv[1:]))
     privileged = args.drop_to is not None and privileges.running_as_root()
     out_fd = os.dup(1)  # non-inheritable: children never get the result stream
     devnull = os.open(os.devnull, os.O_WRONLY)

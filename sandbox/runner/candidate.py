@@ -25,6 +25,7 @@ from sandbox.runner import framing, zygote
 from sandbox.runner.definitions import extract_definitions, where_defined
 
 MAX_REQUEST_BYTES = 1 << 31
+_EXEC = exec  # taken before candidate code can patch builtins
 MAX_DEPTH = 200
 
 
@@ -71,12 +72,21 @@ def load(
             exec(code, namespace)
         except BaseException as exc:
             notes.append(f"code cell {cell}, line {node.lineno}: {type(exc).__name__}: {exc}"[:500])
+    # Code that ran at definition load (a class body, a decorator, a default argument) may have
+    # rebound the candidate's functions (e.g. swapped in other code when it sensed the grader):
+    # the plain functions graded are the ones the notebook's source defines.
+    for cell, node in definitions.statements:
+        plain = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list
+        if plain and where_defined(definitions, node.name, len(cells)) == (cell, node.lineno):
+            with contextlib.suppress(BaseException):
+                code = compile(ast.Module(body=[node], type_ignores=[]), f"<cell {cell}>", "exec")
+                _EXEC(code, namespace)
     for name, source in (overrides or {}).items():
         cell, line = where_defined(definitions, name, len(cells))
         tree = ast.parse(source)
         if tree.body:
             ast.increment_lineno(tree, line - tree.body[0].lineno)
-        exec(compile(tree, f"<cell {cell}>", "exec"), namespace)
+        _EXEC(compile(tree, f"<cell {cell}>", "exec"), namespace)
     return namespace, notes
 
 
