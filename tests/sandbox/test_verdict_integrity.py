@@ -8,13 +8,11 @@ documented weaker ones (uid separation needs the container's root and capabiliti
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from sandbox.job import GradingJob
-from tests.sandbox.helpers import FAST, TINY, notebook, run_id
+from tests.sandbox.helpers import grade_with_hidden, notebook, tiny_with_tests
 
 pytestmark = pytest.mark.slow
 
@@ -138,23 +136,11 @@ def test_after_the_signal():
 
 
 def _exercise(tmp_path: Path, tests: str) -> Path:
-    folder = tmp_path / "tiny"
-    shutil.copytree(TINY, folder)
-    (folder / "hidden" / "tests" / "test_integrity.py").write_text(tests)
-    return folder
+    return tiny_with_tests(tmp_path, tests, "test_integrity.py")
 
 
 def _grade(backend, folder: Path):
-    return backend.grade(
-        GradingJob(
-            notebook=notebook("def add(a, b):\n    return a + b"),
-            notebook_name="tiny.ipynb",
-            starter_dir=folder / "starter",
-            hidden_dir=folder / "hidden",
-            limits=FAST,
-            run_id=run_id(),
-        )
-    )
+    return grade_with_hidden(backend, folder, notebook("def add(a, b):\n    return a + b"))
 
 
 def test_candidate_code_cannot_reach_the_grader(backend, tmp_path):
