@@ -138,15 +138,16 @@ def main(argv: list[str] | None = None) -> int:
 def _start_zygote(workdir: Path, privileged: bool) -> socket.socket:
     """Import the stack, close the shared directories (as root), fork the zygote; warm the rest."""
     zygote.warm_imports()
+    grader_tmp = Path("/tmp/grader")
     if privileged:
-        grader_tmp = Path("/tmp/grader")
         privileges.close_shared_dirs(grader_tmp)
-        os.environ["MPLCONFIGDIR"] = str(grader_tmp / "matplotlib")
-        os.environ["TMPDIR"] = str(grader_tmp)
         scratch_root = Path("/tmp/candidates")
     else:
         scratch_root = workdir.parent / f"{workdir.name}-candidates"
-    client = zygote.start(scratch_root, privileged)
+    client = zygote.start(scratch_root, privileged)  # with the environment phase 1's kernel gets
+    if privileged:  # the test process's own temporary files, in a directory only it can use
+        os.environ["MPLCONFIGDIR"] = str(grader_tmp / "matplotlib")
+        os.environ["TMPDIR"] = str(grader_tmp)
     import nbformat  # noqa: F401 - the test process (forked later) finds these warm
     import pytest  # noqa: F401
 
