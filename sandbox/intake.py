@@ -14,6 +14,10 @@ import nbformat
 
 MAX_NOTEBOOK_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 64
+# Cell metadata nbclient honours when executing: `tags` (``raises-exception`` lets a cell fail
+# and execution go on, ``skip-execution`` skips it) and `execution` (timings it records). Reset at
+# intake so every submission runs the same way: every cell, stopping at the first error.
+EXECUTION_METADATA = ("tags", "execution")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
@@ -75,6 +79,8 @@ def sanitize_notebook(
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        for key in EXECUTION_METADATA:  # every cell type: a raw cell could be retyped later
+            cell.metadata.pop(key, None)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None

@@ -32,6 +32,23 @@ class TestOutcome:
 
 
 @dataclass(frozen=True)
+class RedFlag:
+    """Evidence for the interviewer a hidden test recorded (exercises/README.md, ``red_flag``).
+
+    ``kind`` is e.g. ``overclaim`` (a reported number the grader's measurement contradicts),
+    ``input_mutation``, ``grader_detection`` or ``forged_reply``; never shown to the candidate.
+    """
+
+    kind: str
+    group: str
+    test: str
+    message: str
+
+
+MAX_FLAGS = 50
+
+
+@dataclass(frozen=True)
 class Timings:
     """Where the time went, in seconds (for benchmarks and the run page)."""
 
@@ -64,6 +81,7 @@ class GradingResult:
     execution_error: str | None = None
     timings: Timings = field(default_factory=Timings)
     retryable: bool = False
+    flags: tuple[RedFlag, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -98,6 +116,7 @@ class GradingResult:
             self.notebook.decode("utf-8", "replace") if self.notebook is not None else None
         )
         data["tests"] = [asdict(t) for t in self.tests]
+        data["flags"] = [asdict(f) for f in self.flags]
         return data
 
     def to_json(self) -> str:
@@ -116,6 +135,9 @@ class GradingResult:
         tests = data.get("tests") or []
         if not isinstance(tests, list):
             raise ResultFormatError("tests is not a list")
+        flags = data.get("flags") or []
+        if not isinstance(flags, list):
+            raise ResultFormatError("flags is not a list")
         return cls(
             status=_req(data, "status", str),
             message=_req(data, "message", str)[:MAX_MESSAGE_CHARS],
@@ -128,6 +150,7 @@ class GradingResult:
             execution_status=_opt(data, "execution_status", str),
             execution_error=_cap(_opt(data, "execution_error", str)),
             retryable=data.get("retryable") is True,
+            flags=tuple(_flag(f) for f in flags[:MAX_FLAGS]),
             timings=Timings(
                 **{
                     k: float(_opt(timings, k, (int, float)) or 0.0)
@@ -170,5 +193,16 @@ def _test(item: Any) -> TestOutcome:
         id=_req(item, "id", str)[:500],
         group=_req(item, "group", str)[:200],
         outcome=_req(item, "outcome", str),
+        message=_req(item, "message", str)[:MAX_MESSAGE_CHARS],
+    )
+
+
+def _flag(item: Any) -> RedFlag:
+    if not isinstance(item, dict):
+        raise ResultFormatError("a flag entry is not an object")
+    return RedFlag(
+        kind=_req(item, "kind", str)[:50],
+        group=_req(item, "group", str)[:200],
+        test=_req(item, "test", str)[:500],
         message=_req(item, "message", str)[:MAX_MESSAGE_CHARS],
     )

@@ -26,11 +26,14 @@ import json, sys, time
 from pathlib import Path
 from sandbox.limits import Limits
 from sandbox.runner.bundle import Job
+from sandbox.runner import zygote
 from sandbox.runner.testing import run_tests
 work, run_dir, name = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 limits = json.loads(sys.argv[4])
 job = Job("test", name, Limits.from_dict(limits), {"status": "completed"}, False)
-result = run_tests(work, run_dir, job)
+zygote.warm_imports()  # as the runner does before it reads a bundle
+candidates = zygote.ZygoteClient(zygote.start(work.parent / "candidates", privileged=False))
+result = run_tests(work, run_dir, job, candidates)
 print(json.dumps({"passed": sum(t.outcome == "passed" for t in result.tests),
                   "tests": len(result.tests), "status": result.status,
                   "tests_s": result.timings.tests_s}))

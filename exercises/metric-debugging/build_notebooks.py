@@ -34,6 +34,11 @@ in the markdown cell headed **Root cause** at the end.
    the graded functions may use imports, literal constants and other functions you define, but no
    variable computed at the top level.
 3. Keep the names and signatures of the two functions. Nothing can be installed.
+4. Every check calls your functions in a fresh process, on inputs generated anew for each grading,
+   and computes its verdict from what they return (and from what they leave in the inputs they were
+   given). Cell tags such as `raises-exception` or `skip-execution` are removed on upload.
+5. The Root cause is read as it renders (comments and hidden HTML do not count): for each problem,
+   say in a sentence what the code did wrong and what it does now. Listing keywords earns nothing.
 """
 
 IMPORTS = """\

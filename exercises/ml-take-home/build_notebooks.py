@@ -50,6 +50,12 @@ End with a markdown cell headed **Summary**: your results (with numbers) and wha
    `test_*` functions) may use imports, literal constants and the other functions you define, but
    never a variable computed at the top level. Load what a test needs inside the test.
 3. Shell commands and magics (`!pip`, `%time`) are ignored; nothing can be installed.
+4. Every check calls your functions in a fresh process of its own, and computes its verdict from
+   what they return: the grader measures, your code does not report a score. Cell tags such as
+   `raises-exception` or `skip-execution` are removed on upload; every code cell must run.
+5. The ROC AUC and average precision your Summary reports are compared with the grader's own
+   measurement of your pipeline on `baseline.py`'s validation split (75/25, stratified, seed 0);
+   a number more than 0.05 above it counts as an overclaim.
 """
 
 IMPORTS = """\

@@ -27,6 +27,9 @@ from sandbox.runner.channel import frame_bundle
 
 LABEL = "org.hirelab.sandbox"  # value: the run id; used to find and remove orphans
 HOST_GRACE_S = 15.0  # the runner's own deadline fires first and still reports a verdict
+RUNNER_CAPABILITIES = ("SETUID", "SETGID", "KILL", "CHOWN")  # dropped by the runner for good
+GRADER_UID = 10001
+RUNNER_ARGS = "HIRELAB_RUNNER_ARGS"
 
 
 def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
@@ -42,13 +45,16 @@ def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
         "nano_cpus": int(limits.cpus * 1e9),
         "read_only": True,
         "tmpfs": {
-            "/work": f"size={limits.work_disk_mb}m,uid=10001,gid=10001",
+            "/work": f"size={limits.work_disk_mb}m,uid=10001,gid=10001,mode=0755",
             "/tmp": f"size={limits.tmp_disk_mb}m,mode=1777",
         },
         "shm_size": limits.shm_mb * MiB,
+        # Root with only what uid separation needs (sandbox/runner/privileges.py): the runner's
+        # worker drops to 10001 and every candidate process to a uid of its own, for good.
         "cap_drop": ["ALL"],
+        "cap_add": list(RUNNER_CAPABILITIES),
         "security_opt": ["no-new-privileges"],
-        "user": "10001:10001",
+        "user": "0:0",
         "ulimits": [
             Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
             Ulimit(name="fsize", soft=limits.file_size_mb * MiB, hard=limits.file_size_mb * MiB),
@@ -56,10 +62,22 @@ def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
         ],
         "log_config": LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
         "labels": {LABEL: job.run_id, "org.hirelab.phase": phase},
-        "environment": {},
+        "environment": {RUNNER_ARGS: runner_arguments(phase, _phase_deadline(limits, phase))},
         "stdin_open": True,
         "detach": True,
     }
+
+
+def runner_arguments(phase: str, deadline_s: float) -> str:
+    """The runner's arguments, passed in the environment (``RUNNER_ARGS``), not on the command
+    line: /proc/1/cmdline is readable by candidate code and must not tell the phases apart;
+    PID 1's environment is readable only by root."""
+    arguments = ["--deadline", str(deadline_s), "--drop-to", str(GRADER_UID)]
+    return " ".join(arguments + (["--zygote"] if phase == "test" else []))
+
+
+def _phase_deadline(limits: Any, phase: str) -> float:
+    return float(limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s)
 
 
 class DockerBackend:
@@ -90,13 +108,13 @@ class DockerBackend:
         self, job: GradingJob, phase: str, bundle: bytes, on_progress: ProgressCallback | None
     ) -> GradingResult:
         limits = job.limits
-        inner = limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s
+        inner = _phase_deadline(limits, phase)
         started = time.monotonic()
         stream = RunnerStream(limits.result_bytes, on_progress)
         container = None
         try:
             container = self.client.containers.create(
-                self.image, command=["--deadline", str(inner)], **container_settings(job, phase)
+                self.image, command=[], **container_settings(job, phase)
             )
             sock = container.attach_socket(
                 params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}

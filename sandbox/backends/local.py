@@ -6,7 +6,11 @@ Docker: the candidate runs as the host user and can read whatever that user can 
 folder with hidden tests included), signal that user's processes, and write outside the working
 directory; there is no read-only root, no seccomp, no capability drop for non-root users, and
 without cgroups memory is only bounded per process (RLIMIT_AS) and fork bombs only by RLIMIT_NPROC
-(which does not apply to root). Use it for development only.
+(which does not apply to root). In phase 2 the candidate processes share the host user's uid
+with the test process and with each other (no uid separation: candidate code can signal the test
+process, which then ends as a retryable grading error, and read another candidate process's
+scratch directory); tests/sandbox/test_verdict_integrity.py lists these as expected failures.
+Use it for development only.
 """
 
 from __future__ import annotations
@@ -128,13 +132,14 @@ class LocalBackend:
             json.dumps(spec),
             "--",
             sys.executable,
+            "-P",
             "-m",
             "sandbox.runner",
             "--deadline",
             str(inner),
             "--workdir",
             str(scratch / "work"),
-        ]
+        ] + (["--zygote"] if phase == "test" else [])
         stream = RunnerStream(limits.result_bytes, on_progress)
         process = None
         try:

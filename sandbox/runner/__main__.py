@@ -1,8 +1,15 @@
-"""Entry point inside the sandbox: ``python -m sandbox.runner --deadline SECONDS [--workdir DIR]``.
+"""Entry point inside the sandbox: ``python -P -m sandbox.runner --deadline SECONDS [--workdir DIR]
+[--zygote] [--drop-to UID]`` (or the same arguments in ``HIRELAB_RUNNER_ARGS``, so the command
+line, which candidate code can read in /proc/1/cmdline, is the same in both phases).
 
 Reads the job bundle from stdin, runs one phase in a worker process, writes JSON lines (progress,
 then one result) to stdout. Everything the worker starts gets /dev/null as stdin/stdout/stderr: only
 the supervisor holds the real stdout, so candidate code cannot write into the result stream.
+
+``--zygote`` (phase 2): before anything reads the bundle, import the scientific stack and fork the
+zygote that forks every candidate process. ``--drop-to UID`` (docker, started as root with a
+minimal capability set): the worker becomes UID for good before it reads the bundle, and the
+zygote gives each candidate process a uid of its own (``sandbox.runner.privileges``).
 """
 
 from __future__ import annotations
@@ -10,13 +17,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import socket
 import sys
 import time
 import traceback
 from pathlib import Path
 
 from sandbox.results import GradingResult
-from sandbox.runner import channel
+from sandbox.runner import channel, privileges, zygote
 from sandbox.runner.supervisor import supervise
 
 MAX_BUNDLE_BYTES = 1024 * 1024 * 1024
@@ -43,10 +51,12 @@ def _warm_matplotlib() -> None:
         shutil.copytree(MPL_CACHE, config)
 
 
-def work(message_fd: int, workdir: Path) -> None:
+def work(message_fd: int, workdir: Path, drop_to: int | None, warm: socket.socket | None) -> None:
     """The worker: one phase, one result message."""
     started = time.monotonic()
     try:
+        if drop_to is not None:
+            privileges.drop_to(drop_to)
         data = channel.read_bundle(0, MAX_BUNDLE_BYTES)
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
         from sandbox.runner.bundle import extract
@@ -68,7 +78,9 @@ def work(message_fd: int, workdir: Path) -> None:
         else:
             from sandbox.runner.testing import run_tests
 
-            result = run_tests(workdir, run_dir, job)
+            if warm is None:
+                raise RuntimeError("phase 2 needs the zygote: start the runner with --zygote")
+            result = run_tests(workdir, run_dir, job, zygote.ZygoteClient(warm))
         result = _fit(result, job.limits.notebook_bytes, job.limits.log_bytes)
     except Exception:
         result = GradingResult.failed(
@@ -104,15 +116,42 @@ def main(argv: list[str] | None = None) -> int:
         "--deadline", type=float, required=True, help="seconds before the phase is stopped"
     )
     parser.add_argument("--workdir", type=Path, default=Path("/work"))
-    args = parser.parse_args(argv)
+    parser.add_argument("--zygote", action="store_true", help="phase 2: fork candidates warm")
+    parser.add_argument("--drop-to", type=int, default=None, help="uid of the worker (as root)")
+    from_environment = os.environ.pop("HIRELAB_RUNNER_ARGS", "").split()  # docker backend
+    args = parser.parse_args(argv if argv is not None else (from_environment or sys.argv[1:]))
+    privileged = args.drop_to is not None and privileges.running_as_root()
     out_fd = os.dup(1)  # non-inheritable: children never get the result stream
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     args.workdir.mkdir(parents=True, exist_ok=True)
-    supervise(lambda fd: work(fd, args.workdir), out_fd, args.deadline)
+    warm = None
+    if args.zygote:
+        warm = _start_zygote(args.workdir, privileged)
+    drop_to = args.drop_to if privileged else None
+    supervise(lambda fd: work(fd, args.workdir, drop_to, warm), out_fd, args.deadline)
     return 0
+
+
+def _start_zygote(workdir: Path, privileged: bool) -> socket.socket:
+    """Import the stack, close the shared directories (as root), fork the zygote; warm the rest."""
+    zygote.warm_imports()
+    grader_tmp = Path("/tmp/grader")
+    if privileged:
+        privileges.close_shared_dirs(grader_tmp)
+        scratch_root = Path("/tmp/candidates")
+    else:
+        scratch_root = workdir.parent / f"{workdir.name}-candidates"
+    client = zygote.start(scratch_root, privileged)  # with the environment phase 1's kernel gets
+    if privileged:  # the test process's own temporary files, in a directory only it can use
+        os.environ["MPLCONFIGDIR"] = str(grader_tmp / "matplotlib")
+        os.environ["TMPDIR"] = str(grader_tmp)
+    import nbformat  # noqa: F401 - the test process (forked later) finds these warm
+    import pytest  # noqa: F401
+
+    return client
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
-"""The phase-2 candidate process: ``python -m sandbox.runner.candidate READ_FD WRITE_FD``.
+"""A phase-2 candidate process, forked from the zygote (``sandbox.runner.zygote``).
 
-It loads the submission's definitions, then answers the test process's requests. Requests arrive
-pickled (from the trusted test side); answers leave as JSON only, so nothing the candidate controls
-is ever unpickled by the tests. This process is untrusted: it holds no hidden material and the test
-process treats whatever it says as the candidate's answer, nothing more.
+It loads the submission's definitions (then any overrides the test asked for), then answers the
+test process's requests. Requests arrive pickled (from the trusted test side); answers leave as JSON
+only, so nothing the candidate controls is ever unpickled by the tests. This process is untrusted:
+candidate code can replace anything here, so the test process treats every answer as a claim (raw
+values it checks itself), never as a judgement. It holds no hidden material and, on docker, runs
+under a uid of its own.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ import contextlib
 import json
 import os
 import pickle
+import signal
 import sys
 import types
+from pathlib import Path
 from typing import Any
 
-from sandbox.runner import framing
-from sandbox.runner.definitions import extract_definitions
+from sandbox.runner import framing, zygote
+from sandbox.runner.definitions import extract_definitions, where_defined
 
 MAX_REQUEST_BYTES = 1 << 31
+_EXEC = exec  # taken before candidate code can patch builtins
 MAX_DEPTH = 200
 
 
@@ -48,8 +53,14 @@ def _error(exc: BaseException) -> dict[str, Any]:
     return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:4000]}
 
 
-def load(cells: list[str]) -> tuple[dict[str, Any], list[str]]:
-    """Run the definitions in a fresh ``__main__``; return the namespace and skip notes."""
+def load(
+    cells: list[str], overrides: dict[str, str] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """Run the definitions in a fresh ``__main__``, then the overrides; namespace and skip notes.
+
+    An override is compiled as if written where the candidate defined that name (same cell
+    filename and first line), so the replacement carries the original's metadata.
+    """
     module = types.ModuleType("__main__")
     sys.modules["__main__"] = module
     namespace = module.__dict__
@@ -61,6 +72,22 @@ def load(cells: list[str]) -> tuple[dict[str, Any], list[str]]:
             exec(code, namespace)
         except BaseException as exc:
             notes.append(f"code cell {cell}, line {node.lineno}: {type(exc).__name__}: {exc}"[:500])
+    # Code that ran at definition load (a class body, a decorator, a default argument) may have
+    # rebound the candidate's functions (e.g. swapped in other code when it sensed the grader):
+    # the plain functions graded are the ones the notebook's source defines.
+    for cell, node in definitions.statements:
+        function = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        plain = function and not node.decorator_list  # type: ignore[union-attr]
+        if plain and where_defined(definitions, node.name, len(cells)) == (cell, node.lineno):
+            with contextlib.suppress(BaseException):
+                code = compile(ast.Module(body=[node], type_ignores=[]), f"<cell {cell}>", "exec")
+                _EXEC(code, namespace)
+    for name, source in (overrides or {}).items():
+        cell, line = where_defined(definitions, name, len(cells))
+        tree = ast.parse(source)
+        if tree.body:
+            ast.increment_lineno(tree, line - tree.body[0].lineno)
+        _EXEC(compile(tree, f"<cell {cell}>", "exec"), namespace)
     return namespace, notes
 
 
@@ -75,28 +102,42 @@ def answer(namespace: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]
         return _error(exc)
 
 
-def main() -> None:
-    """Serve requests until the test process closes the pipe."""
-    read_fd, write_fd = int(sys.argv[1]), int(sys.argv[2])
+def _reseed() -> None:
+    """Forked children share the zygote's numpy global random state: give each its own."""
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(int.from_bytes(os.urandom(4), "big"))
+
+
+def _close_other_fds(keep: tuple[int, ...]) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # the candidate's prints go nowhere; the pipes are the only channel
         os.dup2(devnull, fd)
-    # If memory runs out, the kernel's OOM killer takes this process, not the test process.
-    with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as adj:
-        adj.write("1000")
-    sys.path.insert(0, os.getcwd())
-    cells = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))
-    namespace, notes = load(cells)
-    framing.send(
-        write_fd,
-        json.dumps(
-            {
-                "ok": True,
-                "names": sorted(k for k in namespace if not k.startswith("__")),
-                "notes": notes,
-            }
-        ).encode(),
-    )
+    os.close(devnull)
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc/self/fd"):
+            fd = int(entry)
+            if fd > 2 and fd not in keep:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+
+def serve(read_fd: int, write_fd: int, workdir: Path, keep_fds: tuple[int, ...]) -> None:
+    """Load the definitions the test sends, then serve requests until the pipe closes."""
+    _close_other_fds(keep_fds)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # The same shape as the phase-1 kernel: the working directory first, no grader modules.
+    sys.path[:] = [str(workdir)] + [p for p in sys.path if p and p != "."]
+    zygote.main_module_clean()
+    _reseed()
+    first = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))
+    try:
+        namespace, notes = load(first["cells"], first.get("overrides"))
+        hello: dict[str, Any] = {"ok": True, "notes": notes}
+    except BaseException as exc:  # an override that does not compile: an exercise bug
+        namespace, hello = {}, _error(exc)
+    framing.send(write_fd, json.dumps(hello).encode())
     while True:
         try:
             request = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))
@@ -108,7 +149,3 @@ def main() -> None:
         except (TypeError, ValueError) as exc:
             data = json.dumps(_error(exc)).encode()
         framing.send(write_fd, data)
-
-
-if __name__ == "__main__":
-    main()

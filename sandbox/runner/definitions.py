@@ -66,3 +66,31 @@ def extract_definitions(cells: list[str]) -> Definitions:
             continue
         body.extend((number, node) for node in tree.body if is_definition(node))
     return Definitions(tuple(body), tuple(skipped))
+
+
+def defined_names(definitions: Definitions) -> list[str]:
+    """Top-level names the kept statements bind (functions, classes, imports, constants)."""
+    names: set[str] = set()
+    for _, node in definitions.statements:
+        names.update(_bound(node))
+    return sorted(n for n in names if not n.startswith("__"))
+
+
+def where_defined(definitions: Definitions, name: str, last_cell: int) -> tuple[int, int]:
+    """(cell, line) of the last kept statement binding ``name``; else the last cell, line 1."""
+    found = (max(last_cell, 1), 1)
+    for cell, node in definitions.statements:
+        if name in _bound(node):
+            found = (cell, node.lineno)
+    return found
+
+
+def _bound(node: ast.stmt) -> set[str]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {
+            (alias.asname or alias.name.split(".")[0]) for alias in node.names if alias.name != "*"
+        }
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    return {n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)}

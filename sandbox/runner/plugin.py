@@ -7,6 +7,7 @@ starts candidate code. Outcomes are recorded from reports in memory and leave on
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -15,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from sandbox.results import TestOutcome
+from sandbox.results import RedFlag, TestOutcome
 from sandbox.runner.submission import Submission
+from sandbox.runner.zygote import ZygoteClient
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,14 @@ class Execution:
     cells_total: int
     cells_executed: int
     error: str | None
+    unexecuted: tuple[int, ...] = ()  # non-empty code cells (1-based) without an execution count
 
 
 class HiddenData(Mapping[str, bytes]):
-    """Read-only mapping: path relative to ``hidden/data/`` -> bytes (loaded before deletion)."""
+    """Read-only mapping: relative path -> bytes, read before any candidate code ran.
+
+    The ``hidden_data`` fixture (``hidden/data/``, deleted afterwards) and ``starter``.
+    """
 
     def __init__(self, files: dict[str, bytes]) -> None:
         self._files = dict(files)
@@ -67,7 +73,10 @@ class PhaseTwo:
 
     hidden_root: Path
     hidden_data: HiddenData
+    starter: HiddenData
     starter_dir: Path
+    zygote: ZygoteClient
+    seed: int
     run_dir: Path
     notebook: bytes
     execution: Execution
@@ -77,6 +86,7 @@ class PhaseTwo:
     outcomes: dict[str, TestOutcome] = field(default_factory=dict)
     collect_errors: list[str] = field(default_factory=list)
     groups: dict[str, str] = field(default_factory=dict)
+    flags: list[RedFlag] = field(default_factory=list)
     hidden_deleted: bool = False
     out_of_time: bool = False
 
@@ -107,6 +117,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         )
     shutil.rmtree(state.hidden_root, ignore_errors=True)
     state.hidden_deleted = not state.hidden_root.exists()
+    # pytest put the rootdir and test folders on sys.path; after collection nothing may be
+    # imported from there (candidate-writable places must never become importable).
+    root = str(state.hidden_root)
+    sys.path[:] = [p for p in sys.path if p and not (p == root or p.startswith(root + "/"))]
 
 
 def pytest_collectreport(report: pytest.CollectReport) -> None:
@@ -165,6 +179,7 @@ def submission() -> Iterator[Submission]:
     handle = Submission(
         state.notebook,
         state.run_dir,
+        state.zygote,
         call_timeout_s=state.call_timeout_s,
         answer_bytes=state.answer_bytes,
         remaining_s=lambda: state.deadline - time.monotonic(),
@@ -189,3 +204,27 @@ def hidden_data() -> HiddenData:
 def starter_dir() -> Path:
     """The copy of starter/ (public data)."""
     return _state().starter_dir
+
+
+@pytest.fixture(scope="session")
+def starter() -> HiddenData:
+    """starter/ as bytes, read before any candidate code ran (trusted inputs)."""
+    return _state().starter
+
+
+@pytest.fixture(scope="session")
+def seed() -> int:
+    """A seed drawn afresh for every grading run, in the test process."""
+    return _state().seed
+
+
+@pytest.fixture
+def red_flag(request: pytest.FixtureRequest) -> Any:
+    """``red_flag(kind, message)``: evidence for the interviewer, kept in the result's flags."""
+    state = _state()
+
+    def record(kind: str, message: str) -> None:
+        node = request.node.nodeid
+        state.flags.append(RedFlag(str(kind), state.groups.get(node, ""), node, str(message)))
+
+    return record

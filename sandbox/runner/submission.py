@@ -10,9 +10,6 @@ import contextlib
 import json
 import os
 import pickle
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +18,8 @@ from typing import Any
 import nbformat
 
 from sandbox.runner import framing
-
-RUNTIME_ROOT = str(Path(__file__).resolve().parents[2])  # holds the `sandbox` package
+from sandbox.runner.definitions import defined_names, extract_definitions
+from sandbox.runner.zygote import Spawned, ZygoteClient
 
 
 class SubmissionError(Exception):
@@ -37,25 +34,25 @@ class SubmissionCrashed(SubmissionError):
     """The candidate process died."""
 
 
-class Submission:
-    """Runs code against the candidate's definitions in a separate, untrusted process."""
+class CandidateProcess:
+    """One candidate process (forked by the zygote): the candidate's definitions plus overrides."""
 
     def __init__(
         self,
-        notebook: bytes,
-        cwd: Path,
+        spawn: Callable[[], Spawned],
+        kill: Callable[[int], int | None],
+        cells: list[str],
+        overrides: dict[str, str] | None,
         *,
         call_timeout_s: float,
         answer_bytes: int,
         remaining_s: Callable[[], float],
     ) -> None:
-        self.notebook = nbformat.reads(notebook.decode("utf-8"), as_version=4)
-        self._cells = [c.source for c in self.notebook.cells if c.cell_type == "code"]
-        self._cwd, self._call_timeout_s, self._answer_bytes = cwd, call_timeout_s, answer_bytes
+        self._spawn, self._kill = spawn, kill
+        self._cells, self._overrides = cells, dict(overrides or {})
+        self._call_timeout_s, self._answer_bytes = call_timeout_s, answer_bytes
         self._remaining_s = remaining_s
-        self._process: subprocess.Popen[bytes] | None = None
-        self._fds: tuple[int, int] = (-1, -1)
-        self._names: list[str] = []
+        self._child: Spawned | None = None
         self.notes: list[str] = []  # definitions that were skipped or failed to load
 
     def _deadline(self, timeout: float | None) -> float:
@@ -63,59 +60,35 @@ class Submission:
         return time.monotonic() + max(min(budget, self._remaining_s()), 0.0)
 
     def _start(self) -> None:
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k
-            in (
-                "PATH",
-                "HOME",
-                "LANG",
-                "MPLBACKEND",
-                "MPLCONFIGDIR",
-                "OPENBLAS_NUM_THREADS",
-                "OMP_NUM_THREADS",
-            )
-        }
-        env["PYTHONPATH"] = RUNTIME_ROOT
-        self._process = subprocess.Popen(
-            [
-                sys.executable,
-                "-s",
-                "-m",
-                "sandbox.runner.candidate",
-                str(to_child_r),
-                str(from_child_w),
-            ],
-            cwd=self._cwd,
-            env=env,
-            pass_fds=(to_child_r, from_child_w),
-            start_new_session=True,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self._fds = (to_child_w, from_child_r)
-        framing.send(to_child_w, pickle.dumps(self._cells))
+        self._child = self._spawn()
+        self._send({"cells": self._cells, "overrides": self._overrides})
         reply = self._receive(self._deadline(None))
-        self._names, self.notes = list(reply.get("names") or []), list(reply.get("notes") or [])
+        if not reply.get("ok"):
+            self.close()
+            raise SubmissionError(str(reply.get("error", "the definitions did not load"))[:4000])
+        notes = reply.get("notes")
+        self.notes = [str(n)[:500] for n in notes[:100]] if isinstance(notes, list) else []
+
+    def _send(self, message: dict[str, Any]) -> None:
+        assert self._child is not None
+        try:
+            framing.send(self._child.to_child, pickle.dumps(message))
+        except OSError:
+            self.close()
+            raise SubmissionCrashed("the candidate's process died") from None
 
     def _receive(self, deadline: float) -> dict[str, Any]:
+        assert self._child is not None
         try:
-            data = framing.recv(self._fds[1], self._answer_bytes, deadline)
+            data = framing.recv(self._child.from_child, self._answer_bytes, deadline)
         except framing.FrameTimeout:
             self.close()
             raise SubmissionTimeout(
                 "the candidate's code did not finish in time and was stopped"
             ) from None
         except (framing.FrameClosed, OSError):
-            code = self._process.wait(timeout=5) if self._process else None
-            self.close()
-            raise SubmissionCrashed(f"the candidate's process died (exit status {code})") from None
+            code = self.close()
+            raise SubmissionCrashed(f"the candidate's process died (wait status {code})") from None
         except ValueError as exc:
             self.close()
             raise SubmissionError(f"the candidate's answer is too large: {exc}") from None
@@ -127,41 +100,97 @@ class Submission:
             raise SubmissionError("the candidate's answer is not a JSON object")
         return reply
 
-    def _ensure(self) -> None:
-        if self._process is None:
-            self._start()
-
     def run(self, code: str, timeout: float | None = None, **inputs: Any) -> Any:
         """Run ``code`` with ``inputs`` in the candidate's namespace; return ``result`` (JSON)."""
-        self._ensure()
+        if self._child is None:
+            self._start()
         deadline = self._deadline(timeout)
-        try:
-            framing.send(self._fds[0], pickle.dumps({"code": code, "inputs": inputs}))
-        except OSError:
-            self.close()
-            raise SubmissionCrashed("the candidate's process died") from None
+        self._send({"code": code, "inputs": inputs})
         reply = self._receive(deadline)
         if not reply.get("ok"):
             raise SubmissionError(str(reply.get("error", "unknown error"))[:4000])
         return reply.get("result")
 
+    def close(self) -> int | None:
+        """Kill the process and everything it started; its wait status."""
+        status = None
+        if self._child is not None:
+            child, self._child = self._child, None
+            status = self._kill(child.pid)
+            for fd in (child.to_child, child.from_child):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        return status
+
+    def __enter__(self) -> CandidateProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Submission:
+    """The candidate's code, run in separate untrusted processes forked by the zygote."""
+
+    def __init__(
+        self,
+        notebook: bytes,
+        run_dir: Path,
+        zygote: ZygoteClient,
+        *,
+        call_timeout_s: float,
+        answer_bytes: int,
+        remaining_s: Callable[[], float],
+    ) -> None:
+        self.notebook = nbformat.reads(notebook.decode("utf-8"), as_version=4)
+        self._cells = [c.source for c in self.notebook.cells if c.cell_type == "code"]
+        self._names = defined_names(extract_definitions(self._cells))
+        self._run_dir, self._zygote = run_dir, zygote
+        self._settings = {
+            "call_timeout_s": call_timeout_s,
+            "answer_bytes": answer_bytes,
+            "remaining_s": remaining_s,
+        }
+        self._module_process: CandidateProcess | None = None
+        self._open: list[CandidateProcess] = []
+
+    def fresh(self, overrides: dict[str, str] | None = None) -> CandidateProcess:
+        """A new candidate process (a context manager); ``overrides`` replace definitions."""
+        process = CandidateProcess(
+            lambda: self._zygote.spawn(self._run_dir),
+            self._zygote.kill,
+            self._cells,
+            overrides,
+            **self._settings,  # type: ignore[arg-type]
+        )
+        self._open.append(process)
+        return process
+
+    @property
+    def notes(self) -> list[str]:
+        """Definitions the module's process skipped (cells that do not parse, errors at load)."""
+        return self._module().notes
+
+    def _module(self) -> CandidateProcess:
+        if self._module_process is None:
+            self._module_process = self.fresh()
+        return self._module_process
+
+    def run(self, code: str, timeout: float | None = None, **inputs: Any) -> Any:
+        """``code`` in this module's process (its namespace persists between calls)."""
+        return self._module().run(code, timeout, **inputs)
+
     def names(self) -> list[str]:
-        """Top-level names the candidate defined (functions, classes, imports, constants)."""
-        self._ensure()
+        """Top-level names the candidate defines, read from the notebook's cells (not reported)."""
         return list(self._names)
 
     def defines(self, name: str) -> bool:
-        """Whether the candidate defined ``name``."""
-        return name in self.names()
+        """Whether the candidate defines ``name``."""
+        return name in self._names
 
     def close(self) -> None:
-        """Kill the candidate process and everything it started in its session."""
-        if self._process is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait()
-            self._process = None
-        for fd in self._fds:
-            if fd >= 0:
-                os.close(fd)
-        self._fds = (-1, -1)
+        """Kill every process this handle started."""
+        for process in self._open:
+            process.close()
+        self._open.clear()
+        self._module_process = None

@@ -8,15 +8,25 @@ code only ever runs in the separate candidate process behind the ``submission`` 
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from sandbox.results import GradingResult, Timings
+from sandbox.results import GradingResult, TestOutcome, Timings
 from sandbox.runner import plugin
 from sandbox.runner.bundle import Job
 from sandbox.runner.supervisor import PR_SET_DUMPABLE, prctl
+from sandbox.runner.zygote import ZygoteClient
+
+# pytest's exit codes for a session that did not run to its end: never a verdict.
+INTERRUPTED_CODES = {
+    pytest.ExitCode.INTERRUPTED: "interrupted",
+    pytest.ExitCode.INTERNAL_ERROR: "an internal error of pytest",
+    pytest.ExitCode.USAGE_ERROR: "a usage error",
+}
 
 
 def _load_data(root: Path) -> dict[str, bytes]:
@@ -29,23 +39,37 @@ def _load_data(root: Path) -> dict[str, bytes]:
     }
 
 
-def run_tests(workdir: Path, run_dir: Path, job: Job) -> GradingResult:
+def unexecuted_cells(notebook: bytes) -> tuple[int, ...]:
+    """Non-empty code cells (numbered among code cells) the executed notebook shows as not run."""
+    nb = nbformat.reads(notebook.decode("utf-8"), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    return tuple(
+        n for n, c in enumerate(code, 1) if c.source.strip() and c.get("execution_count") is None
+    )
+
+
+def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> GradingResult:
     """Collect and run hidden/tests; one outcome per test, grouped by the ``group`` marker."""
     started = time.monotonic()
     hidden = workdir / "hidden"
     prctl(PR_SET_DUMPABLE, 0)  # no ptrace and no /proc/<pid>/mem for the candidate process
     execution = job.execution
+    notebook = (run_dir / job.notebook_name).read_bytes()
     state = plugin.PhaseTwo(
         hidden_root=hidden,
         hidden_data=plugin.HiddenData(_load_data(hidden / "data")),
+        starter=plugin.HiddenData(_load_data(workdir / "starter")),
         starter_dir=workdir / "starter",
+        zygote=zygote,
+        seed=secrets.randbits(32),
         run_dir=run_dir,
-        notebook=(run_dir / job.notebook_name).read_bytes(),
+        notebook=notebook,
         execution=plugin.Execution(
             str(execution.get("status", "completed")),
             int(execution.get("cells_total", 0)),
             int(execution.get("cells_executed", 0)),
             execution.get("error"),
+            unexecuted_cells(notebook),
         ),
         call_timeout_s=job.limits.call_timeout_s,
         answer_bytes=job.limits.answer_bytes,
@@ -74,9 +98,17 @@ def run_tests(workdir: Path, run_dir: Path, job: Job) -> GradingResult:
         ],
         plugins=[plugin],
     )
-    tests = tuple(state.outcomes.values())
     timings = Timings(tests_s=time.monotonic() - started)
     duration = time.monotonic() - started
+    tests = _every_collected(state)
+    if code in INTERRUPTED_CODES and not state.collect_errors:
+        return GradingResult.failed(
+            "error",
+            f"the hidden test session stopped early ({INTERRUPTED_CODES[code]}); not graded, "
+            "try again",
+            duration_s=duration,
+            retryable=True,
+        )
     if state.collect_errors or (not tests and code != 0):
         detail = "; ".join(state.collect_errors)[:2000] or f"pytest exit code {int(code)}"
         return GradingResult(
@@ -104,5 +136,20 @@ def run_tests(workdir: Path, run_dir: Path, job: Job) -> GradingResult:
             timings=timings,
         )
     return GradingResult(
-        status="completed", message=summary, tests=tests, duration_s=duration, timings=timings
+        status="completed",
+        message=summary,
+        tests=tests,
+        duration_s=duration,
+        timings=timings,
+        flags=tuple(state.flags),
     )
+
+
+def _every_collected(state: plugin.PhaseTwo) -> tuple[TestOutcome, ...]:
+    """One outcome per collected test; a test that never reported counts as failed."""
+    missing = {
+        node: TestOutcome(node, group, "failed", "no outcome: the test did not report one")
+        for node, group in state.groups.items()
+        if node not in state.outcomes
+    }
+    return tuple(state.outcomes.values()) + tuple(missing.values())

@@ -16,7 +16,7 @@ from tests.exercises.exercise_folders import EXERCISES, OWNED, load_script
 
 VERDICT_FIELDS = {"status", "min_score", "max_score", "failed_groups", "passed_groups"}
 STATUSES = {"completed", "error", "timeout", "memory_exceeded", "crashed"}
-FIXTURES = {"submission", "execution", "hidden_data", "starter_dir"}
+FIXTURES = {"submission", "execution", "hidden_data", "starter_dir", "starter", "seed", "red_flag"}
 
 
 def _hidden_tests(exercise: str) -> list[tuple[str, str, list[str], list[str]]]:
@@ -33,7 +33,16 @@ def _hidden_tests(exercise: str) -> list[tuple[str, str, list[str], list[str]]]:
                     and ast.unparse(decorator.func) == "pytest.mark.group"
                     and isinstance(decorator.args[0], ast.Constant)
                 ]
-                found.append((path.name, node.name, groups, [a.arg for a in node.args.args]))
+                parametrized = {
+                    name.strip()
+                    for decorator in node.decorator_list
+                    if isinstance(decorator, ast.Call)
+                    and ast.unparse(decorator.func) == "pytest.mark.parametrize"
+                    and isinstance(decorator.args[0], ast.Constant)
+                    for name in str(decorator.args[0].value).split(",")
+                }
+                arguments = [a.arg for a in node.args.args if a.arg not in parametrized]
+                found.append((path.name, node.name, groups, arguments))
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -128,3 +129,25 @@ def require_docker() -> tuple[Any, str]:
         pytest.fail(
             f"grading image missing and could not be built ({exc}): run `make image`", pytrace=False
         )
+
+
+def tiny_with_tests(tmp_path: Path, source: str, name: str) -> Path:
+    """A copy of the tiny exercise with one more hidden test module ``name``."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    (folder / "hidden" / "tests" / name).write_text(source)
+    return folder
+
+
+def grade_with_hidden(backend: Backend, folder: Path, submission: bytes) -> GradingResult:
+    """Grade ``submission`` on the exercise in ``folder`` (both phases, FAST limits)."""
+    return backend.grade(
+        GradingJob(
+            notebook=submission,
+            notebook_name="tiny.ipynb",
+            starter_dir=folder / "starter",
+            hidden_dir=folder / "hidden",
+            limits=FAST,
+            run_id=run_id(),
+        )
+    )

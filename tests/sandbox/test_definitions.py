@@ -48,3 +48,32 @@ def test_magics_are_dropped_and_broken_cells_reported():
     assert [ast.unparse(n) for _, n in result.statements] == ["K = 1"]
     assert len(result.skipped) == 1 and "code cell 2 does not parse" in result.skipped[0]
     assert strip_magics("  %time x\ny = 1") == "\ny = 1"
+
+
+def test_names_and_where_they_are_defined_come_from_the_source():
+    from sandbox.runner.definitions import defined_names, where_defined
+
+    found = extract_definitions(["import numpy as np\nSEED = 1", "x = f()\n\n\ndef f():\n    pass"])
+    assert defined_names(found) == ["SEED", "f", "np"]
+    assert where_defined(found, "f", 2) == (2, 4) and where_defined(found, "nope", 2) == (2, 1)
+
+
+def test_visible_text_keeps_only_what_a_reader_sees():
+    from sandbox.runner.text import visible_text
+
+    markdown = (
+        "## Summary\n<!-- ROC AUC 0.96 -->AUC is **0.79** [see](http://x/0.99)\n"
+        '<span style="display:none">0.99</span><div hidden>words</div> &amp; <!-- open'
+    )
+    assert visible_text(markdown) == "## Summary\nAUC is **0.79** see\n\n & "
+
+
+def test_unexecuted_code_cells_are_found_in_the_executed_notebook():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from sandbox.runner.testing import unexecuted_cells
+
+    cells = [new_code_cell("1", execution_count=1), new_markdown_cell("x"), new_code_cell("  ")]
+    cells += [new_code_cell("2")]
+    assert unexecuted_cells(nbformat.writes(new_notebook(cells=cells)).encode()) == (3,)

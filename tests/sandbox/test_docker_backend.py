@@ -16,7 +16,11 @@ def test_containers_get_every_restriction_of_sandbox_md():
     assert settings["mem_limit"] == settings["memswap_limit"] == "256m"
     assert settings["pids_limit"] == 64 and settings["read_only"] is True
     assert settings["cap_drop"] == ["ALL"] and settings["security_opt"] == ["no-new-privileges"]
-    assert settings["user"] == "10001:10001" and settings["environment"] == {}
+    # Root only to separate uids: the minimal capabilities, dropped by the runner for good.
+    # No secrets in the environment: only the runner's arguments (kept off the command line).
+    assert settings["user"] == "0:0" and list(settings["environment"]) == ["HIRELAB_RUNNER_ARGS"]
+    assert settings["environment"]["HIRELAB_RUNNER_ARGS"].startswith("--deadline ")
+    assert sorted(settings["cap_add"]) == ["CHOWN", "KILL", "SETGID", "SETUID"]
     assert {u["Name"]: u["Hard"] for u in settings["ulimits"]}["core"] == 0
     assert set(settings["tmpfs"]) == {"/work", "/tmp"}
     assert "privileged" not in settings and "volumes" not in settings

@@ -69,3 +69,14 @@ def test_the_size_cap_applies_before_parsing():
 def test_invalid_uploads_are_rejected_with_a_reason(data, message):
     with pytest.raises(IntakeError, match=message):
         sanitize_notebook(data)
+
+
+def test_execution_changing_cell_metadata_is_reset():
+    nb = new_notebook(
+        cells=[
+            new_code_cell("1 / 0", metadata={"tags": ["raises-exception"], "collapsed": True}),
+            new_code_cell("import os", metadata={"tags": ["skip-execution"], "execution": {}}),
+        ]
+    )
+    cells = nbformat.reads(sanitize_notebook(nbformat.writes(nb).encode()), as_version=4).cells
+    assert [dict(c.metadata) for c in cells] == [{"collapsed": True}, {}]

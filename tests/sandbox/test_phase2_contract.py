@@ -6,13 +6,11 @@ contract from inside the sandbox; the outer test checks that every one of them p
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from sandbox.job import GradingJob
-from tests.sandbox.helpers import FAST, TINY, notebook, run_id
+from tests.sandbox.helpers import grade_with_hidden, notebook, tiny_with_tests
 
 pytestmark = pytest.mark.slow
 
@@ -98,23 +96,11 @@ SUBMISSION = (
 
 
 def _exercise(tmp_path: Path, extra_test: str, name: str = "test_contract.py") -> Path:
-    folder = tmp_path / "tiny"
-    shutil.copytree(TINY, folder)
-    (folder / "hidden" / "tests" / name).write_text(extra_test)
-    return folder
+    return tiny_with_tests(tmp_path, extra_test, name)
 
 
 def _grade(backend, folder: Path):
-    return backend.grade(
-        GradingJob(
-            notebook=notebook(*SUBMISSION),
-            notebook_name="tiny.ipynb",
-            starter_dir=folder / "starter",
-            hidden_dir=folder / "hidden",
-            limits=FAST,
-            run_id=run_id(),
-        )
-    )
+    return grade_with_hidden(backend, folder, notebook(*SUBMISSION))
 
 
 def test_the_fixtures_and_the_candidate_process_keep_the_contract(backend, tmp_path):

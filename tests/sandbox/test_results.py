@@ -68,3 +68,17 @@ def test_hostile_result_text_is_refused(text, error):
 def test_long_messages_are_capped():
     data = _result().to_dict() | {"message": "m" * 100_000}
     assert len(GradingResult.from_dict(json.loads(json.dumps(data))).message) == 4000
+
+
+def test_red_flags_round_trip_and_are_checked():
+    from sandbox.results import RedFlag
+
+    flag = RedFlag(
+        "overclaim", "summary", "tests/test_summary.py::t", "0.96 reported, 0.75 measured"
+    )
+    result = GradingResult(status="completed", message="ok", flags=(flag,))
+    assert GradingResult.from_json(result.to_json(), 1 << 20).flags == (flag,)
+    data = result.to_dict()
+    data["flags"] = [{"kind": 1}]
+    with pytest.raises(ResultFormatError):
+        GradingResult.from_dict(data)

@@ -33,6 +33,16 @@ def _hl_metrics(y_true, y_score, threshold):
     return {str(k): _hl_number(v) for k, v in out.items()}
 
 
+def _hl_after(df):
+    return {
+        "columns": [str(c) for c in df.columns],
+        "dtypes": [str(d) for d in df.dtypes],
+        "index": [int(i) for i in df.index],
+        "rows": [[int(r), str(d), float(v)] for r, d, v in
+                 zip(df["row_id"], df["date"], df["value"])],
+    }
+
+
 def _hl_split(df, cutoff):
     try:
         train, test = time_split(df, cutoff)
@@ -43,14 +53,16 @@ def _hl_split(df, cutoff):
                 "rows": [[int(r), str(d)[:10], float(v)] for r, d, v in
                          zip(side["row_id"], side["date"], side["value"])],
             })
-        return {"train": sides[0], "test": sides[1]}
+        return {"train": sides[0], "test": sides[1], "input_after": _hl_after(df)}
     except BaseException as exc:
         return {"error": (type(exc).__name__ + ": " + str(exc))[:300]}
 """
 
 
 def call(submission, code: str, doing: str, **inputs):
-    """Run `code` in the candidate process; turn any failure into a readable test failure."""
+    """Run `code` in the candidate process; turn any failure into a readable test failure.
+
+    What comes back is a claim (raw values): every comparison is made in the test."""
     try:
         return submission.run(CANDIDATE_HELPERS + code, timeout=CALL_TIMEOUT, **inputs)
     except Exception as exc:  # SubmissionError, SubmissionTimeout, SubmissionCrashed

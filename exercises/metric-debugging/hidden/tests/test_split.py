@@ -2,6 +2,8 @@
 
 Every frame has a unique `row_id`, so rows are followed by identity rather than by index; frames
 come shuffled, with a non-default index, and cutoffs usually fall on a day present in the data.
+Frames are drawn afresh for every grading run (`seed`), so a table of known inputs does not help.
+What time_split leaves in the caller's frame comes back too and is compared here with a copy.
 """
 
 from collections import Counter
@@ -34,7 +36,7 @@ def _frame(rng: np.random.Generator, rows: int, string_dates: bool) -> pd.DataFr
     return frame
 
 
-def _random_cases(count: int, seed: int, mixed: bool) -> list[tuple[pd.DataFrame, object]]:
+def _random_cases(count: int, seed: list[int], mixed: bool) -> list[tuple[pd.DataFrame, object]]:
     """Frames with cutoffs on a day in the data; `mixed` adds string dates and absent days."""
     rng = np.random.default_rng(seed)
     cases = []
@@ -48,7 +50,7 @@ def _random_cases(count: int, seed: int, mixed: bool) -> list[tuple[pd.DataFrame
     return cases
 
 
-def _edge_cases(seed: int) -> list[tuple[pd.DataFrame, object]]:
+def _edge_cases(seed: list[int]) -> list[tuple[pd.DataFrame, object]]:
     rng = np.random.default_rng(seed)
     cases = []
     for i in range(8):
@@ -104,8 +106,8 @@ def _exact_sides(frame: pd.DataFrame, cutoff, answer: dict) -> str | None:
 
 
 @pytest.mark.group("split_invariants")
-def test_every_row_lands_on_exactly_one_side_unchanged(submission):
-    cases = _random_cases(CASES, 11, mixed=False)
+def test_every_row_lands_on_exactly_one_side_unchanged(submission, seed):
+    cases = _random_cases(CASES, [seed, 11], mixed=False)
     answers = _answers(submission, "random", cases, "random frames")
     problems = []
     for (frame, cutoff), answer in zip(cases, answers, strict=True):
@@ -131,8 +133,8 @@ def test_every_row_lands_on_exactly_one_side_unchanged(submission):
 
 
 @pytest.mark.group("split_invariants")
-def test_train_is_before_the_cutoff_and_test_on_or_after(submission):
-    cases = _random_cases(CASES, 11, mixed=False)
+def test_train_is_before_the_cutoff_and_test_on_or_after(submission, seed):
+    cases = _random_cases(CASES, [seed, 11], mixed=False)
     answers = _answers(submission, "random", cases, "random frames")
     problems = []
     for (frame, cutoff), answer in zip(cases, answers, strict=True):
@@ -151,8 +153,8 @@ def test_train_is_before_the_cutoff_and_test_on_or_after(submission):
 
 
 @pytest.mark.group("split_invariants")
-def test_string_and_timestamp_dates_and_cutoffs(submission):
-    cases = _random_cases(CASES, 22, mixed=True)
+def test_string_and_timestamp_dates_and_cutoffs(submission, seed):
+    cases = _random_cases(CASES, [seed, 22], mixed=True)
     answers = _answers(submission, "mixed", cases, "frames with string and datetime dates")
     problems = [
         (frame, cutoff, detail)
@@ -163,8 +165,8 @@ def test_string_and_timestamp_dates_and_cutoffs(submission):
 
 
 @pytest.mark.group("edge_cases")
-def test_a_side_may_be_empty(submission):
-    cases = _edge_cases(33)
+def test_a_side_may_be_empty(submission, seed):
+    cases = _edge_cases([seed, 33])
     answers = _answers(submission, "edges", cases, "cutoffs at or beyond the ends of the data")
     problems = [
         (frame, cutoff, detail)
@@ -172,3 +174,31 @@ def test_a_side_may_be_empty(submission):
         if (detail := _exact_sides(frame, cutoff, answer))
     ]
     _report(problems, len(cases), "cutoffs at or beyond either end of the data split correctly")
+
+
+def _as_sent(frame: pd.DataFrame) -> dict:
+    """The caller's frame as the candidate process reports it back (see `_hl_split`)."""
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(d) for d in frame.dtypes],
+        "index": [int(i) for i in frame.index],
+        "rows": [
+            [int(r), str(d), float(v)]
+            for r, d, v in zip(frame["row_id"], frame["date"], frame["value"], strict=True)
+        ],
+    }
+
+
+@pytest.mark.group("split_invariants")
+def test_the_callers_frame_is_left_unchanged(submission, seed, red_flag):
+    cases = _random_cases(CASES, [seed, 22], mixed=True)
+    answers = _answers(submission, "mixed", cases, "frames with string and datetime dates")
+    problems = []
+    for (frame, cutoff), answer in zip(cases, answers, strict=True):
+        if "error" in answer:
+            problems.append((frame, cutoff, answer["error"]))
+        elif answer.get("input_after") != _as_sent(frame):
+            problems.append((frame, cutoff, "the frame passed in was modified"))
+    if any("modified" in detail for _, _, detail in problems):
+        red_flag("input_mutation", "time_split modifies the DataFrame its caller passes in")
+    _report(problems, len(cases), "it leaves the caller's frame unchanged (no in-place edits)")

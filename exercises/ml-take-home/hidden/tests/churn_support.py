@@ -38,8 +38,9 @@ except NameError:
 """
 
 
-def train_frame(starter_dir) -> pd.DataFrame:
-    return pd.read_csv(starter_dir / "data" / "train.csv")
+def train_frame(starter) -> pd.DataFrame:
+    """The training file as read before any candidate code ran (the `starter` fixture)."""
+    return starter.csv("data/train.csv")
 
 
 def holdout_frame(hidden_data) -> pd.DataFrame:
@@ -51,10 +52,11 @@ def split(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return frame.drop(columns=LABEL), frame[LABEL]
 
 
-def call(submission, code: str, doing: str, timeout: float = CALL_TIMEOUT, **inputs):
-    """Run `code` in the candidate process; turn any failure into a readable test failure."""
+def call(process, code: str, doing: str, timeout: float = CALL_TIMEOUT, **inputs):
+    """Run `code` in a candidate process (`submission` or one from `submission.fresh()`); any
+    failure becomes a readable test failure. What comes back is a claim: check it here."""
     try:
-        return submission.run(CANDIDATE_HELPERS + code, timeout=timeout, **inputs)
+        return process.run(CANDIDATE_HELPERS + code, timeout=timeout, **inputs)
     except Exception as exc:  # SubmissionError, SubmissionTimeout, SubmissionCrashed
         pytest.fail(f"{doing} failed: {exc}", pytrace=False)
 

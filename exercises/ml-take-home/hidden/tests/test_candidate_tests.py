@@ -1,23 +1,27 @@
 """Group candidate_tests: the candidate's own test_* functions exist, pass, and have teeth.
 
-"Teeth" is measured by mutation: the candidate's load_data, build_pipeline and evaluate are
-replaced, one at a time, by deliberately broken variants built on the candidate's own code, and
-the candidate's tests are run again. Good tests fail against at least some of them.
+"Teeth" is measured by mutation. Every trial runs the candidate's tests in a fresh candidate process
+where load_data, build_pipeline and evaluate are all replaced (``submission.fresh(overrides=...)``)
+by wrappers of identical shape: in the original trial every wrapper passes straight through to the
+candidate's function, in a mutant trial one of them is broken in one specific way. The helpers get
+neutral names shuffled per run, so no process can tell which trial it is. Each process only reports
+which of the candidate's tests raised; the verdict is reached here: the original trial must pass,
+and a mutant counts as caught only if some test fails against it.
 """
 
+import numpy as np
 import pytest
 from churn_support import cached, call
 
 MIN_TESTS = 2
 MIN_CAUGHT = 2
-# Running the candidate's tests up to nine times (as written, then once per broken variant, stopping
-# early) may take longer than one ordinary call.
-MUTATION_TIMEOUT = 300
+TARGETS = ("load_data", "build_pipeline", "evaluate")
+TRIAL_TIMEOUT = 150
 _cache: dict = {}
 
-# Runs in the candidate process. The broken variants wrap the candidate's own functions, so they
-# are broken in one specific way each and otherwise behave like the candidate's code.
-MUTATION_RUN = r'''
+# Defined in every trial (so their presence says nothing); `_hl_prev` holds the candidate's own.
+HELPERS = (
+    r"""
 import numpy as _hl_np
 import pandas as _hl_pd
 from sklearn.base import BaseEstimator as _hl_BaseEstimator
@@ -25,37 +29,30 @@ from sklearn.base import ClassifierMixin as _hl_ClassifierMixin
 from sklearn.base import clone as _hl_clone
 from sklearn.pipeline import Pipeline as _hl_Pipeline
 
-_hl_namespace = globals()
-_hl_tests = [
-    name for name in NAMES if name.startswith("test_") and callable(_hl_namespace.get(name))
-]
-_hl_original = {
-    name: _hl_namespace[name]
-    for name in ("load_data", "build_pipeline", "evaluate")
-    if callable(_hl_namespace.get(name))
-}
+_hl_prev = {name: globals()[name] for name in TARGETS_PRESENT}
 
 
-def _hl_run_tests(first_failure_only=False):
-    failures = {}
-    for name in _hl_tests:
-        try:
-            _hl_namespace[name]()
-        except BaseException as exc:  # a failing test may raise anything
-            failures[name] = (type(exc).__name__ + ": " + str(exc))[:200]
-            if first_failure_only:
-                break  # the broken variant is caught; the other tests need not run
-    return failures
+def _hl_pass_load(*args, **kwargs):
+    return _hl_prev["load_data"](*args, **kwargs)
 
 
-def _hl_load_loses_rows(path, *args, **kwargs):
-    frame = _hl_original["load_data"](path, *args, **kwargs)
+def _hl_pass_pipeline(*args, **kwargs):
+    return _hl_prev["build_pipeline"](*args, **kwargs)
+
+
+def _hl_pass_evaluate(*args, **kwargs):
+    return _hl_prev["evaluate"](*args, **kwargs)
+
+
+"""
+    + r'''def _hl_load_loses_rows(path, *args, **kwargs):
+    frame = _hl_prev["load_data"](path, *args, **kwargs)
     complete = frame.dropna()
     return complete if len(complete) < len(frame) else frame.iloc[: len(frame) * 9 // 10]
 
 
 def _hl_load_flips_labels(path, *args, **kwargs):
-    frame = _hl_original["load_data"](path, *args, **kwargs).copy()
+    frame = _hl_prev["load_data"](path, *args, **kwargs).copy()
     if "churned" in frame.columns:
         frame["churned"] = 1 - frame["churned"]
     return frame
@@ -111,7 +108,7 @@ class _HLBroken(_hl_ClassifierMixin, _hl_BaseEstimator):
 
 def _hl_pipeline_with(flaw):
     def build_pipeline(*args, **kwargs):
-        original = _hl_original["build_pipeline"](*args, **kwargs)
+        original = _hl_prev["build_pipeline"](*args, **kwargs)
         broken = _HLBroken(original, flaw)
         if isinstance(original, _hl_Pipeline):  # a type check alone must not catch the flaw
             return _hl_Pipeline([("model", broken)])
@@ -138,58 +135,123 @@ class _HLHardLabels:
 
 
 def _hl_evaluate_on_hard_labels(model, X, y, *args, **kwargs):
-    return _hl_original["evaluate"](_HLHardLabels(model), X, y, *args, **kwargs)
+    return _hl_prev["evaluate"](_HLHardLabels(model), X, y, *args, **kwargs)
 
 
 def _hl_evaluate_flips_labels(model, X, y, *args, **kwargs):
     flipped = 1 - (y if hasattr(y, "__sub__") or hasattr(y, "__rsub__") else _hl_np.asarray(y))
-    return _hl_original["evaluate"](model, X, flipped, *args, **kwargs)
+    return _hl_prev["evaluate"](model, X, flipped, *args, **kwargs)
 
 
-_hl_mutants = [
-    ("load_data drops rows", "load_data", _hl_load_loses_rows),
-    ("load_data flips the churned label", "load_data", _hl_load_flips_labels),
-    ("the pipeline fails on missing values", "build_pipeline", _hl_pipeline_with("nan")),
-    ("the pipeline fails on unseen categories", "build_pipeline", _hl_pipeline_with("unseen")),
-    ("the pipeline predicts the same probability for everyone", "build_pipeline",
-     _hl_pipeline_with("constant")),
-    ("the pipeline leans on refund_issued", "build_pipeline", _hl_pipeline_with("leak")),
-    ("evaluate scores 0/1 predictions instead of probabilities", "evaluate",
-     _hl_evaluate_on_hard_labels),
-    ("evaluate flips the labels", "evaluate", _hl_evaluate_flips_labels),
+'''
+)
+
+# (what the broken variant does, target, helper implementing it); None: the pass-through.
+VARIANTS = [
+    (None, "load_data", "_hl_pass_load"),
+    (None, "build_pipeline", "_hl_pass_pipeline"),
+    (None, "evaluate", "_hl_pass_evaluate"),
+    ("load_data drops rows", "load_data", "_hl_load_loses_rows"),
+    ("load_data flips the churned label", "load_data", "_hl_load_flips_labels"),
+    ("the pipeline fails on missing values", "build_pipeline", '_hl_pipeline_with("nan")'),
+    ("the pipeline fails on unseen categories", "build_pipeline", '_hl_pipeline_with("unseen")'),
+    (
+        "the pipeline predicts the same probability for everyone",
+        "build_pipeline",
+        '_hl_pipeline_with("constant")',
+    ),
+    ("the pipeline leans on refund_issued", "build_pipeline", '_hl_pipeline_with("leak")'),
+    (
+        "evaluate scores 0/1 predictions instead of probabilities",
+        "evaluate",
+        "_hl_evaluate_on_hard_labels",
+    ),
+    ("evaluate flips the labels", "evaluate", "_hl_evaluate_flips_labels"),
 ]
 
-_hl_report = {"tests": _hl_tests, "failures": _hl_run_tests(), "caught": [], "missed": []}
-if _hl_tests and not _hl_report["failures"]:
-    for _hl_label, _hl_target, _hl_broken in _hl_mutants:
-        if _hl_target not in _hl_original:
-            continue
-        _hl_namespace[_hl_target] = _hl_broken
-        try:
-            _hl_failed = _hl_run_tests(first_failure_only=True)
-        finally:
-            _hl_namespace[_hl_target] = _hl_original[_hl_target]
-        (_hl_report["caught"] if _hl_failed else _hl_report["missed"]).append(_hl_label)
-        if len(_hl_report["caught"]) >= STOP_AFTER:
-            break  # enough evidence; keeps grading time bounded
-result = _hl_report
-'''
+RUN_TESTS = """
+_hl_ran, _hl_failures = [], {}
+for _hl_name in NAMES:
+    _hl_test = globals().get(_hl_name)
+    if not callable(_hl_test):
+        continue
+    _hl_ran.append(_hl_name)
+    try:
+        _hl_test()
+    except BaseException as _hl_exc:  # a failing test may raise anything
+        _hl_failures[_hl_name] = (type(_hl_exc).__name__ + ": " + str(_hl_exc))[:200]
+result = {"ran": _hl_ran, "failures": _hl_failures}
+"""
 
 
 def _candidate_tests(submission) -> list[str]:
     return sorted(name for name in submission.names() if name.startswith("test_"))
 
 
-def _report(submission) -> dict:
-    def compute():
-        return call(
-            submission,
-            MUTATION_RUN,
+def _overrides(submission, mutant, seed: int) -> dict[str, str]:
+    """Every present target wrapped; `mutant` (a VARIANTS row) broken, the rest pass through.
+
+    Helper names are shuffled per run, so a wrapper's code names no behaviour."""
+    present = [name for name in TARGETS if submission.defines(name)]
+    rng = np.random.default_rng([seed, 29])
+    aliases = {
+        helper: f"_hl_v{n}"
+        for n, (_, _, helper) in zip(rng.permutation(len(VARIANTS)), VARIANTS, strict=True)
+    }
+    source = f"TARGETS_PRESENT = {present!r}\n" + HELPERS
+    for _, _, helper in VARIANTS:
+        source += f"\n{aliases[helper]} = {helper}\n"
+    overrides = {}
+    for name in present:
+        chosen = mutant if mutant is not None and mutant[1] == name else None
+        helper = chosen[2] if chosen else next(h for w, t, h in VARIANTS if w is None and t == name)
+        wrapper = f"def {name}(*args, **kwargs):\n    return {aliases[helper]}(*args, **kwargs)\n"
+        overrides[name] = (source if not overrides else "") + wrapper
+    return overrides
+
+
+def _trial(submission, seed: int, mutant) -> dict:
+    """The candidate's tests in a fresh process; returns {"ran": [...], "failures": {...}}."""
+    with submission.fresh(overrides=_overrides(submission, mutant, seed)) as process:
+        reply = call(
+            process,
+            RUN_TESTS,
             "Running your test_* functions",
-            timeout=MUTATION_TIMEOUT,
+            timeout=TRIAL_TIMEOUT,
             NAMES=_candidate_tests(submission),
-            STOP_AFTER=MIN_CAUGHT,
         )
+    ran = reply.get("ran") if isinstance(reply, dict) else None
+    failures = reply.get("failures") if isinstance(reply, dict) else None
+    if not isinstance(ran, list) or not isinstance(failures, dict):
+        pytest.fail("Running your test_* functions gave no usable answer", pytrace=False)
+    defined = set(_candidate_tests(submission))  # from the notebook's source, not from the reply
+    return {
+        "ran": [str(n) for n in ran if n in defined],
+        "failures": {str(k): str(v) for k, v in failures.items()},
+    }
+
+
+def _report(submission, seed: int) -> dict:
+    def compute():
+        original = _trial(submission, seed, None)
+        report = {
+            "tests": original["ran"],
+            "failures": original["failures"],
+            "caught": [],
+            "missed": [],
+        }
+        if not original["ran"] or original["failures"]:
+            return report
+        mutants = [v for v in VARIANTS if v[0] is not None and submission.defines(v[1])]
+        order = np.random.default_rng([seed, 31]).permutation(len(mutants))
+        for index in order:
+            mutant = mutants[index]
+            outcome = _trial(submission, seed, mutant)
+            caught = bool(outcome["failures"]) and outcome["ran"] == original["ran"]
+            (report["caught"] if caught else report["missed"]).append(mutant[0])
+            if len(report["caught"]) >= MIN_CAUGHT:
+                break  # enough evidence; keeps grading time bounded
+        return report
 
     return cached(_cache, "report", compute)
 
@@ -202,12 +264,9 @@ result = [name for name in NAMES if name.startswith("test_") and callable(global
 @pytest.mark.group("candidate_tests")
 def test_at_least_two_tests_of_your_own(submission):
     # Only functions count: a constant such as `test_size = 0.25` is not a test.
-    found = call(
-        submission,
-        CALLABLE_TESTS,
-        "Listing your test_* functions",
-        NAMES=_candidate_tests(submission),
-    )
+    names = _candidate_tests(submission)
+    reply = call(submission, CALLABLE_TESTS, "Listing your test_* functions", NAMES=names)
+    found = [name for name in reply if name in names] if isinstance(reply, list) else []
     assert len(found) >= MIN_TESTS, (
         f"Found {len(found)} test_* function(s) ({', '.join(found) or 'none'}); the brief asks for "
         f"at least {MIN_TESTS}, defined at the top level of the notebook."
@@ -215,8 +274,8 @@ def test_at_least_two_tests_of_your_own(submission):
 
 
 @pytest.mark.group("candidate_tests")
-def test_your_tests_pass(submission):
-    report = _report(submission)
+def test_your_tests_pass(submission, seed):
+    report = _report(submission, seed)
     assert report["tests"], "There are no test_* functions to run."
     failing = "; ".join(f"{name}: {error}" for name, error in report["failures"].items())
     assert not failing, (
@@ -225,17 +284,17 @@ def test_your_tests_pass(submission):
     )
 
 
-def _caught(submission) -> list[str]:
-    report = _report(submission)
+def _caught(submission, seed) -> list[str]:
+    report = _report(submission, seed)
     if not report["tests"] or report["failures"]:
         pytest.fail("Your tests must exist and pass before they can catch bugs.", pytrace=False)
     return report["caught"]
 
 
 @pytest.mark.group("candidate_tests")
-def test_your_tests_catch_a_broken_function(submission):
-    report = _report(submission)
-    caught = _caught(submission)
+def test_your_tests_catch_a_broken_function(submission, seed):
+    report = _report(submission, seed)
+    caught = _caught(submission, seed)
     assert caught, (
         "Your tests still pass when your functions are deliberately broken (e.g. "
         f"{'; '.join(report['missed'][:3])}). Assert on behaviour: row counts, label values, "
@@ -244,9 +303,9 @@ def test_your_tests_catch_a_broken_function(submission):
 
 
 @pytest.mark.group("candidate_tests")
-def test_your_tests_catch_several_broken_functions(submission):
-    report = _report(submission)
-    caught = _caught(submission)
+def test_your_tests_catch_several_broken_functions(submission, seed):
+    report = _report(submission, seed)
+    caught = _caught(submission, seed)
     assert len(caught) >= MIN_CAUGHT, (
         f"Your tests caught {len(caught)} deliberately broken variant(s) of your functions "
         f"({'; '.join(caught) or 'none'}) but missed: {'; '.join(report['missed'])}."

@@ -10,3 +10,8 @@ def test_notebook_runs_top_to_bottom(execution):
         f"{execution.cells_executed} of {execution.cells_total} code cells ran; "
         f"{execution.error}). Restart the kernel and run all cells before submitting."
     )
+    assert not execution.unexecuted, (
+        "Code cells "
+        + ", ".join(str(n) for n in execution.unexecuted)
+        + " did not run in a fresh kernel: every code cell must run, top to bottom."
+    )

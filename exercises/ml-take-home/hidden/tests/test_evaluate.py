@@ -1,9 +1,10 @@
 """Group imbalance_metrics: evaluate() reports metrics that make sense when only ~18% churn.
 
-evaluate() is called on a model fitted by the grader (an honest logistic regression, not the
-candidate's pipeline) and on holdout rows, and its values are compared with scikit-learn's. The
-labels passed are drawn from that model's own probabilities, never the holdout's true labels: this
-module's candidate process could keep whatever it is given for a later module to use.
+evaluate() is called on a stand-in model whose predict_proba returns fixed scores (data, never a
+model the grader trained: a fitted model handed to candidate code could be kept and returned by
+build_pipeline later) on public training rows, with labels drawn afresh for every grading run from
+those scores (`seed`). Its values are compared here with scikit-learn's; thresholds that predict
+everyone or no one are excluded, so a hard-coded `"recall": 1.0` matches nothing.
 """
 
 import re
@@ -11,14 +12,37 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from churn_support import cached, call, holdout_frame, reference_model, split, train_frame
+from churn_support import cached, call, reference_model, split, train_frame
 from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_auc_score
 
 TOLERANCE = 1e-6
-LABEL_SEED = 17
+ROWS = 2000
 _cache: dict = {}
 
 CALL_EVALUATE = """
+import numpy as _hl_np
+
+
+class _HLScores:
+    \"\"\"Answers with the given scores for the given rows (looked up by index).\"\"\"
+
+    classes_ = _hl_np.array([0, 1])
+
+    def __init__(self, scores):
+        self._scores = dict(scores)
+
+    def predict_proba(self, X):
+        positive = _hl_np.array([self._scores[i] for i in X.index], dtype=float)
+        return _hl_np.column_stack([1 - positive, positive])
+
+    def predict(self, X):
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+    def fit(self, X, y=None):
+        return self
+
+
+model = _HLScores(SCORES)
 _hl_out = evaluate(model, X, y)
 if not isinstance(_hl_out, dict):
     result = {"error": "evaluate returned a " + type(_hl_out).__name__ + ", not a dict"}
@@ -49,28 +73,39 @@ THRESHOLDED = {
 }
 
 
-def _evaluation(submission, starter_dir, hidden_data):
+def _evaluation(submission, starter, hidden_data, seed):
     def compute():
-        train, holdout = train_frame(starter_dir), holdout_frame(hidden_data)
-        model = reference_model().fit(*split(train))
-        X = split(holdout)[0]
-        rng = np.random.default_rng(LABEL_SEED)
-        y = pd.Series(
-            (rng.random(len(X)) < model.predict_proba(X)[:, 1]).astype(int), name="churned"
-        )
+        train = train_frame(starter)
+        model = reference_model().fit(*split(train))  # stays here: only its scores are sent
+        rng = np.random.default_rng([seed, 17])
+        rows = train.sample(min(ROWS, len(train)), random_state=rng.integers(2**31))
+        X = split(rows)[0].reset_index(drop=True)
+        scores = model.predict_proba(X)[:, 1]
+        y = pd.Series((rng.random(len(X)) < scores).astype(int), name="churned")
         reply = call(
             submission,
             CALL_EVALUATE,
-            "evaluate(model, X, y) on a fitted model and holdout rows",
-            model=model,
+            "evaluate(model, X, y) on a model with known scores and training rows",
+            SCORES=[(int(i), float(s)) for i, s in zip(X.index, scores, strict=True)],
             X=X,
             y=y,
         )
-        if "error" in reply:
-            pytest.fail(reply["error"], pytrace=False)
-        return reply["items"], y.to_numpy(), model.predict_proba(X)[:, 1]
+        if not isinstance(reply, dict) or "error" in reply or "items" not in reply:
+            message = reply.get("error") if isinstance(reply, dict) else None
+            pytest.fail(message or "evaluate's answer was not understood", pytrace=False)
+        return _items(reply["items"]), y.to_numpy(), scores
 
     return cached(_cache, "evaluation", compute)
+
+
+def _items(raw) -> list:
+    """The reply's [key, number or None, kind] triples, checked (a reply is a claim)."""
+    items = []
+    for entry in raw if isinstance(raw, list) else []:
+        if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str):
+            value = entry[1] if isinstance(entry[1], (int, float)) else None
+            items.append([entry[0], None if value is None else float(value), entry[2]])
+    return items
 
 
 def _normalise(key: str) -> str:
@@ -91,9 +126,11 @@ def _at_every_threshold(y: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
     """Each thresholded metric for every way of cutting the sorted scores (>= or >, any cut)."""
     order = np.argsort(-scores, kind="mergesort")
     ranked, labels = scores[order], y[order]
-    last_of_each_score = np.r_[np.nonzero(np.diff(ranked))[0], len(ranked) - 1]
-    tp = np.r_[0, np.cumsum(labels)[last_of_each_score]].astype(float)
-    fp = np.r_[0, np.cumsum(1 - labels)[last_of_each_score]].astype(float)
+    # Cuts strictly between distinct scores: never "everyone positive" or "no one positive", the
+    # degenerate thresholds where e.g. recall is 1.0 or precision the churn rate whatever the model.
+    last_of_each_score = np.nonzero(np.diff(ranked))[0]
+    tp = np.cumsum(labels)[last_of_each_score].astype(float)
+    fp = np.cumsum(1 - labels)[last_of_each_score].astype(float)
     positives, negatives = labels.sum(), len(labels) - labels.sum()
     fn, tn = positives - tp, negatives - fp
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -115,16 +152,16 @@ def _at_every_threshold(y: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
 
 
 @pytest.mark.group("imbalance_metrics")
-def test_evaluate_returns_named_numbers(submission, starter_dir, hidden_data):
-    items, _, _ = _evaluation(submission, starter_dir, hidden_data)
+def test_evaluate_returns_named_numbers(submission, starter, hidden_data, seed):
+    items, _, _ = _evaluation(submission, starter, hidden_data, seed)
     assert items, "evaluate returned an empty dict"
     bad = [f"{key} ({kind})" for key, value, kind in items if value is None]
     assert not bad, f"evaluate returned values that are not finite numbers: {', '.join(bad)}"
 
 
 @pytest.mark.group("imbalance_metrics")
-def test_reports_a_ranking_metric_matching_scikit_learn(submission, starter_dir, hidden_data):
-    items, y, scores = _evaluation(submission, starter_dir, hidden_data)
+def test_reports_a_ranking_metric_matching_scikit_learn(submission, starter, hidden_data, seed):
+    items, y, scores = _evaluation(submission, starter, hidden_data, seed)
     precision, recall, _ = precision_recall_curve(y, scores)
     expected = {
         "ROC AUC": roc_auc_score(y, scores),
@@ -143,8 +180,8 @@ def test_reports_a_ranking_metric_matching_scikit_learn(submission, starter_dir,
 
 
 @pytest.mark.group("imbalance_metrics")
-def test_reports_a_thresholded_metric_for_imbalance(submission, starter_dir, hidden_data):
-    items, y, scores = _evaluation(submission, starter_dir, hidden_data)
+def test_reports_a_thresholded_metric_for_imbalance(submission, starter, hidden_data, seed):
+    items, y, scores = _evaluation(submission, starter, hidden_data, seed)
     achievable = _at_every_threshold(y, scores)
     named = [(key, value, _family(key)) for key, value, _ in items if value is not None]
     candidates = [(key, value, family) for key, value, family in named if family]

@@ -32,15 +32,15 @@ SPLIT_SEED = 11
 _cache: dict = {}
 
 
-def _data(starter_dir, hidden_data):
+def _data(starter, hidden_data):
     def load():
-        return train_frame(starter_dir), holdout_frame(hidden_data)
+        return train_frame(starter), holdout_frame(hidden_data)
 
     return cached(_cache, "data", load)
 
 
-def _holdout_scores(submission, starter_dir, hidden_data) -> np.ndarray:
-    train, holdout = _data(starter_dir, hidden_data)
+def _holdout_scores(submission, starter, hidden_data) -> np.ndarray:
+    train, holdout = _data(starter, hidden_data)
     X_train, y_train = split(train)
     X_holdout, _ = split(holdout)
 
@@ -58,8 +58,8 @@ def _holdout_scores(submission, starter_dir, hidden_data) -> np.ndarray:
     return cached(_cache, "holdout", compute)
 
 
-def _baseline_scores(starter_dir, hidden_data) -> np.ndarray:
-    train, holdout = _data(starter_dir, hidden_data)
+def _baseline_scores(starter, hidden_data) -> np.ndarray:
+    train, holdout = _data(starter, hidden_data)
 
     def compute():
         model = baseline_model().fit(*split(train))
@@ -68,9 +68,9 @@ def _baseline_scores(starter_dir, hidden_data) -> np.ndarray:
     return cached(_cache, "baseline", compute)
 
 
-def _require_a_model_that_learns(submission, starter_dir, hidden_data) -> None:
-    _, holdout = _data(starter_dir, hidden_data)
-    auc = roc_auc_score(holdout[LABEL], _holdout_scores(submission, starter_dir, hidden_data))
+def _require_a_model_that_learns(submission, starter, hidden_data) -> None:
+    _, holdout = _data(starter, hidden_data)
+    auc = roc_auc_score(holdout[LABEL], _holdout_scores(submission, starter, hidden_data))
     if auc < MIN_LEARNING_AUC:
         pytest.fail(
             f"The pipeline's ROC AUC on the holdout is {auc:.3f}: it barely learns from the "
@@ -79,8 +79,8 @@ def _require_a_model_that_learns(submission, starter_dir, hidden_data) -> None:
         )
 
 
-def _predict_fitted(submission, starter_dir, hidden_data, X: pd.DataFrame, doing: str):
-    train, _ = _data(starter_dir, hidden_data)
+def _predict_fitted(submission, starter, hidden_data, X: pd.DataFrame, doing: str):
+    train, _ = _data(starter, hidden_data)
     X_train, y_train = split(train)
     scores = call(
         submission,
@@ -94,11 +94,11 @@ def _predict_fitted(submission, starter_dir, hidden_data, X: pd.DataFrame, doing
 
 
 @pytest.mark.group("beats_baseline")
-def test_holdout_roc_auc_beats_the_baseline(submission, starter_dir, hidden_data):
-    _, holdout = _data(starter_dir, hidden_data)
-    scores = _holdout_scores(submission, starter_dir, hidden_data)
+def test_holdout_roc_auc_beats_the_baseline(submission, starter, hidden_data):
+    _, holdout = _data(starter, hidden_data)
+    scores = _holdout_scores(submission, starter, hidden_data)
     auc = roc_auc_score(holdout[LABEL], scores)
-    baseline = roc_auc_score(holdout[LABEL], _baseline_scores(starter_dir, hidden_data))
+    baseline = roc_auc_score(holdout[LABEL], _baseline_scores(starter, hidden_data))
     assert auc >= baseline + MARGIN, (
         f"Fitted on the training data, the pipeline's ROC AUC on the hidden holdout is {auc:.3f}; "
         f"the baseline's is {baseline:.3f} and the brief asks for at least {MARGIN} more."
@@ -106,11 +106,11 @@ def test_holdout_roc_auc_beats_the_baseline(submission, starter_dir, hidden_data
 
 
 @pytest.mark.group("beats_baseline")
-def test_holdout_average_precision_beats_the_baseline(submission, starter_dir, hidden_data):
-    _, holdout = _data(starter_dir, hidden_data)
-    scores = _holdout_scores(submission, starter_dir, hidden_data)
+def test_holdout_average_precision_beats_the_baseline(submission, starter, hidden_data):
+    _, holdout = _data(starter, hidden_data)
+    scores = _holdout_scores(submission, starter, hidden_data)
     ap = average_precision_score(holdout[LABEL], scores)
-    baseline = average_precision_score(holdout[LABEL], _baseline_scores(starter_dir, hidden_data))
+    baseline = average_precision_score(holdout[LABEL], _baseline_scores(starter, hidden_data))
     assert ap >= baseline + MARGIN, (
         f"Fitted on the training data, the pipeline's average precision on the hidden holdout is "
         f"{ap:.3f}; the baseline's is {baseline:.3f} and the brief asks for at least {MARGIN} more."
@@ -118,14 +118,14 @@ def test_holdout_average_precision_beats_the_baseline(submission, starter_dir, h
 
 
 @pytest.mark.group("no_leakage")
-def test_predictions_do_not_depend_on_refund_issued(submission, starter_dir, hidden_data):
-    _require_a_model_that_learns(submission, starter_dir, hidden_data)
-    _, holdout = _data(starter_dir, hidden_data)
+def test_predictions_do_not_depend_on_refund_issued(submission, starter, hidden_data):
+    _require_a_model_that_learns(submission, starter, hidden_data)
+    _, holdout = _data(starter, hidden_data)
     X = split(holdout)[0].head(500)
-    as_is = _predict_fitted(submission, starter_dir, hidden_data, X, "Predicting holdout rows")
+    as_is = _predict_fitted(submission, starter, hidden_data, X, "Predicting holdout rows")
     refunded = _predict_fitted(
         submission,
-        starter_dir,
+        starter,
         hidden_data,
         X.assign(refund_issued=1),
         "Predicting holdout rows with refund_issued set to 1",
@@ -140,9 +140,9 @@ def test_predictions_do_not_depend_on_refund_issued(submission, starter_dir, hid
 
 
 @pytest.mark.group("no_leakage")
-def test_performance_holds_up_from_validation_to_holdout(submission, starter_dir, hidden_data):
-    _require_a_model_that_learns(submission, starter_dir, hidden_data)
-    train, holdout = _data(starter_dir, hidden_data)
+def test_performance_holds_up_from_validation_to_holdout(submission, starter, hidden_data):
+    _require_a_model_that_learns(submission, starter, hidden_data)
+    train, holdout = _data(starter, hidden_data)
     fit_part, valid_part = train_test_split(
         train, test_size=0.25, stratify=train[LABEL], random_state=SPLIT_SEED
     )
@@ -168,8 +168,8 @@ def test_performance_holds_up_from_validation_to_holdout(submission, starter_dir
 
 
 @pytest.mark.group("robust_preprocessing")
-def test_load_data_keeps_every_row(submission, starter_dir):
-    rows = len(train_frame(starter_dir))
+def test_load_data_keeps_every_row(submission, starter):
+    rows = len(train_frame(starter))
     shape = call(
         submission,
         'frame = load_data("data/train.csv")\n'
@@ -185,8 +185,8 @@ def test_load_data_keeps_every_row(submission, starter_dir):
     assert shape["label"], "load_data('data/train.csv') lost the churned column"
 
 
-def _holdout_sample(starter_dir, hidden_data, rows: int = 300) -> pd.DataFrame:
-    _, holdout = _data(starter_dir, hidden_data)
+def _holdout_sample(starter, hidden_data, rows: int = 300) -> pd.DataFrame:
+    _, holdout = _data(starter, hidden_data)
     return split(holdout)[0].sample(rows, random_state=3).reset_index(drop=True)
 
 
@@ -196,68 +196,72 @@ def _assert_probabilities(scores: np.ndarray, situation: str) -> None:
 
 
 @pytest.mark.group("robust_preprocessing")
-def test_unseen_category_values(submission, starter_dir, hidden_data):
-    _require_a_model_that_learns(submission, starter_dir, hidden_data)
-    X = _holdout_sample(starter_dir, hidden_data)
+def test_unseen_category_values(submission, starter, hidden_data):
+    _require_a_model_that_learns(submission, starter, hidden_data)
+    X = _holdout_sample(starter, hidden_data)
     thirds = np.arange(len(X)) % 3
     X.loc[thirds == 0, "region"] = "central"
     X.loc[thirds == 1, "plan"] = "enterprise"
     X.loc[thirds == 2, "autopay"] = "paused"
     situation = "Predicting rows with category values never seen in training (e.g. a new region)"
-    scores = _predict_fitted(submission, starter_dir, hidden_data, X, situation)
+    scores = _predict_fitted(submission, starter, hidden_data, X, situation)
     _assert_probabilities(scores, situation)
 
 
 @pytest.mark.group("robust_preprocessing")
-def test_missing_values_in_any_feature_column(submission, starter_dir, hidden_data):
-    _require_a_model_that_learns(submission, starter_dir, hidden_data)
-    X = _holdout_sample(starter_dir, hidden_data)
+def test_missing_values_in_any_feature_column(submission, starter, hidden_data):
+    _require_a_model_that_learns(submission, starter, hidden_data)
+    X = _holdout_sample(starter, hidden_data)
     rng = np.random.default_rng(5)
     for column in X.columns.drop("customer_id"):
         X[column] = X[column].mask(rng.random(len(X)) < 0.25)
     X.loc[0, X.columns.drop("customer_id")] = np.nan  # one customer with nothing known
     situation = "Predicting rows with missing values in every feature column"
-    scores = _predict_fitted(submission, starter_dir, hidden_data, X, situation)
+    scores = _predict_fitted(submission, starter, hidden_data, X, situation)
     _assert_probabilities(scores, situation)
 
 
 @pytest.mark.group("robust_preprocessing")
-def test_a_single_customer(submission, starter_dir, hidden_data):
-    _require_a_model_that_learns(submission, starter_dir, hidden_data)
-    X = _holdout_sample(starter_dir, hidden_data, rows=1)
+def test_a_single_customer(submission, starter, hidden_data):
+    _require_a_model_that_learns(submission, starter, hidden_data)
+    X = _holdout_sample(starter, hidden_data, rows=1)
     situation = "Predicting a single customer (one-row DataFrame)"
-    scores = _predict_fitted(submission, starter_dir, hidden_data, X, situation)
+    scores = _predict_fitted(submission, starter, hidden_data, X, situation)
     _assert_probabilities(scores, situation)
 
 
-REFIT_TWICE = """
+FIT_ONCE = """
 import random as _hl_random
 import numpy as _hl_np
-_hl_runs = []
-for _hl_seed in SEEDS:
-    if _hl_seed is not None:
-        _hl_random.seed(_hl_seed)
-        _hl_np.random.seed(_hl_seed)
-    _hl_again = build_pipeline()
-    _hl_again.fit(X_train, y_train)
-    _hl_runs.append(_hl_scores(_hl_again, X))
-result = _hl_runs
+if SEED is not None:
+    _hl_random.seed(SEED)
+    _hl_np.random.seed(SEED)
+_hl_again = build_pipeline()
+_hl_again.fit(X_train, y_train)
+result = _hl_scores(_hl_again, X)
 """
 
 
-def _two_fits(submission, starter_dir, hidden_data, seeds, doing):
-    train, _ = _data(starter_dir, hidden_data)
+def _two_fits(submission, starter, hidden_data, seeds, doing):
+    """One fit per seed, each in its own fresh process: neither can see or copy the other."""
+    train, _ = _data(starter, hidden_data)
     X_train, y_train = split(train)
-    X = _holdout_sample(starter_dir, hidden_data)
-    runs = call(submission, REFIT_TWICE, doing, X_train=X_train, y_train=y_train, X=X, SEEDS=seeds)
-    return [valid_scores(run, len(X), doing) for run in runs]
+    X = _holdout_sample(starter, hidden_data)
+    runs = []
+    for global_seed in seeds:
+        with submission.fresh() as process:
+            scores = call(
+                process, FIT_ONCE, doing, X_train=X_train, y_train=y_train, X=X, SEED=global_seed
+            )
+        runs.append(valid_scores(scores, len(X), doing))
+    return runs
 
 
 @pytest.mark.group("reproducible")
-def test_two_fits_give_identical_predictions(submission, starter_dir, hidden_data):
-    _require_a_model_that_learns(submission, starter_dir, hidden_data)
+def test_two_fits_give_identical_predictions(submission, starter, hidden_data):
+    _require_a_model_that_learns(submission, starter, hidden_data)
     first, second = _two_fits(
-        submission, starter_dir, hidden_data, [None, None], "Fitting build_pipeline() twice"
+        submission, starter, hidden_data, [None, None], "Fitting build_pipeline() twice"
     )
     difference = float(np.abs(first - second).max())
     assert difference <= 1e-9, (
@@ -268,13 +272,13 @@ def test_two_fits_give_identical_predictions(submission, starter_dir, hidden_dat
 
 
 @pytest.mark.group("reproducible")
-def test_fit_does_not_depend_on_the_global_random_state(submission, starter_dir, hidden_data):
-    _require_a_model_that_learns(submission, starter_dir, hidden_data)
+def test_fit_does_not_depend_on_the_global_random_state(submission, starter, hidden_data, seed):
+    _require_a_model_that_learns(submission, starter, hidden_data)
     first, second = _two_fits(
         submission,
-        starter_dir,
+        starter,
         hidden_data,
-        [1, 2],
+        [int(s) for s in np.random.default_rng([seed, 7]).integers(1, 2**31, size=2)],
         "Fitting build_pipeline() after seeding numpy and random differently",
     )
     difference = float(np.abs(first - second).max())
