@@ -20,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(instance_path)
 
-    from app import extensions, http_errors, security
+    from app import extensions, http_errors, security, timezones
     from app.auth.access import enforce_roles
     from app.models import User
 
@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(enforce_roles)
     app.after_request(security.set_security_headers)
     security.init_app(app)
+    timezones.init_app(app)
     http_errors.register_error_pages(app)
     from app.api.errors import json_for_unrouted_api_paths
 
@@ -77,6 +78,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.webhooks.views import bp as webhooks_bp
 
     for blueprint in (api_bp, api_tokens_bp, webhooks_bp):
+        app.register_blueprint(blueprint)
+
+    from app.account.views import bp as account_bp
+    from app.search.views import bp as search_bp
+
+    for blueprint in (account_bp, search_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(create_token_command)
 

@@ -3,7 +3,7 @@
 from app.models import pipeline_indexes  # noqa: F401  (registers the board and funnel indexes)
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
-from app.models.candidate import Application, Candidate, StageTransition
+from app.models.candidate import Application, Candidate, Resume, StageTransition
 from app.models.grading import (
     Assignment,
     GradingRun,
@@ -55,6 +55,7 @@ __all__ = [
     "Note",
     "OutboxMessage",
     "RateLimitHit",
+    "Resume",
     "Role",
     "RunStatus",
     "Scorecard",

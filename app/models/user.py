@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     # Candidates have no password: they sign in through an invite link.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # IANA zone every time is shown in (stored times stay UTC).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     candidate: Mapped[Candidate | None] = relationship(back_populates="user")

@@ -14,6 +14,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Application, Candidate, Job, User
 from app.pipeline.operations import SOURCES, apply
+from app.search import index as search_index
 
 MAX_IMPORT_BYTES = 2_000_000
 MAX_IMPORT_ROWS = 5_000
@@ -173,6 +174,7 @@ def import_candidates(
         if candidate is None:
             candidate = Candidate(name=row.name, email=row.email, source=row.source)
             db.session.add(candidate)
+            search_index.refresh(candidate)
             report.imported.append(row.name)
         else:
             report.reapplied.append(candidate.name)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import click
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -56,6 +58,7 @@ def job(job_id: int):
         job=job,
         columns=queries.board(job),
         move_form=_bulk_move_form(job, url_for("pipeline.job", job_id=job.id)),
+        picked=set(request.args.getlist("picked", type=int)),
         stale_form=stale_form,
     )
 
@@ -70,7 +73,11 @@ def stage(job_id: int, stage_id: int):
     page = queries.stage_page(job, stage, request.args.get("page", 1, type=int))
     back = url_for("pipeline.stage", job_id=job.id, stage_id=stage.id, page=page.page)
     return render_template(
-        "pipeline/stage.html", job=job, page=page, move_form=_bulk_move_form(job, back)
+        "pipeline/stage.html",
+        job=job,
+        page=page,
+        move_form=_bulk_move_form(job, back),
+        picked=set(request.args.getlist("picked", type=int)),
     )
 
 
@@ -82,7 +89,7 @@ def move_many(job_id: int):
     back = _safe_back(job, form.back.data)
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
-        return redirect(back)
+        return redirect(_with_picks(back, form))
     try:
         moved = operations.move_many(
             job,
@@ -91,13 +98,14 @@ def move_many(job_id: int):
             current_user,
             form.reason.data or "",
             form.details.data or "",
+            backwards=form.backwards.data,
         )
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Moved {len(moved)} candidate(s) to {moved[0].to_stage.name}.", "success")
+        return redirect(_with_picks(back, form))
+    db.session.commit()
+    flash(f"Moved {len(moved)} candidate(s) to {moved[0].to_stage.name}.", "success")
     return redirect(back)
 
 
@@ -225,6 +233,7 @@ def move(application_id: int):
                 current_user,
                 form.reason.data or "",
                 form.details.data or "",
+                backwards=form.backwards.data,
             )
         )
     return redirect(url_for("pipeline.candidate", candidate_id=application.candidate_id))
@@ -330,8 +339,12 @@ def _first_error(form) -> str:
 
 
 def _move_form(application: Application) -> MoveForm:
+    """Proposes the next stage; an earlier one must be chosen and confirmed (`backwards`)."""
+    following = operations.following_stage(application)
     form = MoveForm(prefix=f"app{application.id}")
-    form.stage.choices = [
+    if not form.is_submitted():
+        form.stage.data = following.id if following else 0
+    form.stage.choices = [SelectChoice(0, "Choose a stage…")] + [
         SelectChoice(stage.id, stage.name)
         for stage in application.job.stages
         if stage.id != application.stage_id
@@ -339,8 +352,18 @@ def _move_form(application: Application) -> MoveForm:
     return form
 
 
+def _with_picks(back: str, form: BulkMoveForm) -> str:
+    """After a refused bulk move, return with the same candidates ticked and stage chosen."""
+    query = urlencode(
+        [("picked", i) for i in (form.applications.data or [])] + [("to", form.stage.data or 0)],
+    )
+    return f"{back}{'&' if '?' in back else '?'}{query}"
+
+
 def _bulk_move_form(job: Job, back: str) -> BulkMoveForm:
     form = BulkMoveForm(back=back)
+    if not form.is_submitted():
+        form.stage.data = request.args.get("to", 0, type=int)
     form.stage.choices = [SelectChoice(0, "Choose a stage…")] + [
         SelectChoice(stage.id, stage.name) for stage in job.stages
     ]

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.errors import DomainError
+from app.errors import DomainError, DomainErrors
 from app.extensions import db
 from app.models import (
     Application,
@@ -21,7 +21,6 @@ from app.models import (
     Scorecard,
     ScorecardStatus,
     Stage,
-    StageKind,
     StageTransition,
     User,
     now_utc,
@@ -184,21 +183,34 @@ def save_draft(
 def submit(
     interview: Interview, interviewer: User, data: ScorecardInput, rubric: Rubric, kit: Kit
 ) -> Scorecard:
-    """Submit the scorecard: every covered dimension scored and a recommendation given. Final."""
+    """Submit the scorecard: every covered dimension scored and a recommendation given. Final.
+
+    Only from the interview's start (drafts may be saved any time); every gap is reported at once.
+    """
+    now = now_utc()
+    if interview.scheduled_at > now:
+        raise DomainError(
+            "The interview has not started yet: save a draft now and submit from "
+            f"{interview.scheduled_at:%Y-%m-%d %H:%M} UTC.",
+        )
     scorecard = _draft_for(interview, interviewer, rubric, kit)
     _apply(scorecard, data)
     snapshot = Rubric.from_snapshot(scorecard.rubric_snapshot)
+    gaps: list[DomainError] = []
     for key in scorecard.kit_snapshot["dimensions"]:
         row = scorecard.score_for(key)
         if row is None or row.level is None:
             title = snapshot.dimension(key).title
-            raise DomainError(
-                f"Score {title} (choose 'No evidence' if the interview did not cover it).",
-                field=f"level_{key}",
+            gaps.append(
+                DomainError(
+                    f"Score {title} (choose 'No evidence' if the interview did not cover it).",
+                    field=f"level_{key}",
+                )
             )
     if scorecard.recommendation is None:
-        raise DomainError("Give an overall recommendation.", field="recommendation")
-    now = now_utc()
+        gaps.append(DomainError("Give an overall recommendation.", field="recommendation"))
+    if gaps:
+        raise gaps[0] if len(gaps) == 1 else DomainErrors(gaps)
     scorecard.status = ScorecardStatus.SUBMITTED
     scorecard.submitted_at = now
     if scorecard.amends is not None:
@@ -252,14 +264,10 @@ def next_stage(application: Application) -> Stage:
     current = application.stage
     if current.kind.is_terminal:
         raise DomainError(f"The application is closed ({current.name}).")
-    later = [
-        stage
-        for stage in application.job.stages
-        if stage.position > current.position and stage.kind in (StageKind.NORMAL, StageKind.HIRED)
-    ]
-    if not later:
+    following = pipeline_operations.following_stage(application)
+    if following is None:
         raise DomainError(f"{current.name} is the last stage.")
-    return min(later, key=lambda stage: stage.position)
+    return following
 
 
 def decide(

@@ -194,6 +194,7 @@ def fill(interview_id: int):
         kit=kit,
         draft=latest,
         evidence=evidence_by_dimension(interview.application),
+        not_started=interview.scheduled_at > now_utc(),
     )
 
 
