@@ -24,7 +24,7 @@ from app.grading.exercises import load_exercise
 from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
 from app.grading.tasks import grading_queue
-from app.models import Assignment, Role, Submission
+from app.models import Assignment, Role, Submission, now_utc
 from app.privacy import audit
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
@@ -70,6 +70,7 @@ def assignment(assignment_id: int):
         brief=presenters.brief_html(exercise),
         form=UploadForm(),
         submissions=presenters.candidate_submissions(assignment),
+        now=now_utc(),
     )
 
 
@@ -142,6 +143,7 @@ def upload(assignment_id: int):
             brief=presenters.brief_html(exercise),
             form=form,
             submissions=presenters.candidate_submissions(assignment),
+            now=now_utc(),
         ),
         400,
     )

@@ -30,6 +30,7 @@ from app.grading.rendering import notebook_html
 from app.grading.tasks import grading_queue
 from app.models import Application, Assignment, GradingRun, OutboxMessage, Role, Submission
 from app.privacy import audit, blind
+from app.scorecards import queries as scorecard_queries
 
 bp = Blueprint("grading", __name__)
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
@@ -148,7 +149,16 @@ def review(submission_id: int):
     exercise = load_exercise(
         current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
     )
-    return render_template("grading/review.html", submission=submission, run=run, exercise=exercise)
+    return render_template(
+        "grading/review.html",
+        submission=submission,
+        run=run,
+        exercise=exercise,
+        dimension_titles=scorecard_queries.dimension_titles(),
+        interviews=scorecard_queries.reachable_interviews(
+            current_user, submission.assignment.application
+        ),
+    )
 
 
 @bp.route("/runs/<int:run_id>/notebook")

@@ -290,3 +290,25 @@ def debrief(application: Application, viewer: User) -> Debrief:
         else independence.unscored_interviews(viewer, application.candidate_id)
     )
     return Debrief(application, rubric, columns, rows, red_flags, pending, hidden, viewer_unscored)
+
+
+def dimension_titles() -> dict[str, str]:
+    """Every installed rubric dimension's title by key (pages show names, not ids)."""
+    return {d.key: d.title for rubric in catalog().rubrics.values() for d in rubric.dimensions}
+
+
+def reachable_interviews(
+    viewer: User, application: Application
+) -> list[tuple[Interview, Scorecard | None]]:
+    """The application's interviews `viewer` may open, each with the viewer's latest scorecard."""
+    result = []
+    for interview in application_interviews(application):
+        if objects.can_view_interview(viewer, interview):
+            mine = db.session.scalar(
+                select(Scorecard)
+                .where(Scorecard.interview_id == interview.id, Scorecard.interviewer_id == viewer.id)
+                .order_by(Scorecard.version.desc())
+                .limit(1)
+            )
+            result.append((interview, mine))
+    return result
