@@ -306,7 +306,9 @@ def reachable_interviews(
         if objects.can_view_interview(viewer, interview):
             mine = db.session.scalar(
                 select(Scorecard)
-                .where(Scorecard.interview_id == interview.id, Scorecard.interviewer_id == viewer.id)
+                .where(
+                    Scorecard.interview_id == interview.id, Scorecard.interviewer_id == viewer.id
+                )
                 .order_by(Scorecard.version.desc())
                 .limit(1)
             )
