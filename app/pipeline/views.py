@@ -26,6 +26,7 @@ from app.pipeline.forms import (
 )
 from app.privacy import audit
 from app.reports.csv_export import csv_response
+from app.search import filters
 
 bp = Blueprint("pipeline", __name__)
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
@@ -53,10 +54,14 @@ def jobs():
 def job(job_id: int):
     job = job_or_403(current_user, job_id)
     stale_form = StaleForm(stale_after_days=job.stale_after_days)
+    chosen = filters.parse(request.args, operations.SOURCES)
     return render_template(
         "pipeline/job.html",
         job=job,
-        columns=queries.board(job),
+        columns=queries.board(job, chosen=chosen),
+        chosen=chosen,
+        sources=operations.SOURCES,
+        flags=filters.FLAGS,
         move_form=_bulk_move_form(job, url_for("pipeline.job", job_id=job.id)),
         picked=set(request.args.getlist("picked", type=int)),
         stale_form=stale_form,

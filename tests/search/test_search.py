@@ -112,3 +112,17 @@ def test_candidate_list_pages_only_visible_candidates(client, auth, db, create_u
     auth.logout()
     auth.login(interviewer.email)
     assert client.get("/candidates").status_code == 403
+
+
+def test_board_filters_and_card_flags(client, auth, db, create_user, create_job, create_candidate):
+    job = create_job()
+    create_candidate(job, name="Agency Person", source="agency")
+    create_candidate(job, name="Referral Person", source="referral")
+    auth.login(create_user(Role.RECRUITER).email)
+    board = client.get(f"/jobs/{job.id}?source=agency").text
+    applied = board.split('aria-label="Applied"')[1].split("</section>")[0]
+    assert "Agency Person" in applied and "Referral Person" not in applied
+    assert '<span class="count">1</span>' in applied
+    board = client.get(f"/jobs/{job.id}?q=referral+person").text
+    assert "Referral Person" in board and "Agency Person" not in board
+    assert client.get(f"/jobs/{job.id}?min_score=abc&flag=nope").status_code == 200
