@@ -81,9 +81,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from app.account.views import bp as account_bp
+    from app.profiles.views import bp as profiles_bp
     from app.search.views import bp as search_bp
 
-    for blueprint in (account_bp, search_bp):
+    for blueprint in (account_bp, profiles_bp, search_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(create_token_command)
 

@@ -19,7 +19,11 @@ class DomainErrors(DomainError):
 
 
 class DuplicateError(DomainError):
-    """A unique value (an email, an application) already exists."""
+    """A unique value (an email, an application) already exists; `existing_id` names it."""
+
+    def __init__(self, message: str, field: str | None = None, existing_id: int | None = None):
+        super().__init__(message, field)
+        self.existing_id = existing_id
 
 
 class InvalidInvite(DomainError):

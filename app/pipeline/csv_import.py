@@ -41,6 +41,8 @@ class CandidateRow:
 class ImportReport:
     imported: list[str] = field(default_factory=list)  # names, in file order
     reapplied: list[str] = field(default_factory=list)  # existing candidates added to this job
+    # The same people's records (found by email): the report links to each one.
+    reapplied_ids: list[int] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
 
 
@@ -178,5 +180,6 @@ def import_candidates(
             report.imported.append(row.name)
         else:
             report.reapplied.append(candidate.name)
+            report.reapplied_ids.append(candidate.id)
         apply(candidate, job, actor)
     return report

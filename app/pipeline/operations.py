@@ -64,8 +64,11 @@ def first_stage(job: Job) -> Stage:
 
 def add_candidate(name: str, email: str, source: str) -> Candidate:
     email = normalise_email(email)
-    if db.session.scalar(select(Candidate.id).where(func.lower(Candidate.email) == email)):
-        raise DuplicateError(f"A candidate with the email {email} already exists.", field="email")
+    existing = db.session.scalar(select(Candidate.id).where(func.lower(Candidate.email) == email))
+    if existing:
+        raise DuplicateError(
+            f"A candidate with the email {email} already exists.", "email", existing_id=existing
+        )
     if source not in SOURCES:
         raise DomainError(f"Choose a source from: {', '.join(SOURCES)}.", field="source")
     candidate = Candidate(name=name.strip(), email=email, source=source)

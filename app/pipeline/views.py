@@ -7,11 +7,16 @@ from wtforms import SelectChoice
 
 from app.auth import operations as auth_operations
 from app.auth.access import roles_required
-from app.auth.objects import application_or_403, candidate_or_403, job_or_403
+from app.auth.objects import (
+    application_or_403,
+    can_view_candidate,
+    candidate_or_403,
+    job_or_403,
+)
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
-from app.models import Application, Job, Role, Stage
+from app.models import Application, Candidate, Job, Role, Stage
 from app.pipeline import csv_import, operations, queries, stage_stats
 from app.pipeline.forms import (
     BulkMoveForm,
@@ -185,6 +190,7 @@ def new_candidate():
     form.job.choices = [
         SelectChoice(job.id, job.title) for job, _ in queries.jobs_with_counts(current_user)
     ]
+    existing = None
     if form.validate_on_submit():
         try:
             candidate = operations.add_candidate(form.name.data, form.email.data, form.source.data)
@@ -192,11 +198,21 @@ def new_candidate():
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
+            existing = _visible_duplicate(error)
         else:
             db.session.commit()
             flash(f"{candidate.name} added.", "success")
             return redirect(url_for("pipeline.candidate", candidate_id=candidate.id))
-    return render_template("pipeline/candidate_new.html", form=form)
+    return render_template("pipeline/candidate_new.html", form=form, existing=existing)
+
+
+def _visible_duplicate(error: DomainError) -> Candidate | None:
+    """The existing record a refused add collided with, when the recruiter may open it."""
+    existing_id = getattr(error, "existing_id", None)
+    candidate = db.session.get(Candidate, existing_id) if existing_id else None
+    if candidate is not None and can_view_candidate(current_user, candidate):
+        return candidate
+    return None
 
 
 @bp.route("/candidates/<int:candidate_id>")
