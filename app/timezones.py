@@ -42,6 +42,18 @@ def in_zone(moment: datetime, zone_name: str) -> datetime:
     return moment.astimezone(zone(zone_name))
 
 
+def from_local(local: datetime, zone_name: str) -> datetime:
+    """A wall-clock time typed in `zone_name` (a form's naive datetime) as an aware UTC time."""
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    return local.replace(tzinfo=zone(zone_name)).astimezone(UTC)
+
+
+def to_local_naive(moment: datetime, zone_name: str) -> datetime:
+    """The wall-clock time in `zone_name`, naive, to prefill a datetime-local input."""
+    return in_zone(moment, zone_name).replace(tzinfo=None)
+
+
 def format_in_zone(moment: datetime, zone_name: str, fmt: str = DEFAULT_FORMAT) -> str:
     """'01 Dec 2026 15:00 CET': the moment in that zone, with the zone's abbreviation."""
     local = in_zone(moment, zone_name)

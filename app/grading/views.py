@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -138,6 +147,25 @@ def outbox():
         .limit(200)
     )
     return render_template("grading/outbox.html", messages=messages)
+
+
+@bp.route("/outbox/<int:message_id>/attachment")
+@roles_required(*RECRUITING)
+def outbox_attachment(message_id: int):
+    """A message's attachment (an .ics invite), as a download, for messages the viewer may see."""
+    message = db.session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.candidate_id.in_(visible_candidate_ids(current_user)),
+        )
+    )
+    if message is None or message.attachment is None:
+        abort(404)
+    return Response(
+        message.attachment,
+        mimetype=message.attachment_type.partition(";")[0] or "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{message.attachment_name}"'},
+    )
 
 
 @bp.route("/submissions/<int:submission_id>")

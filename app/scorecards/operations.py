@@ -28,6 +28,7 @@ from app.models import (
 from app.pipeline import operations as pipeline_operations
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric
+from app.scorecards.scheduling import clean_place
 from app.webhooks import events as webhook_events
 
 MAX_NOTES = 10_000
@@ -53,8 +54,11 @@ def schedule_interview(
     scheduled_at: datetime,
     actor: User | None,
     duration_minutes: int | None = None,
+    location: str = "",
+    video_url: str = "",
 ) -> Interview:
-    """Schedule an interview of an application with a kit and a panel of staff."""
+    """Schedule an interview of an application with a kit and a panel of staff, in a room
+    (`location`) and/or over a video link."""
     if stage.job_id != application.job_id:
         raise DomainError("That stage belongs to another job.", field="stage")
     if stage.kind.is_terminal:
@@ -71,6 +75,7 @@ def schedule_interview(
             )
     if scheduled_at.tzinfo is None:
         raise ValueError("scheduled_at must be timezone-aware")
+    location, video_url = clean_place(location, video_url)
     interview = Interview(
         application=application,
         stage=stage,
@@ -79,6 +84,8 @@ def schedule_interview(
         scheduled_at=scheduled_at,
         duration_minutes=duration_minutes or kit.duration_minutes,
         scheduled_by=actor,
+        location=location,
+        video_url=video_url,
     )
     seen: set[int] = set()
     for user in interviewers:
@@ -188,6 +195,8 @@ def submit(
     Only from the interview's start (drafts may be saved any time); every gap is reported at once.
     """
     now = now_utc()
+    if interview.cancelled_at is not None:
+        raise DomainError("This interview was cancelled; there is nothing to score.")
     if interview.scheduled_at > now:
         raise DomainError(
             "The interview has not started yet: save a draft now and submit from "
