@@ -25,6 +25,7 @@ from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
 from app.grading.tasks import grading_queue
 from app.models import Assignment, Role, Submission, now_utc
+from app.notifications import operations as notifications
 from app.privacy import audit
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
@@ -132,6 +133,7 @@ def upload(assignment_id: int):
                 candidate_id=assignment.application.candidate_id,
                 target=f"submission:{run.submission_id}",
             )
+            notifications.candidate_submitted(run.submission, current_app.config)
             db.session.commit()
             grading_queue().enqueue(run.id)
             return redirect(url_for("portal.submission", submission_id=run.submission_id))

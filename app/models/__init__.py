@@ -22,6 +22,7 @@ from app.models.interview import (
 from app.models.invite import Invite
 from app.models.job_team import JobMember
 from app.models.note import Note
+from app.models.notification import Notification
 from app.models.outbox import OutboxMessage
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
@@ -53,6 +54,7 @@ __all__ = [
     "Job",
     "JobMember",
     "Note",
+    "Notification",
     "OutboxMessage",
     "RateLimitHit",
     "Resume",

@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # IANA zone every time is shown in (stored times stay UTC).
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Notification kinds (app/notifications) this user turned off, comma-separated.
+    muted_notifications: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     candidate: Mapped[Candidate | None] = relationship(back_populates="user")

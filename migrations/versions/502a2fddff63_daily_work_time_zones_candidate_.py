@@ -1,4 +1,4 @@
-"""daily work: time zones, candidate profiles, resumes, search, interview invites
+"""daily work: time zones, candidate profiles, resumes, search, interview invites, notifications
 
 Revision ID: 502a2fddff63
 Revises: 8923181025c6
@@ -70,6 +70,22 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resumes')),
     sa.UniqueConstraint('candidate_id', name=op.f('uq_resumes_candidate_id'))
     )
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('key', sa.String(length=120), nullable=False),
+    sa.Column('message', sa.String(length=500), nullable=False),
+    sa.Column('link', sa.String(length=300), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
+    sa.UniqueConstraint('user_id', 'kind', 'key', name=op.f('uq_notifications_user_id_kind_key'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_user_created', ['user_id', 'created_at'], unique=False)
+
     with op.batch_alter_table('candidates', schema=None) as batch_op:
         batch_op.add_column(sa.Column('phone', sa.String(length=40), server_default='', nullable=False))
         batch_op.add_column(sa.Column('location', sa.String(length=200), server_default='', nullable=False))
@@ -79,6 +95,7 @@ def upgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('time_zone', sa.String(length=64), server_default='UTC', nullable=False))
+        batch_op.add_column(sa.Column('muted_notifications', sa.String(length=200), server_default='', nullable=False))
 
     with op.batch_alter_table('interviews', schema=None) as batch_op:
         batch_op.add_column(sa.Column('location', sa.String(length=300), server_default='', nullable=False))
@@ -116,6 +133,7 @@ def downgrade():
         batch_op.drop_column('location')
 
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('muted_notifications')
         batch_op.drop_column('time_zone')
 
     with op.batch_alter_table('candidates', schema=None) as batch_op:
@@ -126,4 +144,8 @@ def downgrade():
         batch_op.drop_column('phone')
 
     op.drop_table('resumes')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_created')
+
+    op.drop_table('notifications')
     # ### end Alembic commands ###

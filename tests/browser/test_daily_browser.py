@@ -83,7 +83,8 @@ def test_main_pages_fit_390_px(live_server, live_app, page):
 
 
 def _fits(page, url: str) -> None:
-    page.goto(url)
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url}: {response and response.status}"
     assert page.evaluate(NO_SIDEWAYS), f"{url} scrolls sideways at 390 px: " + str(
         page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     )

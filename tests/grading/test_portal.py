@@ -348,3 +348,37 @@ def test_time_up_page_and_one_time_box_everywhere(candidate_client, assignment, 
     assert "Time is up" in page and "Uploads are closed" in page
     assert "tiny.ipynb" in page and "the one the hiring team will review" in page
     assert 'enctype="multipart/form-data"' not in page
+
+
+def test_upload_and_grading_notify_the_jobs_recruiter_and_panel(
+    candidate_client, assignment, full_marks, create_user, app
+):
+    from app.models import Notification
+    from app.notifications import operations as notifications
+
+    recruiter = create_user(Role.RECRUITER)
+    assignment.application.job.owner = recruiter
+    interviewer = create_user(Role.INTERVIEWER)
+    put_on_panel(assignment.application, interviewer)
+    candidate_client.post(f"/me/assignments/{assignment.id}/start")
+    upload(candidate_client, assignment, full_marks)
+    kinds = db.session.scalars(
+        db.select(Notification.kind).where(Notification.user_id == recruiter.id)
+    ).all()
+    assert kinds == ["candidate_submitted"]
+    run = db.session.scalars(db.select(Submission)).one().runs[-1]
+    graded(run)
+    notifications.grading_finished(run.id, app.config)
+    notifications.grading_finished(run.id, app.config)  # once per run
+    db.session.commit()
+    for user in (recruiter, interviewer):
+        notes = db.session.scalars(
+            db.select(Notification).where(
+                Notification.user_id == user.id, Notification.kind == "grading_finished"
+            )
+        ).all()
+        assert len(notes) == 1 and notes[0].link == f"/submissions/{run.submission_id}"
+    panel_note = db.session.scalar(
+        db.select(Notification.message).where(Notification.user_id == interviewer.id)
+    )
+    assert assignment.application.candidate.name not in panel_note
