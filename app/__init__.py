@@ -84,12 +84,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from app.account.views import bp as account_bp
+    from app.messages.views import bp as messages_bp
     from app.notifications.views import bp as notifications_bp
     from app.profiles.views import bp as profiles_bp
     from app.scorecards.scheduling_views import bp as scheduling_bp
     from app.search.views import bp as search_bp
 
-    for blueprint in (account_bp, notifications_bp, profiles_bp, scheduling_bp, search_bp):
+    for blueprint in (
+        account_bp,
+        messages_bp,
+        notifications_bp,
+        profiles_bp,
+        scheduling_bp,
+        search_bp,
+    ):
         app.register_blueprint(blueprint)
     app.cli.add_command(create_token_command)
 

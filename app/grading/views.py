@@ -37,9 +37,11 @@ from app.grading.forms import AssignForm
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
 from app.grading.tasks import grading_queue
+from app.messages import templates as message_templates
 from app.models import Application, Assignment, GradingRun, OutboxMessage, Role, Submission
 from app.privacy import audit, blind
 from app.scorecards import queries as scorecard_queries
+from app.timezones import format_in_zone
 
 bp = Blueprint("grading", __name__)
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
@@ -112,19 +114,21 @@ def assign(candidate_id: int):
                 "exercise.assigned", candidate_id=candidate.id, target=f"assignment:{assignment.id}"
             )
             link = url_for("auth.redeem_invite", token=token, _external=True)
-            message = mail.send(
-                current_app.config,
-                candidate.email,
-                f"Your HireLab exercise: {exercise.title}",
-                render_template(
-                    "grading/invite_email.txt",
-                    candidate=candidate,
-                    exercise=exercise,
-                    assignment=assignment,
-                    link=link,
-                ),
-                candidate=candidate,
+            subject, body = message_templates.render(
+                assignment.application.job,
+                "exercise_invite",
+                {
+                    "candidate_name": candidate.name,
+                    "job_title": assignment.application.job.title,
+                    "exercise_title": exercise.title,
+                    "time_box_minutes": str(assignment.time_budget_minutes),
+                    "start_before": format_in_zone(
+                        assignment.open_by, _zone_of(candidate), "%d %b %Y %H:%M"
+                    ),
+                    "link": link,
+                },
             )
+            message = mail.send(current_app.config, candidate.email, subject, body, candidate)
             db.session.commit()
             return render_template(
                 "grading/assigned.html",
@@ -135,6 +139,10 @@ def assign(candidate_id: int):
                 message=message,
             )
     return render_template("grading/assign.html", candidate=candidate, form=form)
+
+
+def _zone_of(candidate) -> str:
+    return candidate.user.time_zone if candidate.user is not None else "UTC"
 
 
 @bp.route("/outbox")

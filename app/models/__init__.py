@@ -21,6 +21,7 @@ from app.models.interview import (
 )
 from app.models.invite import Invite
 from app.models.job_team import JobMember
+from app.models.message_template import MessageTemplate
 from app.models.note import Note
 from app.models.notification import Notification
 from app.models.outbox import OutboxMessage
@@ -53,6 +54,7 @@ __all__ = [
     "Invite",
     "Job",
     "JobMember",
+    "MessageTemplate",
     "Note",
     "Notification",
     "OutboxMessage",

@@ -177,5 +177,3 @@ def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
         note.read_at = now
     db.session.flush()
     return len(notes)
-
-

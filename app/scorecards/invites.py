@@ -8,14 +8,19 @@ from datetime import UTC, timedelta
 from email.utils import parseaddr
 from typing import Any
 
-from flask import render_template
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from app import mail
+from app.messages import templates
 from app.models import Interview, OutboxMessage, User, now_utc
 from app.timezones import format_in_zone
 
 PRODID = "-//HireLab//Interviews//EN"
+CHANGES = {
+    "new": "Interview invitation",
+    "moved": "Interview moved",
+    "cancelled": "Interview cancelled",
+}
 
 
 def event_uid(interview: Interview, config: dict[str, Any]) -> str:
@@ -91,26 +96,29 @@ def send(interview: Interview, config: dict[str, Any], change: str) -> list[Outb
         f"text/calendar; method={method}",
         ics,
     )
-    subject = {
-        "new": "Interview invitation",
-        "moved": "Interview moved",
-        "cancelled": "Interview cancelled",
-    }[change]
+    job = interview.application.job
     messages = []
     for email, name, zone in recipients(interview):
-        body = render_template(
-            "scorecards/invite_email.txt",
-            interview=interview,
-            name=name,
-            change=change,
-            starts=format_in_zone(interview.scheduled_at, zone, "%A %d %B %Y, %H:%M"),
-            zone=zone,
+        starts = format_in_zone(interview.scheduled_at, zone, "%A %d %B %Y, %H:%M")
+        subject, body = templates.render(
+            job,
+            "interview_invite",
+            {
+                "name": name,
+                "job_title": job.title,
+                "interview_title": interview.kit_title,
+                "change": CHANGES[change],
+                "starts": starts if zone == "UTC" else f"{starts} ({zone})",
+                "duration_minutes": str(interview.duration_minutes),
+                "where": " · ".join(p for p in (interview.location, interview.video_url) if p)
+                or "to be confirmed",
+            },
         )
         messages.append(
             mail.send(
                 config,
                 email,
-                f"{subject}: {interview.kit_title} ({interview.application.job.title})",
+                subject,
                 body,
                 candidate=interview.application.candidate,
                 attachment=attachment,

@@ -1,4 +1,4 @@
-"""daily work: time zones, candidate profiles, resumes, search, interview invites, notifications
+"""daily work: time zones, candidate profiles, resumes, search, interview invites, notifications, message templates
 
 Revision ID: 502a2fddff63
 Revises: 8923181025c6
@@ -69,6 +69,19 @@ def upgrade():
     sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], name=op.f('fk_resumes_candidate_id_candidates'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resumes')),
     sa.UniqueConstraint('candidate_id', name=op.f('uq_resumes_candidate_id'))
+    )
+    op.create_table('message_templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_message_templates_job_id_jobs'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_message_templates_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_message_templates')),
+    sa.UniqueConstraint('job_id', 'kind', name=op.f('uq_message_templates_job_id_kind'))
     )
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -148,4 +161,5 @@ def downgrade():
         batch_op.drop_index('ix_notifications_user_created')
 
     op.drop_table('notifications')
+    op.drop_table('message_templates')
     # ### end Alembic commands ###
