@@ -42,6 +42,7 @@ from app.models import (
 from app.pipeline import operations as pipeline
 from app.scorecards.independence import may_read_scorecard, visible
 from app.scorecards.queries import effective_scorecards
+from app.search import index as search_index
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated only: no cookie, so no cross-site request forgery
@@ -179,9 +180,12 @@ def job_applications(job_id: int):
 @bp.get("/candidates")
 @roles_required(*RECRUITING)
 def list_candidates():
-    fields, page, per_page = _page_args()
+    fields, page, per_page = _page_args("q")
+    text = fields.string("q", required=False, max_length=200)
     fields.done()
     query = select(Candidate).order_by(Candidate.id)
+    if text.strip():
+        query = query.where(search_index.matches(text))
     if current_user.role is not Role.ADMIN:
         reachable = select(Application.candidate_id).join(Job).where(job_filter(current_user))
         query = query.where(Candidate.id.in_(reachable))

@@ -126,3 +126,23 @@ def test_board_filters_and_card_flags(client, auth, db, create_user, create_job,
     board = client.get(f"/jobs/{job.id}?q=referral+person").text
     assert "Referral Person" in board and "Agency Person" not in board
     assert client.get(f"/jobs/{job.id}?min_score=abc&flag=nope").status_code == 200
+
+
+def test_api_lists_candidates_with_search_and_paging(client, db, create_user, create_job):
+    from app.api import tokens
+
+    recruiter = create_user(Role.RECRUITER)
+    job = create_job(owner=recruiter)
+    for name in ("Ada Lovelace", "Grace Hopper", "Alan Turing"):
+        pipeline.apply(
+            pipeline.add_candidate(name, f"{name.split()[0]}@ex.com", "other"), job, None
+        )
+    db.session.commit()
+    _, secret = tokens.create_token(recruiter, "search test")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    found = client.get("/api/v1/candidates?q=hopper", headers=headers).get_json()
+    assert [c["name"] for c in found["items"]] == ["Grace Hopper"] and found["total"] == 1
+    page = client.get("/api/v1/candidates?per_page=2&page=2", headers=headers).get_json()
+    assert page["total"] == 3 and len(page["items"]) == 1
+    assert client.get("/api/v1/candidates?q=" + "x" * 300, headers=headers).status_code == 400
