@@ -46,22 +46,18 @@ def reschedule(interview_id: int):
             for error in field.errors:
                 flash(f"{field.label.text}: {error}", "error")
         return _back(interview)
-    try:
-        scheduling.reschedule(
+    return _change(
+        interview,
+        lambda: scheduling.reschedule(
             interview,
             from_local(form.scheduled_at.data, current_user.time_zone),
             form.duration_minutes.data,
             form.location.data or "",
             form.video_url.data or "",
             current_app.config,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("Interview moved; the calendar update is in the outbox.", "success")
-    return _back(interview)
+        ),
+        "Interview moved; the calendar update is in the outbox.",
+    )
 
 
 @bp.route("/interviews/<int:interview_id>/cancel", methods=["POST"])
@@ -71,12 +67,21 @@ def cancel(interview_id: int):
     if not CancelInterviewForm().validate_on_submit():
         flash("The form expired; reload the page and try again.", "error")
         return _back(interview)
+    return _change(
+        interview,
+        lambda: scheduling.cancel(interview, current_user, current_app.config),
+        "Interview cancelled; everyone invited gets a cancellation.",
+    )
+
+
+def _change(interview: Interview, operation, done: str):
+    """Run one scheduling operation: commit and say `done`, or roll back and say why not."""
     try:
-        scheduling.cancel(interview, current_user, current_app.config)
+        operation()
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash("Interview cancelled; everyone invited gets a cancellation.", "success")
+        flash(done, "success")
     return _back(interview)

@@ -81,16 +81,9 @@ def application_clause(chosen: CandidateFilter) -> ColumnElement[bool]:
         clauses.append(Application.stage_entered_at <= now - timedelta(days=chosen.min_days))
     if chosen.min_score_pct is not None:
         clauses.append(
-            exists(
-                select(GradingRun.id)
-                .join(Submission, Submission.id == GradingRun.submission_id)
-                .join(Assignment, Assignment.id == Submission.assignment_id)
-                .where(
-                    Assignment.application_id == Application.id,
-                    GradingRun.status == RunStatus.GRADED,
-                    GradingRun.max_score > 0,
-                    GradingRun.score * 100 >= GradingRun.max_score * chosen.min_score_pct,
-                )
+            _graded_run(
+                GradingRun.max_score > 0,
+                GradingRun.score * 100 >= GradingRun.max_score * chosen.min_score_pct,
             )
         )
     if chosen.flag == "stale":
@@ -98,17 +91,23 @@ def application_clause(chosen: CandidateFilter) -> ColumnElement[bool]:
     if chosen.flag == "ungraded":
         clauses.append(
             exists(select(Assignment.id).where(Assignment.application_id == Application.id))
-            & ~exists(
-                select(GradingRun.id)
-                .join(Submission, Submission.id == GradingRun.submission_id)
-                .join(Assignment, Assignment.id == Submission.assignment_id)
-                .where(
-                    Assignment.application_id == Application.id,
-                    GradingRun.status == RunStatus.GRADED,
-                )
-            )
+            & ~_graded_run()
         )
     return and_(true(), *clauses)
+
+
+def _graded_run(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The application has a graded run (meeting `conditions`) of any of its submissions."""
+    return exists(
+        select(GradingRun.id)
+        .join(Submission, Submission.id == GradingRun.submission_id)
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .where(
+            Assignment.application_id == Application.id,
+            GradingRun.status == RunStatus.GRADED,
+            *conditions,
+        )
+    )
 
 
 def _stale(now) -> ColumnElement[bool]:
