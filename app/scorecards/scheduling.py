@@ -36,9 +36,12 @@ def invite(interview: Interview, config: dict[str, Any]) -> list[OutboxMessage]:
     return invites.send(interview, config, "new")
 
 
-def _require_open(interview: Interview) -> None:
+def _require_not_held(interview: Interview) -> None:
+    """Only an interview that is neither cancelled nor already scored can change."""
     if interview.cancelled_at is not None:
         raise DomainError("This interview is cancelled; schedule a new one instead.")
+    if any(card.is_submitted for card in interview.scorecards):
+        raise DomainError("A scorecard is already submitted for this interview; it took place.")
 
 
 def reschedule(
@@ -50,12 +53,10 @@ def reschedule(
     config: dict[str, Any],
 ) -> list[OutboxMessage]:
     """Move the interview (same calendar event, SEQUENCE + 1) and mail the update."""
-    _require_open(interview)
+    _require_not_held(interview)
     if scheduled_at.tzinfo is None:
         raise ValueError("scheduled_at must be timezone-aware")
     interview.location, interview.video_url = clean_place(location, video_url)
-    if any(card.is_submitted for card in interview.scorecards):
-        raise DomainError("A scorecard is already submitted for this interview; it took place.")
     interview.scheduled_at = scheduled_at
     if duration_minutes:
         interview.duration_minutes = duration_minutes
@@ -66,9 +67,7 @@ def reschedule(
 
 def cancel(interview: Interview, actor: User | None, config: dict[str, Any]) -> list[OutboxMessage]:
     """Call the interview off: METHOD:CANCEL for the same event goes to everyone invited."""
-    _require_open(interview)
-    if any(card.is_submitted for card in interview.scorecards):
-        raise DomainError("A scorecard is already submitted for this interview; it took place.")
+    _require_not_held(interview)
     interview.cancelled_at = now_utc()
     interview.sequence += 1
     db.session.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from app.extensions import db
@@ -115,3 +116,13 @@ def test_interviewer_cannot_move_or_cancel(client, auth, panel):
     auth.login_as(other)
     assert client.post(f"/interviews/{panel.interview.id}/cancel").status_code == 403
     assert db.session.get(Interview, panel.interview.id).cancelled_at is None
+
+
+def test_a_scored_interview_cannot_move(app, panel):
+    from app.errors import DomainError
+    from app.scorecards import scheduling
+    from tests.scorecards.conftest import submit
+
+    submit(panel.interview, panel.first)
+    with pytest.raises(DomainError, match="already submitted"):
+        scheduling.reschedule(panel.interview, now_utc(), None, "", "", app.config)
