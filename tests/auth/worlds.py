@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import current_app
+
 from app.auth import operations as auth_operations
 from app.extensions import db
 from app.grading import operations as grading
@@ -24,6 +26,7 @@ from app.models import (
     User,
 )
 from app.pipeline import operations as pipeline
+from app.scorecards import scheduling
 from tests.grading.conftest import TINY
 from tests.scorecards.conftest import save, schedule, staff, submit
 
@@ -73,6 +76,8 @@ def build_world(name: str, marker: str = "", scored: bool = True) -> World:
     db.session.commit()
     interview = schedule(application, [interviewer], actor=recruiter)
     scorecard = submit(interview, interviewer) if scored else save(interview, interviewer)
+    (invitation, *_) = scheduling.invite(interview, current_app.config)  # mails with an .ics
+    db.session.commit()
     world = World(
         name,
         recruiter,
@@ -98,6 +103,7 @@ def build_world(name: str, marker: str = "", scored: bool = True) -> World:
         "interview_id": interview.id,
         "scorecard_id": scorecard.id,
         "invite_id": invite.id,
+        "message_id": invitation.id,
         "member_id": team_member(job, name).id,
         # Webhook endpoints are global (admins only); one per world gives the walk an id.
         "endpoint_id": webhook_endpoint(name).id,
