@@ -20,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(instance_path)
 
-    from app import extensions, http_errors, security
+    from app import extensions, http_errors, security, timezones
     from app.auth.access import enforce_roles
 
     extensions.db.init_app(app)
@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(enforce_roles)
     app.after_request(security.set_security_headers)
     security.init_app(app)
+    timezones.init_app(app)
     http_errors.register_error_pages(app)
     from app.api.errors import json_for_unrouted_api_paths
 
@@ -49,6 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.webhooks.tasks import init_webhook_tasks
 
     init_webhook_tasks(app, grading_queue.huey)
+    from app.notifications.tasks import init_notification_tasks
+
+    init_notification_tasks(app, grading_queue.huey)
 
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
@@ -82,6 +86,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.webhooks.views import bp as webhooks_bp
 
     for blueprint in (api_bp, api_tokens_bp, webhooks_bp):
+        app.register_blueprint(blueprint)
+
+    from app.account.views import bp as account_bp
+    from app.messages.views import bp as messages_bp
+    from app.notifications.views import bp as notifications_bp
+    from app.profiles.views import bp as profiles_bp
+    from app.scorecards.scheduling_views import bp as scheduling_bp
+    from app.search.views import bp as search_bp
+
+    for blueprint in (
+        account_bp,
+        messages_bp,
+        notifications_bp,
+        profiles_bp,
+        scheduling_bp,
+        search_bp,
+    ):
         app.register_blueprint(blueprint)
     app.cli.add_command(create_token_command)
 

@@ -70,6 +70,9 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(8 * 1024 * 1024)))
         self.MAX_NOTEBOOK_BYTES = int(os.environ.get("MAX_NOTEBOOK_BYTES", str(5 * 1024 * 1024)))
+        self.MAX_RESUME_BYTES = int(os.environ.get("MAX_RESUME_BYTES", str(5 * 1024 * 1024)))
+        # Where HireLab is reached, for links in notification mails ("" = paths only).
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 

@@ -10,8 +10,20 @@ class DomainError(Exception):
         self.field = field
 
 
+class DomainErrors(DomainError):
+    """Several refusals found at once (every gap of a form), reported together."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__(" ".join(error.message for error in errors), field=errors[0].field)
+        self.errors = errors
+
+
 class DuplicateError(DomainError):
-    """A unique value (an email, an application) already exists."""
+    """A unique value (an email, an application) already exists; `existing_id` names it."""
+
+    def __init__(self, message: str, field: str | None = None, existing_id: int | None = None):
+        super().__init__(message, field)
+        self.existing_id = existing_id
 
 
 class InvalidInvite(DomainError):

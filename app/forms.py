@@ -2,11 +2,15 @@
 
 from flask_wtf import FlaskForm
 
-from app.errors import DomainError
+from app.errors import DomainError, DomainErrors
 
 
 def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
     """Attach a DomainError's message to its form field, or to the form as a whole."""
+    if isinstance(error, DomainErrors):
+        for each in error.errors:
+            apply_domain_error(form, each)
+        return
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

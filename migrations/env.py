@@ -51,6 +51,13 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Skip the full-text index's tables (SQLite FTS5): they are not models."""
+    from app.search.index import is_index_table
+
+    return not (type_ == "table" and is_index_table(name))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -90,6 +97,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -270,6 +270,7 @@ def id_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
+SEARCH_QUERY = {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}}
 PAGING = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
     {
@@ -347,7 +348,11 @@ def paths() -> dict[str, Any]:
         },
         "/api/v1/candidates": {
             "get": operation(
-                "List candidates", RECRUITING, "CandidatesPage", params=PAGING, errors=(400,)
+                "List candidates (q: full-text search of name, email, notes, résumé)",
+                RECRUITING,
+                "CandidatesPage",
+                params=[*PAGING, SEARCH_QUERY],
+                errors=(400,),
             ),
             "post": operation(
                 "Add a candidate (and apply them to a job)",

@@ -45,6 +45,7 @@ from app.models import (
 from app.pipeline import operations as pipeline
 from app.scorecards.independence import may_read_scorecard, visible
 from app.scorecards.queries import effective_scorecards
+from app.search import index as search_index
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated only: no cookie, so no cross-site request forgery
@@ -180,9 +181,12 @@ def job_applications(job_id: int):
 @bp.get("/candidates")
 @roles_required(*RECRUITING)
 def list_candidates():
-    fields, page, per_page = _page_args()
+    fields, page, per_page = _page_args("q")
+    text = fields.string("q", required=False, max_length=200)
     fields.done()
     query = select(Candidate).order_by(Candidate.id)
+    if text.strip():
+        query = query.where(search_index.matches(text))
     if current_user.role is not Role.ADMIN:
         query = query.where(Candidate.id.in_(policy.visible_candidate_ids(current_user)))
     rows, total = _paged(query, page, per_page)

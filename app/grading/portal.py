@@ -24,7 +24,8 @@ from app.grading.exercises import load_exercise
 from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
 from app.grading.tasks import grading_queue
-from app.models import Assignment, Role, Submission
+from app.models import Assignment, Role, Submission, now_utc
+from app.notifications import operations as notifications
 from app.privacy import audit
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
@@ -70,6 +71,7 @@ def assignment(assignment_id: int):
         brief=presenters.brief_html(exercise),
         form=UploadForm(),
         submissions=presenters.candidate_submissions(assignment),
+        now=now_utc(),
     )
 
 
@@ -131,6 +133,7 @@ def upload(assignment_id: int):
                 candidate_id=assignment.application.candidate_id,
                 target=f"submission:{run.submission_id}",
             )
+            notifications.candidate_submitted(run.submission, current_app.config)
             db.session.commit()
             grading_queue().enqueue(run.id)
             return redirect(url_for("portal.submission", submission_id=run.submission_id))
@@ -142,6 +145,7 @@ def upload(assignment_id: int):
             brief=presenters.brief_html(exercise),
             form=form,
             submissions=presenters.candidate_submissions(assignment),
+            now=now_utc(),
         ),
         400,
     )

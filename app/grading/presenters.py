@@ -17,6 +17,7 @@ from app.extensions import db
 from app.grading.exercises import Exercise, ExerciseError, load_exercise
 from app.grading.rendering import sanitize_html
 from app.models import Application, Assignment, Candidate, GradingRun, RunStatus, User
+from app.timezones import when_text
 
 CANDIDATE_MESSAGES = {
     "completed": "Graded.",
@@ -77,9 +78,9 @@ def candidate_submissions(assignment: Assignment) -> list[dict[str, Any]]:
 
 def assignment_state(assignment: Assignment) -> str:
     if assignment.opened_at is None:
-        return f"Not started (start before {assignment.open_by:%d %b %Y %H:%M} UTC)"
+        return f"Not started (start before {when_text(assignment.open_by)})"
     if not assignment.submissions:
-        return f"Started; due {assignment.deadline_at:%d %b %Y %H:%M} UTC"
+        return f"Started; due {when_text(assignment.deadline_at)}"
     latest = assignment.submissions[-1]
     return f"Uploaded; {progress_text(latest.runs[-1]).lower()}" if latest.runs else "Uploaded"
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -30,8 +39,11 @@ from app.grading.forms import AssignForm
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
 from app.grading.tasks import grading_queue
+from app.messages import templates as message_templates
 from app.models import Application, Assignment, GradingRun, OutboxMessage, Submission
 from app.privacy import audit
+from app.scorecards import queries as scorecard_queries
+from app.timezones import format_in_zone
 
 bp = Blueprint("grading", __name__)
 
@@ -101,19 +113,21 @@ def assign(candidate_id: int):
                 "exercise.assigned", candidate_id=candidate.id, target=f"assignment:{assignment.id}"
             )
             link = url_for("auth.redeem_invite", token=token, _external=True)
-            message = mail.send(
-                current_app.config,
-                candidate.email,
-                f"Your HireLab exercise: {exercise.title}",
-                render_template(
-                    "grading/invite_email.txt",
-                    candidate=candidate,
-                    exercise=exercise,
-                    assignment=assignment,
-                    link=link,
-                ),
-                candidate=candidate,
+            subject, body = message_templates.render(
+                assignment.application.job,
+                "exercise_invite",
+                {
+                    "candidate_name": candidate.name,
+                    "job_title": assignment.application.job.title,
+                    "exercise_title": exercise.title,
+                    "time_box_minutes": str(assignment.time_budget_minutes),
+                    "start_before": format_in_zone(
+                        assignment.open_by, _zone_of(candidate), "%d %b %Y %H:%M"
+                    ),
+                    "link": link,
+                },
             )
+            message = mail.send(current_app.config, candidate.email, subject, body, candidate)
             db.session.commit()
             return render_template(
                 "grading/assigned.html",
@@ -124,6 +138,10 @@ def assign(candidate_id: int):
                 message=message,
             )
     return render_template("grading/assign.html", candidate=candidate, form=form)
+
+
+def _zone_of(candidate) -> str:
+    return candidate.user.time_zone if candidate.user is not None else "UTC"
 
 
 @bp.route("/outbox")
@@ -138,6 +156,24 @@ def outbox():
     return render_template("grading/outbox.html", messages=messages)
 
 
+@bp.route("/outbox/<int:message_id>/attachment")
+@roles_required(*RECRUITING)
+def outbox_attachment(message_id: int):
+    """A message's attachment (an .ics invite), as a download, for messages the viewer may see."""
+    message = db.session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.id == message_id, policy.outbox_filter(current_user)
+        )
+    )
+    if message is None or message.attachment is None:
+        abort(404)
+    return Response(
+        message.attachment,
+        mimetype=message.attachment_type.partition(";")[0] or "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{message.attachment_name}"'},
+    )
+
+
 @bp.route("/submissions/<int:submission_id>")
 @roles_required(*STAFF)
 def review(submission_id: int):
@@ -147,7 +183,16 @@ def review(submission_id: int):
     exercise = load_exercise(
         current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
     )
-    return render_template("grading/review.html", submission=submission, run=run, exercise=exercise)
+    return render_template(
+        "grading/review.html",
+        submission=submission,
+        run=run,
+        exercise=exercise,
+        dimension_titles=scorecard_queries.dimension_titles(),
+        interviews=scorecard_queries.reachable_interviews(
+            current_user, submission.assignment.application
+        ),
+    )
 
 
 @bp.route("/runs/<int:run_id>/notebook")

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.grading import operations
 from app.grading.exercises import Exercise
 from app.models import GradingRun, RunStatus
+from app.notifications import operations as notifications
 from sandbox.backends.base import Backend
 from sandbox.job import GradingJob
 from sandbox.results import GradingResult
@@ -141,6 +142,8 @@ class GradingWorker:
             else:
                 stored = operations.record_result(run_id, owner, self.score(result, exercise))
                 status = RunStatus.GRADED if stored else None
+                if stored:
+                    notifications.grading_finished(run_id, self.app.config)
             db.session.commit()
         if status is None:
             log.warning("run %s: lease lost while grading; result discarded", run_id)

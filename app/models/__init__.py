@@ -3,7 +3,7 @@
 from app.models import pipeline_indexes  # noqa: F401  (registers the board and funnel indexes)
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
-from app.models.candidate import Application, Candidate, StageTransition
+from app.models.candidate import Application, Candidate, Resume, StageTransition
 from app.models.grading import (
     Assignment,
     GradingRun,
@@ -21,7 +21,9 @@ from app.models.interview import (
 )
 from app.models.invite import Invite
 from app.models.job_team import JobMember
+from app.models.message_template import MessageTemplate
 from app.models.note import Note
+from app.models.notification import Notification
 from app.models.outbox import OutboxMessage
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
@@ -54,9 +56,12 @@ __all__ = [
     "Invite",
     "Job",
     "JobMember",
+    "MessageTemplate",
     "Note",
+    "Notification",
     "OutboxMessage",
     "RateLimitHit",
+    "Resume",
     "Role",
     "RunStatus",
     "Scorecard",

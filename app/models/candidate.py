@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -30,9 +30,46 @@ class Candidate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     # Set when the candidate's personal data was erased (app/privacy/erasure.py).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Profile (app/profiles): links one per line, tags comma-separated.
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    location: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    links: Mapped[str] = mapped_column(Text, default="", server_default="")
+    tags: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Name, email, tags, notes and résumé text, rebuilt by app/search/index.py; full-text
+    # searched by SQLite FTS5 (a shadow table) or PostgreSQL to_tsvector.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     user: Mapped[User | None] = relationship(back_populates="candidate")
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
+    resume: Mapped[Resume | None] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan"
+    )
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+    @property
+    def link_list(self) -> list[str]:
+        return [link.strip() for link in self.links.splitlines() if link.strip()]
+
+
+class Resume(db.Model):
+    """A candidate's résumé: the PDF as uploaded (served only as a download) and its text."""
+
+    __tablename__ = "resumes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), unique=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="resume")
 
 
 class Application(db.Model):

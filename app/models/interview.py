@@ -37,6 +37,11 @@ class Interview(db.Model):
     duration_minutes: Mapped[int] = mapped_column(Integer, default=45)
     scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    location: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    video_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # iCalendar SEQUENCE of the invite: +1 on every reschedule or cancellation (same UID).
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     application: Mapped[Application] = relationship()
     stage: Mapped[Stage] = relationship()

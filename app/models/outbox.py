@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -27,3 +27,7 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(Text, default="")
+    # One optional attachment (an interview's .ics invite).
+    attachment_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    attachment_type: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)

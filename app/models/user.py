@@ -43,6 +43,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Moved on by app/auth/sessions.end_sessions: every session cookie naming an older value ends.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # IANA zone every time is shown in (stored times stay UTC).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Notification kinds (app/notifications) this user turned off, comma-separated.
+    muted_notifications: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     candidate: Mapped[Candidate | None] = relationship(back_populates="user")

@@ -15,6 +15,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Application, Candidate, Job, User
 from app.pipeline.operations import SOURCES, apply
+from app.search import index as search_index
 
 MAX_IMPORT_BYTES = 2_000_000
 MAX_IMPORT_ROWS = 5_000
@@ -41,6 +42,8 @@ class CandidateRow:
 class ImportReport:
     imported: list[str] = field(default_factory=list)  # names, in file order
     reapplied: list[str] = field(default_factory=list)  # existing candidates added to this job
+    # The same people's records (found by email): the report links to each one.
+    reapplied_ids: list[int] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
 
 
@@ -171,8 +174,10 @@ def import_candidates(
         if candidate is None:
             candidate = Candidate(name=row.name, email=row.email, source=row.source)
             db.session.add(candidate)
+            search_index.refresh(candidate)
             report.imported.append(row.name)
         else:
             report.reapplied.append(candidate.name)
+            report.reapplied_ids.append(candidate.id)
         apply(candidate, job, actor)
     return report

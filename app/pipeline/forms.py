@@ -58,6 +58,7 @@ class MoveForm(FlaskForm):
         "Reason", choices=reason_choices, validate_choice=False, validators=[Optional()]
     )
     details = TextAreaField("Details", validators=[Optional(), Length(max=2000)])
+    backwards = BooleanField("Yes, move back to an earlier stage")
     submit = SubmitField("Move")
 
 

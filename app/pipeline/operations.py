@@ -29,6 +29,7 @@ from app.pipeline.reasons import (
     reason_category,
 )
 from app.privacy import audit
+from app.search import index as search_index
 from app.webhooks import events as webhook_events
 
 DEFAULT_PIPELINE: tuple[tuple[str, StageKind], ...] = (
@@ -70,13 +71,16 @@ def add_candidate(name: str, email: str, source: str, viewer: User | None = None
     candidate, so the answer never reveals that the email exists elsewhere. Without a viewer
     (seeding, the CLI) every candidate counts."""
     email = normalise_email(email)
-    if policy.match_candidate_by_email(viewer, email) is not None:
-        raise DuplicateError(f"A candidate with the email {email} already exists.", field="email")
+    existing = policy.match_candidate_by_email(viewer, email)
+    if existing is not None:
+        raise DuplicateError(
+            f"A candidate with the email {email} already exists.", "email", existing_id=existing.id
+        )
     if source not in SOURCES:
         raise DomainError(f"Choose a source from: {', '.join(SOURCES)}.", field="source")
     candidate = Candidate(name=name.strip(), email=email, source=source)
     db.session.add(candidate)
-    db.session.flush()
+    search_index.refresh(candidate)
     return candidate
 
 
@@ -221,10 +225,12 @@ def move_many(
     actor: User | None,
     category: str = "",
     details: str = "",
+    backwards: bool = False,
 ) -> list[StageTransition]:
     """Move several applications of one job to one stage: all of them, or none.
 
-    Every move is checked before any is made, so one bad pick leaves the board as it was.
+    Every move is checked before any is made, so one bad pick leaves the board as it was. A move
+    to an earlier stage than an application's current one needs `backwards` (an explicit choice).
     """
     ids = sorted(set(application_ids))
     if not ids:
@@ -267,8 +273,31 @@ def move_many(
             f"Already in {stage.name}: {', '.join(already)}. Untick them and move the others.",
             field="applications",
         )
+    behind = sorted(a.candidate.name for a in applications if is_backwards(a, stage))
+    if behind and not backwards:
+        raise DomainError(
+            f"{stage.name} comes before the current stage of {', '.join(behind)}: tick "
+            "“move back to an earlier stage” to confirm, or choose a later stage.",
+            field="backwards",
+        )
     at = now_utc()
     return [move(application, stage, actor, reason, at=at) for application in applications]
+
+
+def is_backwards(application: Application, to_stage: Stage) -> bool:
+    """A move to an earlier stage of the plan (reopening a closed application counts)."""
+    return to_stage.position < application.stage.position
+
+
+def following_stage(application: Application) -> Stage | None:
+    """The next stage of the plan after the current one (Rejected/Withdrawn exits excluded)."""
+    later = [
+        stage
+        for stage in application.job.stages
+        if stage.position > application.stage.position
+        and stage.kind in (StageKind.NORMAL, StageKind.HIRED)
+    ]
+    return min(later, key=lambda stage: stage.position, default=None)
 
 
 def add_note(candidate: Candidate, author: User | None, body: str) -> Note:
@@ -283,7 +312,7 @@ def add_note(candidate: Candidate, author: User | None, body: str) -> Note:
         )
     note = Note(candidate=candidate, author=author, body=body)
     db.session.add(note)
-    db.session.flush()
+    search_index.refresh(candidate)
     return note
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 
 from app.auth.policy import job_filter
 from app.extensions import db
@@ -29,6 +29,8 @@ from app.models import (
     User,
     now_utc,
 )
+from app.search import index as search_index
+from app.search.filters import CandidateFilter, application_clause
 
 BOARD_COLUMN_CAP = 50  # cards per column on the board; the stage list pages through the rest
 STAGE_PAGE_SIZE = 100
@@ -48,6 +50,7 @@ class Card:
     max_score: float | None = None
     scorecards_submitted: int | None = None
     scorecards_expected: int | None = None
+    red_flags: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,9 @@ def applications_by_stage(job: Job) -> dict[int, list[Application]]:
     return grouped
 
 
-def _card_query(job: Job, stage: Stage) -> Select[int, int, str, str, str, datetime]:
+def _card_query(
+    job: Job, stage: Stage, chosen: CandidateFilter | None = None
+) -> Select[int, int, str, str, str, datetime]:
     # Open stages show the longest-waiting first; closed ones (Hired, Rejected…) the latest moves.
     entered = Application.stage_entered_at
     return (
@@ -110,8 +115,19 @@ def _card_query(job: Job, stage: Stage) -> Select[int, int, str, str, str, datet
         )
         .join(Candidate, Candidate.id == Application.candidate_id)
         .where(Application.job_id == job.id, Application.stage_id == stage.id)
+        .where(*_filter_clauses(chosen))
         .order_by(entered.desc() if stage.kind.is_terminal else entered, Application.id)
     )
+
+
+def _filter_clauses(chosen: CandidateFilter | None) -> list[ColumnElement[bool]]:
+    """The board's filters as WHERE clauses on Application joined to Candidate."""
+    if chosen is None or not chosen.active:
+        return []
+    clauses = [application_clause(chosen)]
+    if chosen.query:
+        clauses.append(search_index.matches(chosen.query))
+    return clauses
 
 
 def _cards(rows_by_stage: Sequence[tuple[Stage, Sequence[Any]]], job: Job) -> list[list[Card]]:
@@ -121,6 +137,7 @@ def _cards(rows_by_stage: Sequence[tuple[Stage, Sequence[Any]]], job: Job) -> li
     ids = [row[0] for _, rows in rows_by_stage for row in rows]
     scores = grading_scores(ids)
     scorecards = scorecard_counts(ids)
+    flags = red_flag_counts(ids)
     result = []
     for stage, rows in rows_by_stage:
         cards = []
@@ -141,15 +158,18 @@ def _cards(rows_by_stage: Sequence[tuple[Stage, Sequence[Any]]], job: Job) -> li
                     max_score=score[1] if score else None,
                     scorecards_submitted=submitted,
                     scorecards_expected=expected,
+                    red_flags=flags.get(application_id, 0),
                 )
             )
         result.append(cards)
     return result
 
 
-def board(job: Job, cap: int | None = None) -> list[Column]:
-    """Every stage of the job with its count, stale count and first `cap` cards."""
+def board(job: Job, cap: int | None = None, chosen: CandidateFilter | None = None) -> list[Column]:
+    """Every stage of the job with its count, stale count and first `cap` cards (of the
+    applications matching `chosen`, when given)."""
     cap = cap or BOARD_COLUMN_CAP
+    filtered = _filter_clauses(chosen)
     stale_before = now_utc() - timedelta(days=job.stale_after_days)
     counts = {
         stage_id: (total, stale or 0)
@@ -159,14 +179,15 @@ def board(job: Job, cap: int | None = None) -> list[Column]:
                 func.count(),
                 func.sum(case((Application.stage_entered_at < stale_before, 1), else_=0)),
             )
-            .where(Application.job_id == job.id)
+            .join(Candidate, Candidate.id == Application.candidate_id)
+            .where(Application.job_id == job.id, *filtered)
             .group_by(Application.stage_id)
         )
     }
     rows_by_stage = [
         (
             stage,
-            db.session.execute(_card_query(job, stage).limit(cap)).all()
+            db.session.execute(_card_query(job, stage, chosen).limit(cap)).all()
             if stage.id in counts
             else [],
         )
@@ -248,6 +269,22 @@ def scorecard_counts(application_ids: list[int]) -> dict[int, tuple[int, int]]:
         application_id: (submitted.get(application_id, 0), count)
         for application_id, count in expected.items()
     }
+
+
+def red_flag_counts(application_ids: list[int]) -> dict[int, int]:
+    """Per application: red flags ticked on its scorecards in effect (submitted, not amended)."""
+    if not application_ids:
+        return {}
+    counts: dict[int, int] = {}
+    for application_id, flags in db.session.execute(
+        select(Scorecard.application_id, Scorecard.red_flags).where(
+            Scorecard.application_id.in_(application_ids),
+            Scorecard.status == ScorecardStatus.SUBMITTED,
+            Scorecard.superseded_at.is_(None),
+        )
+    ):
+        counts[application_id] = counts.get(application_id, 0) + len(flags or [])
+    return {key: value for key, value in counts.items() if value}
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import click
 from flask import (
     Blueprint,
@@ -15,11 +17,17 @@ from wtforms import SelectChoice
 from app.auth import operations as auth_operations
 from app.auth import policy
 from app.auth.access import roles_required
-from app.auth.policy import RECRUITING, application_or_403, candidate_or_403, job_or_403
+from app.auth.policy import (
+    RECRUITING,
+    application_or_403,
+    can_view_candidate,
+    candidate_or_403,
+    job_or_403,
+)
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
-from app.models import Application, Job, Stage
+from app.models import Application, Candidate, Job, Stage
 from app.pipeline import csv_import, operations, queries, stage_stats
 from app.pipeline.forms import (
     BulkMoveForm,
@@ -34,6 +42,7 @@ from app.pipeline.forms import (
 )
 from app.privacy import audit
 from app.reports.csv_export import csv_response
+from app.search import filters
 
 bp = Blueprint("pipeline", __name__)
 
@@ -60,11 +69,16 @@ def jobs():
 def job(job_id: int):
     job = job_or_403(current_user, job_id)
     stale_form = StaleForm(stale_after_days=job.stale_after_days)
+    chosen = filters.parse(request.args, operations.SOURCES)
     return render_template(
         "pipeline/job.html",
         job=job,
-        columns=queries.board(job),
+        columns=queries.board(job, chosen=chosen),
+        chosen=chosen,
+        sources=operations.SOURCES,
+        flags=filters.FLAGS,
         move_form=_bulk_move_form(job, url_for("pipeline.job", job_id=job.id)),
+        picked=set(request.args.getlist("picked", type=int)),
         stale_form=stale_form,
     )
 
@@ -79,7 +93,11 @@ def stage(job_id: int, stage_id: int):
     page = queries.stage_page(job, stage, request.args.get("page", 1, type=int))
     back = url_for("pipeline.stage", job_id=job.id, stage_id=stage.id, page=page.page)
     return render_template(
-        "pipeline/stage.html", job=job, page=page, move_form=_bulk_move_form(job, back)
+        "pipeline/stage.html",
+        job=job,
+        page=page,
+        move_form=_bulk_move_form(job, back),
+        picked=set(request.args.getlist("picked", type=int)),
     )
 
 
@@ -91,7 +109,7 @@ def move_many(job_id: int):
     back = _safe_back(job, form.back.data)
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
-        return redirect(back)
+        return redirect(_with_picks(back, form))
     try:
         moved = operations.move_many(
             job,
@@ -100,13 +118,14 @@ def move_many(job_id: int):
             current_user,
             form.reason.data or "",
             form.details.data or "",
+            backwards=form.backwards.data,
         )
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Moved {len(moved)} candidate(s) to {moved[0].to_stage.name}.", "success")
+        return redirect(_with_picks(back, form))
+    db.session.commit()
+    flash(f"Moved {len(moved)} candidate(s) to {moved[0].to_stage.name}.", "success")
     return redirect(back)
 
 
@@ -181,6 +200,7 @@ def new_candidate():
     form.job.choices = [
         SelectChoice(job.id, job.title) for job, _ in queries.jobs_with_counts(current_user)
     ]
+    existing = None
     if form.validate_on_submit():
         try:
             candidate = operations.add_candidate(
@@ -190,11 +210,21 @@ def new_candidate():
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
+            existing = _visible_duplicate(error)
         else:
             db.session.commit()
             flash(f"{candidate.name} added.", "success")
             return redirect(url_for("pipeline.candidate", candidate_id=candidate.id))
-    return render_template("pipeline/candidate_new.html", form=form)
+    return render_template("pipeline/candidate_new.html", form=form, existing=existing)
+
+
+def _visible_duplicate(error: DomainError) -> Candidate | None:
+    """The existing record a refused add collided with, when the recruiter may open it."""
+    existing_id = getattr(error, "existing_id", None)
+    candidate = db.session.get(Candidate, existing_id) if existing_id else None
+    if candidate is not None and can_view_candidate(current_user, candidate):
+        return candidate
+    return None
 
 
 @bp.route("/candidates/<int:candidate_id>")
@@ -235,6 +265,7 @@ def move(application_id: int):
                 current_user,
                 form.reason.data or "",
                 form.details.data or "",
+                backwards=form.backwards.data,
             )
         )
     return redirect(url_for("pipeline.candidate", candidate_id=application.candidate_id))
@@ -340,8 +371,12 @@ def _first_error(form) -> str:
 
 
 def _move_form(application: Application) -> MoveForm:
+    """Proposes the next stage; an earlier one must be chosen and confirmed (`backwards`)."""
+    following = operations.following_stage(application)
     form = MoveForm(prefix=f"app{application.id}")
-    form.stage.choices = [
+    if not form.is_submitted():
+        form.stage.data = following.id if following else 0
+    form.stage.choices = [SelectChoice(0, "Choose a stage…")] + [
         SelectChoice(stage.id, stage.name)
         for stage in application.job.stages
         if stage.id != application.stage_id
@@ -349,8 +384,18 @@ def _move_form(application: Application) -> MoveForm:
     return form
 
 
+def _with_picks(back: str, form: BulkMoveForm) -> str:
+    """After a refused bulk move, return with the same candidates ticked and stage chosen."""
+    query = urlencode(
+        [("picked", i) for i in (form.applications.data or [])] + [("to", form.stage.data or 0)],
+    )
+    return f"{back}{'&' if '?' in back else '?'}{query}"
+
+
 def _bulk_move_form(job: Job, back: str) -> BulkMoveForm:
     form = BulkMoveForm(back=back)
+    if not form.is_submitted():
+        form.stage.data = request.args.get("to", 0, type=int)
     form.stage.choices = [SelectChoice(0, "Choose a stage…")] + [
         SelectChoice(stage.id, stage.name) for stage in job.stages
     ]

@@ -41,6 +41,7 @@ from app.models import (
 from app.pipeline.reasons import reason_category
 from app.privacy import audit
 from app.reports import self_id
+from app.search import index as search_index
 
 ERASED_DOMAIN = "erased.invalid"
 
@@ -88,6 +89,9 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
     candidate.name = f"Erased candidate {candidate.id}"
     candidate.email = f"candidate-{candidate.id}@{ERASED_DOMAIN}"
     candidate.erased_at = now_utc()
+    candidate.phone = candidate.location = candidate.links = candidate.tags = ""
+    candidate.resume = None
+    search_index.refresh(candidate)
     if candidate.user is not None:
         user = candidate.user
         user.name = "Erased candidate"

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from app.auth.access import roles_required
-from app.auth.objects import job_or_403, require
+from app.auth.policy import job_or_403, require
 from app.errors import DomainError
 from app.extensions import db
 from app.grading.exercises import SLUG, ExerciseError, load_exercise

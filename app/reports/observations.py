@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.sql.selectable import Subquery
 
-from app.auth.objects import job_filter
+from app.auth.policy import job_filter
 from app.extensions import db
 from app.models import (
     Application,

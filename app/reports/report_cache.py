@@ -22,7 +22,7 @@ from typing import TypeVar
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.auth.objects import accessible_job_ids
+from app.auth.policy import accessible_job_ids
 from app.extensions import db
 from app.models import (
     Application,

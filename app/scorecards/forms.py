@@ -13,6 +13,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
     TextAreaField,
 )
@@ -36,14 +37,36 @@ class ScheduleForm(FlaskForm):
     stage = SelectField("Pipeline stage", coerce=int, validators=[DataRequired()])
     interviewers = MultiCheckboxField("Interviewers", coerce=int)
     scheduled_at = DateTimeLocalField(
-        "Date and time (UTC)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        "Date and time (your time zone)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     duration_minutes = IntegerField(
         "Duration in minutes",
         validators=[Optional(), NumberRange(min=10, max=480)],
         description="Leave empty to use the kit's duration.",
     )
+    location = StringField(
+        "Location", validators=[Optional(), Length(max=300)], description="Room or address."
+    )
+    video_url = StringField(
+        "Video link", validators=[Optional(), Length(max=500)], description="https://…"
+    )
     submit = SubmitField("Schedule interview")
+
+
+class RescheduleForm(FlaskForm):
+    scheduled_at = DateTimeLocalField(
+        "New date and time (your time zone)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    duration_minutes = IntegerField(
+        "Duration in minutes", validators=[Optional(), NumberRange(min=10, max=480)]
+    )
+    location = StringField("Location", validators=[Optional(), Length(max=300)])
+    video_url = StringField("Video link", validators=[Optional(), Length(max=500)])
+    submit = SubmitField("Move the interview")
+
+
+class CancelInterviewForm(FlaskForm):
+    submit = SubmitField("Cancel the interview")
 
 
 class AmendForm(FlaskForm):

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.errors import DomainError
+from app.errors import DomainError, DomainErrors
 from app.extensions import db
 from app.models import (
     Application,
@@ -21,7 +21,6 @@ from app.models import (
     Scorecard,
     ScorecardStatus,
     Stage,
-    StageKind,
     StageTransition,
     User,
     now_utc,
@@ -30,6 +29,7 @@ from app.pipeline import operations as pipeline_operations
 from app.privacy import audit
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric
+from app.scorecards.scheduling import clean_place
 from app.webhooks import events as webhook_events
 
 MAX_NOTES = 10_000
@@ -55,8 +55,11 @@ def schedule_interview(
     scheduled_at: datetime,
     actor: User | None,
     duration_minutes: int | None = None,
+    location: str = "",
+    video_url: str = "",
 ) -> Interview:
-    """Schedule an interview of an application with a kit and a panel of staff."""
+    """Schedule an interview of an application with a kit and a panel of staff, in a room
+    (`location`) and/or over a video link."""
     if stage.job_id != application.job_id:
         raise DomainError("That stage belongs to another job.", field="stage")
     if stage.kind.is_terminal:
@@ -73,6 +76,7 @@ def schedule_interview(
             )
     if scheduled_at.tzinfo is None:
         raise ValueError("scheduled_at must be timezone-aware")
+    location, video_url = clean_place(location, video_url)
     interview = Interview(
         application=application,
         stage=stage,
@@ -81,6 +85,8 @@ def schedule_interview(
         scheduled_at=scheduled_at,
         duration_minutes=duration_minutes or kit.duration_minutes,
         scheduled_by=actor,
+        location=location,
+        video_url=video_url,
     )
     seen: set[int] = set()
     for user in interviewers:
@@ -185,21 +191,36 @@ def save_draft(
 def submit(
     interview: Interview, interviewer: User, data: ScorecardInput, rubric: Rubric, kit: Kit
 ) -> Scorecard:
-    """Submit the scorecard: every covered dimension scored and a recommendation given. Final."""
+    """Submit the scorecard: every covered dimension scored and a recommendation given. Final.
+
+    Only from the interview's start (drafts may be saved any time); every gap is reported at once.
+    """
+    now = now_utc()
+    if interview.cancelled_at is not None:
+        raise DomainError("This interview was cancelled; there is nothing to score.")
+    if interview.scheduled_at > now:
+        raise DomainError(
+            "The interview has not started yet: save a draft now and submit from "
+            f"{interview.scheduled_at:%Y-%m-%d %H:%M} UTC.",
+        )
     scorecard = _draft_for(interview, interviewer, rubric, kit)
     _apply(scorecard, data)
     snapshot = Rubric.from_snapshot(scorecard.rubric_snapshot)
+    gaps: list[DomainError] = []
     for key in scorecard.kit_snapshot["dimensions"]:
         row = scorecard.score_for(key)
         if row is None or row.level is None:
             title = snapshot.dimension(key).title
-            raise DomainError(
-                f"Score {title} (choose 'No evidence' if the interview did not cover it).",
-                field=f"level_{key}",
+            gaps.append(
+                DomainError(
+                    f"Score {title} (choose 'No evidence' if the interview did not cover it).",
+                    field=f"level_{key}",
+                )
             )
     if scorecard.recommendation is None:
-        raise DomainError("Give an overall recommendation.", field="recommendation")
-    now = now_utc()
+        gaps.append(DomainError("Give an overall recommendation.", field="recommendation"))
+    if gaps:
+        raise gaps[0] if len(gaps) == 1 else DomainErrors(gaps)
     scorecard.status = ScorecardStatus.SUBMITTED
     scorecard.submitted_at = now
     if scorecard.amends is not None:
@@ -260,14 +281,10 @@ def next_stage(application: Application) -> Stage:
     current = application.stage
     if current.kind.is_terminal:
         raise DomainError(f"The application is closed ({current.name}).")
-    later = [
-        stage
-        for stage in application.job.stages
-        if stage.position > current.position and stage.kind in (StageKind.NORMAL, StageKind.HIRED)
-    ]
-    if not later:
+    following = pipeline_operations.following_stage(application)
+    if following is None:
         raise DomainError(f"{current.name} is the last stage.")
-    return min(later, key=lambda stage: stage.position)
+    return following
 
 
 def decide(

@@ -86,7 +86,7 @@ def _submitted_by(interviewer_id_column: Any) -> Exists:
 class QueueItem:
     interview: Interview
     latest: Scorecard | None  # the interviewer's newest version
-    state: str  # upcoming, to score, draft, overdue, submitted, amending
+    state: str  # upcoming, to score, draft, overdue, submitted, amending, cancelled
 
 
 def interviewer_queue(user: User, now: datetime, overdue_hours: int) -> list[QueueItem]:
@@ -111,6 +111,8 @@ def interviewer_queue(user: User, now: datetime, overdue_hours: int) -> list[Que
             state = "submitted"
         elif card is not None and card.amends_id is not None:
             state = "amending"
+        elif interview.cancelled_at is not None:
+            state = "cancelled"
         elif interview.scheduled_at > now:
             state = "upcoming"
         elif interview.scheduled_at < now - timedelta(hours=overdue_hours):
@@ -138,7 +140,11 @@ def overdue(
         select(Interview, User)
         .join(InterviewAssignment, InterviewAssignment.interview_id == Interview.id)
         .join(User, User.id == InterviewAssignment.interviewer_id)
-        .where(Interview.scheduled_at < cutoff, ~_submitted_by(InterviewAssignment.interviewer_id))
+        .where(
+            Interview.scheduled_at < cutoff,
+            Interview.cancelled_at.is_(None),
+            ~_submitted_by(InterviewAssignment.interviewer_id),
+        )
         .options(db.joinedload(Interview.application).joinedload(Application.candidate))
         .order_by(Interview.scheduled_at, User.name)
     )
@@ -168,6 +174,7 @@ def upcoming(now: datetime, recruiter: User, limit: int = 100) -> list[Interview
             select(Interview)
             .where(
                 Interview.scheduled_at >= now,
+                Interview.cancelled_at.is_(None),
                 Interview.application_id.in_(_applications_of_jobs(recruiter)),
             )
             .options(db.joinedload(Interview.application).joinedload(Application.candidate))
@@ -290,3 +297,27 @@ def debrief(application: Application, viewer: User) -> Debrief:
         else independence.unscored_interviews(viewer, application.candidate_id)
     )
     return Debrief(application, rubric, columns, rows, red_flags, pending, hidden, viewer_unscored)
+
+
+def dimension_titles() -> dict[str, str]:
+    """Every installed rubric dimension's title by key (pages show names, not ids)."""
+    return {d.key: d.title for rubric in catalog().rubrics.values() for d in rubric.dimensions}
+
+
+def reachable_interviews(
+    viewer: User, application: Application
+) -> list[tuple[Interview, Scorecard | None]]:
+    """The application's interviews `viewer` may open, each with the viewer's latest scorecard."""
+    result = []
+    for interview in application_interviews(application):
+        if policy.can_view_interview(viewer, interview):
+            mine = db.session.scalar(
+                select(Scorecard)
+                .where(
+                    Scorecard.interview_id == interview.id, Scorecard.interviewer_id == viewer.id
+                )
+                .order_by(Scorecard.version.desc())
+                .limit(1)
+            )
+            result.append((interview, mine))
+    return result

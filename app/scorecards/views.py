@@ -5,7 +5,6 @@ Object-level access follows app/scorecards/independence.py; every route also dec
 
 from __future__ import annotations
 
-from datetime import UTC
 from pathlib import Path
 
 import click
@@ -47,12 +46,13 @@ from app.models import (
 from app.privacy import audit, blind
 from app.reports import calibration as calibration_report
 from app.reports.csv_export import csv_response
-from app.scorecards import independence, operations, queries
+from app.scorecards import independence, operations, queries, scheduling
 from app.scorecards.catalog import catalog, load_catalog
 from app.scorecards.export import HEADER, scorecard_rows
 from app.scorecards.forms import AmendForm, DecisionForm, ScheduleForm, scorecard_form
 from app.scorecards.rubrics import Rubric
 from app.scorecards.source import RubricError
+from app.timezones import from_local
 
 bp = Blueprint("scorecards", __name__)
 
@@ -119,16 +119,19 @@ def schedule(application_id: int):
                 db.get_or_404(Stage, form.stage.data),
                 kits[form.kit.data],
                 [by_id[user_id] for user_id in form.interviewers.data or []],
-                form.scheduled_at.data.replace(tzinfo=UTC),
+                from_local(form.scheduled_at.data, current_user.time_zone),
                 current_user,
                 form.duration_minutes.data,
+                form.location.data or "",
+                form.video_url.data or "",
             )
+            scheduling.invite(interview, current_app.config)
         except DomainError as error:
             db.session.rollback()
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash(f"{interview.kit_title} scheduled.", "success")
+            flash(f"{interview.kit_title} scheduled; invites (.ics) are in the outbox.", "success")
             return redirect(url_for("scorecards.interview", interview_id=interview.id))
     return render_template("scorecards/schedule.html", application=application, form=form)
 
@@ -199,6 +202,7 @@ def fill(interview_id: int):
         kit=kit,
         draft=latest,
         evidence=evidence_by_dimension(interview.application),
+        not_started=interview.scheduled_at > now_utc(),
     )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask import current_app
+
 from app.auth import operations as auth_operations
 from app.extensions import db
 from app.grading import operations as grading
@@ -25,6 +27,7 @@ from app.models import (
 )
 from app.pipeline import operations as pipeline
 from app.reports.demo import allow_demographic_reports
+from app.scorecards import scheduling
 from tests.grading.conftest import TINY
 from tests.scorecards.conftest import save, schedule, staff, submit
 
@@ -75,6 +78,8 @@ def build_world(name: str, marker: str = "", scored: bool = True) -> World:
     db.session.commit()
     interview = schedule(application, [interviewer], actor=recruiter)
     scorecard = submit(interview, interviewer) if scored else save(interview, interviewer)
+    (invitation, *_) = scheduling.invite(interview, current_app.config)  # mails with an .ics
+    db.session.commit()
     world = World(
         name,
         recruiter,
@@ -100,6 +105,7 @@ def build_world(name: str, marker: str = "", scored: bool = True) -> World:
         "interview_id": interview.id,
         "scorecard_id": scorecard.id,
         "invite_id": invite.id,
+        "message_id": invitation.id,
         "member_id": team_member(job, name).id,
         # Staff accounts are global (admins manage them): the team helper's account.
         "user_id": db.session.scalar(db.select(User.id).where(User.name == f"Helper {name}")),

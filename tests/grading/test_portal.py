@@ -311,3 +311,76 @@ def test_candidate_page_links_to_assigning_and_to_each_review(
     page = client.get(f"/candidates/{assignment.application.candidate_id}").text
     assert f'href="/candidates/{assignment.application.candidate_id}/assign"' in page
     assert f'href="/submissions/{run.submission_id}"' in page
+
+
+def test_review_links_interview_scorecard_candidate_and_names_dimensions(
+    client, auth, assignment, full_marks, create_user
+):
+    operations.open_assignment(assignment)
+    run = operations.submit(assignment, "tiny.ipynb", full_marks, 1, 10**6)
+    db.session.commit()
+    graded(run)
+    interviewer = create_user(Role.INTERVIEWER)
+    put_on_panel(assignment.application, interviewer)
+    interview = assignment.application.candidate.applications[0]
+    auth.login_as(interviewer)
+    page = client.get(f"/submissions/{run.submission_id}").text
+    assert "<td>Python and engineering</td>" in page and "<td>python_engineering</td>" not in page
+    assert "/interviews/" in page and "Write your scorecard" in page
+    assert f'/candidates/{assignment.application.candidate_id}"' not in page
+    auth.login_as(create_user(Role.RECRUITER))
+    page = client.get(f"/submissions/{run.submission_id}").text
+    assert f'/candidates/{interview.candidate_id}"' in page and "Interview: " in page
+
+
+def test_time_up_page_and_one_time_box_everywhere(candidate_client, assignment, full_marks):
+    candidate_client.post(f"/me/assignments/{assignment.id}/start")
+    db.session.refresh(assignment)
+    page = candidate_client.get(f"/me/assignments/{assignment.id}").text
+    minutes = assignment.time_budget_minutes
+    assert f"Time box: <strong>{minutes} minutes</strong>" in page
+    assert 'class="countdown" data-deadline="' in page and "/static/js/countdown.js" in page
+    assert "API tokens" not in page
+    upload(candidate_client, assignment, full_marks)
+    from datetime import timedelta
+
+    assignment.deadline_at = assignment.opened_at - timedelta(minutes=1)
+    db.session.commit()
+    page = candidate_client.get(f"/me/assignments/{assignment.id}").text
+    assert "Time is up" in page and "Uploads are closed" in page
+    assert "tiny.ipynb" in page and "the one the hiring team will review" in page
+    assert 'enctype="multipart/form-data"' not in page
+
+
+def test_upload_and_grading_notify_the_jobs_recruiter_and_panel(
+    candidate_client, assignment, full_marks, create_user, app
+):
+    from app.models import Notification
+    from app.notifications import operations as notifications
+
+    recruiter = create_user(Role.RECRUITER)
+    assignment.application.job.owner = recruiter
+    interviewer = create_user(Role.INTERVIEWER)
+    put_on_panel(assignment.application, interviewer)
+    candidate_client.post(f"/me/assignments/{assignment.id}/start")
+    upload(candidate_client, assignment, full_marks)
+    kinds = db.session.scalars(
+        db.select(Notification.kind).where(Notification.user_id == recruiter.id)
+    ).all()
+    assert kinds == ["candidate_submitted"]
+    run = db.session.scalars(db.select(Submission)).one().runs[-1]
+    graded(run)
+    notifications.grading_finished(run.id, app.config)
+    notifications.grading_finished(run.id, app.config)  # once per run
+    db.session.commit()
+    for user in (recruiter, interviewer):
+        notes = db.session.scalars(
+            db.select(Notification).where(
+                Notification.user_id == user.id, Notification.kind == "grading_finished"
+            )
+        ).all()
+        assert len(notes) == 1 and notes[0].link == f"/submissions/{run.submission_id}"
+    panel_note = db.session.scalar(
+        db.select(Notification.message).where(Notification.user_id == interviewer.id)
+    )
+    assert assignment.application.candidate.name not in panel_note

@@ -1,0 +1,61 @@
+"""/notifications: the signed-in user's in-app list; a CLI and a periodic task sweep for
+scorecards that are due or overdue."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from app.auth.access import roles_required
+from app.extensions import db
+from app.models import Notification, Role, now_utc
+from app.notifications import operations
+from app.scorecards.queries import overdue_hours
+
+bp = Blueprint("notifications", __name__)
+PAGE = 100
+
+
+@bp.app_template_global("unread_notifications")
+def unread_notifications() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+@bp.route("/notifications")
+@roles_required(*Role)
+def index():
+    notes = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PAGE)
+    ).all()
+    return render_template("notifications/index.html", notes=notes)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@roles_required(*Role)
+def mark_all_read():
+    count = operations.mark_read(current_user)
+    db.session.commit()
+    flash(f"{count} notification(s) marked read.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.cli.command("sweep")
+def sweep_command() -> None:
+    """Notify panel members of scorecards that are due or overdue."""
+    sent = operations.sweep_scorecards(now_utc(), overdue_hours(), current_app.config)
+    db.session.commit()
+    click.echo(f"{sent} notification(s) sent.")

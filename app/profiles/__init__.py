@@ -1,0 +1,1 @@
+"""A candidate's profile beyond name and email: contact details, links, tags and the résumé."""
