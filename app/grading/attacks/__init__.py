@@ -1,0 +1,147 @@
+"""The built-in adversarial pack: attacks on the verdict, generic over exercises.
+
+An attack transforms an honest notebook of an exercise (its *honest twin*: by default the starter
+notebook as downloaded) into a hostile one. Its verdict: the hostile notebook scores no more than
+its twin, in total and in every test group (``at_most_twin``); an attack that plants a real flaw
+(``below_twin``) must score less. Attacks know the grader's shape (replies, processes, files,
+cell metadata, markdown), never an exercise's function names, so they apply to any exercise;
+``validate`` (app/grading/validation.py) grades them. The numbering of mechanisms is issue 12's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import nbformat
+
+from app.grading.attacks import notebooks as nb
+
+MECHANISMS = {
+    1: "verdicts computed where candidate code runs (forged replies)",
+    2: "shared writable state (files, stashes)",
+    3: "signals truncate the run",
+    4: "cell tags and execution metadata",
+    5: "weak checks (text, thresholds, mutants, seeds, grader detection)",
+    6: "claims not checked (overclaiming, mutated inputs)",
+    7: "sys.path recreates the hidden tests folder",
+}
+
+
+@dataclass(frozen=True)
+class AttackContext:
+    """What an attack may use besides the twin: the candidate-facing brief, and the code of the
+    exercise's best reference (the *donor*, for attacks that swap in correct code), if any."""
+
+    brief: str
+    donor_source: str | None
+
+
+@dataclass(frozen=True)
+class Attack:
+    id: str
+    mechanism: int
+    title: str
+    build: Callable[[nbformat.NotebookNode, AttackContext], nbformat.NotebookNode | None]
+    expect: str = "at_most_twin"  # or "below_twin"
+    twin: str = "starter"  # "starter" or "best"; reference/attacks.yaml may name another
+
+
+def _kit(*calls: str, trigger: str = "class_body"):
+    return lambda twin, context: nb.with_kit(twin, *calls, trigger=trigger)
+
+
+def _salad(twin, context):
+    return nb.rewrite_markdown(twin, lambda source: nb.vocabulary(context.brief, source))
+
+
+def _hidden(twin, context):
+    return nb.rewrite_markdown(
+        twin, lambda source: nb.hidden_html(nb.vocabulary(context.brief, source))
+    )
+
+
+def _overclaim(twin, context):
+    return nb.rewrite_markdown(twin, lambda source: nb.OVERCLAIM)
+
+
+def _swap(use_kernel_marker: bool):
+    def build(twin, context):
+        if not context.donor_source:
+            return None
+        donor = f"_RT_DONOR = {context.donor_source!r}"
+        call = f"_rt_arm_swap_when_graded(globals(), _RT_DONOR, {use_kernel_marker})"
+        return nb.with_kit(twin, call, extra=donor)
+
+    return build
+
+
+def _recognise_mutants(twin, context):
+    tests = "\n\n".join(
+        f"def test_rt_{name}(_snapshot=_rt_snapshot(globals())):\n"
+        "    assert _rt_unchanged(globals(), _snapshot), 'a function was replaced'\n"
+        for name in ("functions_are_the_originals", "nothing_was_swapped")
+    )
+    return nb.with_kit(twin, extra=tests)
+
+
+def _everything(twin, context):
+    hostile = nb.with_kit(
+        twin,
+        "_rt_arm_forger()",
+        "_rt_arm_stash(globals())",
+        "_rt_arm_poison()",
+        "_rt_arm_degenerate_metrics(globals())",
+    )
+    hostile = nb.rewrite_markdown(hostile, lambda source: nb.OVERCLAIM)
+    return nb.tag_code_cells(hostile, "raises-exception")
+
+
+PACK: tuple[Attack, ...] = (
+    Attack("forge-replies-class-body", 1, "a class body walks the stack and replaces the reply "
+           "handler with a forger", _kit("_rt_arm_forger()")),
+    Attack("forge-replies-by-shape", 1, "a default argument patches the serialiser only: replies "
+           "are recognised by their shape, no grader internals named",
+           _kit("_rt_arm_forger(reach_handler=False)", trigger="default_argument")),
+    Attack("poison-starter-data", 2, "a class body rewrites starter CSVs the test process reads "
+           "later (laundering label-leaking columns)", _kit("_rt_arm_poison()")),
+    Attack("stash-grader-model", 2, "a decorator stashes any fitted model the grader hands over "
+           "and returns it from the candidate's own functions later",
+           _kit("_rt_arm_stash(globals())", trigger="decorator")),
+    Attack("sigint-parent", 3, "SIGINT to the test process when the candidate's code is about "
+           "to fail", _kit("_rt_arm_signal(globals(), 'sigint')")),
+    Attack("sigstop-parent", 3, "SIGSTOP to the test process when the candidate is about to fail",
+           _kit("_rt_arm_signal(globals(), 'sigstop')", trigger="default_argument")),
+    Attack("kill-parent", 3, "SIGKILL to the parent (ppid) when the candidate is about to fail",
+           _kit("_rt_arm_signal(globals(), 'sigkill')", trigger="decorator")),
+    Attack("signal-process-group", 3, "SIGINT to the whole process group",
+           _kit("_rt_arm_signal(globals(), 'group')")),
+    Attack("tag-raises-exception", 4, "every code cell tagged raises-exception",
+           lambda twin, context: nb.tag_code_cells(twin, "raises-exception")),
+    Attack("tag-skip-execution", 4, "every code cell tagged skip-execution",
+           lambda twin, context: nb.tag_code_cells(twin, "skip-execution")),
+    Attack("word-salad", 5, "every markdown section filled with the brief's vocabulary", _salad),
+    Attack("hidden-html-text", 5, "the word salad in HTML comments and hidden elements", _hidden),
+    Attack("degenerate-metrics", 5, "every returned dict of numbers also claims recall 1.0",
+           _kit("_rt_arm_degenerate_metrics(globals())")),
+    Attack("recognise-mutants", 5, "tests that fail when a function's code, name or qualname "
+           "differs from the one loaded", _recognise_mutants),
+    Attack("detect-grader", 5, "correct code swapped in where sys.modules, environment, cwd or "
+           "/proc reveal the grader", _swap(False)),
+    Attack("detect-no-kernel", 5, "correct code swapped in wherever no IPython kernel runs",
+           _swap(True)),
+    Attack("overclaiming-summary", 6, "markdown sections claim ROC AUC 0.99 and more", _overclaim),
+    Attack("mutate-inputs", 6, "every function changes its caller's arguments in place",
+           _kit("_rt_arm_mutate_inputs(globals())"), expect="below_twin", twin="best"),
+    Attack("syspath-hidden-tests", 7, "recreates the hidden tests folder with conftest.py and "
+           "modules shadowing lazy imports on sys.path", _kit("_rt_arm_syspath()")),
+    Attack("everything-at-once", 1, "forger, stash, poison, degenerate metrics, overclaim and "
+           "raises-exception tags together (the 100/100 notebook with no model)", _everything),
+)
+
+
+def attack(attack_id: str) -> Attack:
+    for candidate in PACK:
+        if candidate.id == attack_id:
+            return candidate
+    raise KeyError(attack_id)
