@@ -1,4 +1,4 @@
-"""`flask exercises validate SLUG...`: can this exercise be gamed? (thin: parse, validate, print)."""
+"""`flask exercises validate SLUG...`: can an exercise be gamed? (thin: parse, validate, print)."""
 
 from __future__ import annotations
 
@@ -20,10 +20,19 @@ exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
 @exercises_group.command("validate")
 @click.argument("slugs", nargs=-1, required=True)
 @click.option("--backend", type=click.Choice(CHOICES), default="docker", show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Gradings at once (default: the number of cores).")
-@click.option("--attack", "attack_ids", multiple=True,
-              type=click.Choice([a.id for a in PACK]), help="Only these attacks (repeatable).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Gradings at once (default: the number of cores).",
+)
+@click.option(
+    "--attack",
+    "attack_ids",
+    multiple=True,
+    type=click.Choice([a.id for a in PACK]),
+    help="Only these attacks (repeatable).",
+)
 @click.option("--no-references", is_flag=True, help="Grade the attacks and their twins only.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as one JSON list.")
 def validate_command(slugs, backend, workers, attack_ids, no_references, as_json) -> None:
@@ -47,6 +56,7 @@ def validate_command(slugs, backend, workers, attack_ids, no_references, as_json
             workers=workers,
             attack_ids=attack_ids or None,
             references=not no_references,
+            progress=lambda done, total: click.echo(f"graded {done} of {total}", err=True),
         )
     except ValidationError as error:
         raise click.ClickException(str(error)) from error

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,14 +107,18 @@ def plan(exercise: Exercise, attack_ids: Sequence[str] | None = None) -> _Plan:
     known = {a.id for a in PACK}
     unknown = sorted(set(twins) - known) + sorted(set(attack_ids or ()) - known)
     if unknown:
-        raise ValidationError(f"unknown attack(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ValidationError(
+            f"unknown attack(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     context = AttackContext(exercise.brief, _code_of(result.notebooks[best]) if best else None)
     for attack in PACK:
         if attack_ids and attack.id not in attack_ids:
             continue
         twin = twins.get(attack.id) or (best if attack.twin == "best" else starter)
         if twin is None or twin not in result.notebooks:
-            raise ValidationError(f"attack {attack.id}: twin {twin!r} is not a reference of {exercise.id}")
+            raise ValidationError(
+                f"attack {attack.id}: twin {twin!r} is not a reference of {exercise.id}"
+            )
         hostile = attack.build(_read(result.notebooks[twin]), context)
         if hostile is None:
             continue  # the attack needs what this exercise lacks (e.g. no full-marks reference)
@@ -202,6 +206,7 @@ def validate(
     workers: int | None = None,
     attack_ids: Sequence[str] | None = None,
     references: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Row]:
     """Grade the references and the pack for each exercise; one row per reference and attack."""
     plans = [plan(exercise, attack_ids) for exercise in exercises]
@@ -214,28 +219,52 @@ def validate(
             jobs.setdefault((p.exercise.id, hashlib.sha256(data).hexdigest()), (p.exercise, data))
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         futures = {
-            key: pool.submit(lambda e, d: grade_notebook(make_backend(), e, d), *job)
+            pool.submit(lambda job: grade_notebook(make_backend(), *job), job): key
             for key, job in jobs.items()
         }
-        grades = {key: future.result() for key, future in futures.items()}
+        grades = {}
+        for done, future in enumerate(as_completed(futures), start=1):
+            grades[futures[future]] = future.result()
+            if progress is not None:
+                progress(done, len(futures))
     rows: list[Row] = []
     for p in plans:
+
         def graded(name: str, p: _Plan = p) -> Graded:
             return grades[(p.exercise.id, hashlib.sha256(p.notebooks[name]).hexdigest())]
 
         for name, verdict in p.verdicts.items() if references else ():
             reason = _check_reference(verdict or {}, graded(name))
             rows.append(
-                Row(p.exercise.id, "reference", name, _expectation(verdict or {}), graded(name),
-                    reason is None, reason or "verdict holds")
+                Row(
+                    p.exercise.id,
+                    "reference",
+                    name,
+                    _expectation(verdict or {}),
+                    graded(name),
+                    reason is None,
+                    reason or "verdict holds",
+                )
             )
         for attack, twin in p.attacks:
             mine, theirs = graded("attack/" + attack.id), graded(twin)
             reason = _check_attack(attack, mine, theirs)
             note = "grading error, no verdict" if mine.retryable else "no gain over its twin"
-            expected = ("<" if attack.expect == "below_twin" else "<=") + f" {twin} ({theirs.percent:g}%)"
+            expected = (
+                "<" if attack.expect == "below_twin" else "<="
+            ) + f" {twin} ({theirs.percent:g}%)"
             rows.append(
-                Row(p.exercise.id, "attack", attack.id, expected, mine, reason is None,
-                    reason or note, attack.mechanism, twin, theirs)
+                Row(
+                    p.exercise.id,
+                    "attack",
+                    attack.id,
+                    expected,
+                    mine,
+                    reason is None,
+                    reason or note,
+                    attack.mechanism,
+                    twin,
+                    theirs,
+                )
             )
     return rows

@@ -98,45 +98,118 @@ def _everything(twin, context):
 
 
 PACK: tuple[Attack, ...] = (
-    Attack("forge-replies-class-body", 1, "a class body walks the stack and replaces the reply "
-           "handler with a forger", _kit("_rt_arm_forger()")),
-    Attack("forge-replies-by-shape", 1, "a default argument patches the serialiser only: replies "
-           "are recognised by their shape, no grader internals named",
-           _kit("_rt_arm_forger(reach_handler=False)", trigger="default_argument")),
-    Attack("poison-starter-data", 2, "a class body rewrites starter CSVs the test process reads "
-           "later (laundering label-leaking columns)", _kit("_rt_arm_poison()")),
-    Attack("stash-grader-model", 2, "a decorator stashes any fitted model the grader hands over "
-           "and returns it from the candidate's own functions later",
-           _kit("_rt_arm_stash(globals())", trigger="decorator")),
-    Attack("sigint-parent", 3, "SIGINT to the test process when the candidate's code is about "
-           "to fail", _kit("_rt_arm_signal(globals(), 'sigint')")),
-    Attack("sigstop-parent", 3, "SIGSTOP to the test process when the candidate is about to fail",
-           _kit("_rt_arm_signal(globals(), 'sigstop')", trigger="default_argument")),
-    Attack("kill-parent", 3, "SIGKILL to the parent (ppid) when the candidate is about to fail",
-           _kit("_rt_arm_signal(globals(), 'sigkill')", trigger="decorator")),
-    Attack("signal-process-group", 3, "SIGINT to the whole process group",
-           _kit("_rt_arm_signal(globals(), 'group')")),
-    Attack("tag-raises-exception", 4, "every code cell tagged raises-exception",
-           lambda twin, context: nb.tag_code_cells(twin, "raises-exception")),
-    Attack("tag-skip-execution", 4, "every code cell tagged skip-execution",
-           lambda twin, context: nb.tag_code_cells(twin, "skip-execution")),
+    Attack(
+        "forge-replies-class-body",
+        1,
+        "a class body walks the stack and replaces the reply handler with a forger",
+        _kit("_rt_arm_forger()"),
+    ),
+    Attack(
+        "forge-replies-by-shape",
+        1,
+        "a default argument patches the serialiser only: replies "
+        "are recognised by their shape, no grader internals named",
+        _kit("_rt_arm_forger(reach_handler=False)", trigger="default_argument"),
+    ),
+    Attack(
+        "poison-starter-data",
+        2,
+        "a class body rewrites starter CSVs the test process reads "
+        "later (laundering label-leaking columns)",
+        _kit("_rt_arm_poison()"),
+    ),
+    Attack(
+        "stash-grader-model",
+        2,
+        "a decorator stashes any fitted model the grader hands over "
+        "and returns it from the candidate's own functions later",
+        _kit("_rt_arm_stash(globals())", trigger="decorator"),
+    ),
+    Attack(
+        "sigint-parent",
+        3,
+        "SIGINT to the test process when the candidate's code is about to fail",
+        _kit("_rt_arm_signal(globals(), 'sigint')"),
+    ),
+    Attack(
+        "sigstop-parent",
+        3,
+        "SIGSTOP to the test process when the candidate is about to fail",
+        _kit("_rt_arm_signal(globals(), 'sigstop')", trigger="default_argument"),
+    ),
+    Attack(
+        "kill-parent",
+        3,
+        "SIGKILL to the parent (ppid) when the candidate is about to fail",
+        _kit("_rt_arm_signal(globals(), 'sigkill')", trigger="decorator"),
+    ),
+    Attack(
+        "signal-process-group",
+        3,
+        "SIGINT to the whole process group",
+        _kit("_rt_arm_signal(globals(), 'group')"),
+    ),
+    Attack(
+        "tag-raises-exception",
+        4,
+        "every code cell tagged raises-exception",
+        lambda twin, context: nb.tag_code_cells(twin, "raises-exception"),
+    ),
+    Attack(
+        "tag-skip-execution",
+        4,
+        "every code cell tagged skip-execution",
+        lambda twin, context: nb.tag_code_cells(twin, "skip-execution"),
+    ),
     Attack("word-salad", 5, "every markdown section filled with the brief's vocabulary", _salad),
     Attack("hidden-html-text", 5, "the word salad in HTML comments and hidden elements", _hidden),
-    Attack("degenerate-metrics", 5, "every returned dict of numbers also claims recall 1.0",
-           _kit("_rt_arm_degenerate_metrics(globals())")),
-    Attack("recognise-mutants", 5, "tests that fail when a function's code, name or qualname "
-           "differs from the one loaded", _recognise_mutants),
-    Attack("detect-grader", 5, "correct code swapped in where sys.modules, environment, cwd or "
-           "/proc reveal the grader", _swap(False)),
-    Attack("detect-no-kernel", 5, "correct code swapped in wherever no IPython kernel runs",
-           _swap(True)),
+    Attack(
+        "degenerate-metrics",
+        5,
+        "every returned dict of numbers also claims recall 1.0",
+        _kit("_rt_arm_degenerate_metrics(globals())"),
+    ),
+    Attack(
+        "recognise-mutants",
+        5,
+        "tests that fail when a function's code, name or qualname differs from the one loaded",
+        _recognise_mutants,
+    ),
+    Attack(
+        "detect-grader",
+        5,
+        "correct code swapped in where sys.modules, environment, cwd or /proc reveal the grader",
+        _swap(False),
+    ),
+    Attack(
+        "detect-no-kernel",
+        5,
+        "correct code swapped in wherever no IPython kernel runs",
+        _swap(True),
+    ),
     Attack("overclaiming-summary", 6, "markdown sections claim ROC AUC 0.99 and more", _overclaim),
-    Attack("mutate-inputs", 6, "every function changes its caller's arguments in place",
-           _kit("_rt_arm_mutate_inputs(globals())"), expect="below_twin", twin="best"),
-    Attack("syspath-hidden-tests", 7, "recreates the hidden tests folder with conftest.py and "
-           "modules shadowing lazy imports on sys.path", _kit("_rt_arm_syspath()")),
-    Attack("everything-at-once", 1, "forger, stash, poison, degenerate metrics, overclaim and "
-           "raises-exception tags together (the 100/100 notebook with no model)", _everything),
+    Attack(
+        "mutate-inputs",
+        6,
+        "every function changes its caller's arguments in place",
+        _kit("_rt_arm_mutate_inputs(globals())"),
+        expect="below_twin",
+        twin="best",
+    ),
+    Attack(
+        "syspath-hidden-tests",
+        7,
+        "recreates the hidden tests folder with conftest.py and "
+        "modules shadowing lazy imports on sys.path",
+        _kit("_rt_arm_syspath()"),
+    ),
+    Attack(
+        "everything-at-once",
+        1,
+        "forger, stash, poison, degenerate metrics, overclaim and "
+        "raises-exception tags together (the 100/100 notebook with no model)",
+        _everything,
+    ),
 )
 
 

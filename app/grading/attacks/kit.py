@@ -518,8 +518,8 @@ def _rt_unchanged(namespace, snapshot):
     for name, (code, qualname, plain, module) in snapshot.items():
         current = namespace.get(name)
         inner = getattr(current, "__wrapped__", current)
-        if getattr(inner, "__code__", None) is not code:
-            return False
+        if getattr(inner, "__code__", None) != code:  # equal code, not the same object: an
+            return False  # original recompiled from the same source at the same line still passes
         if (inner.__qualname__, inner.__name__, getattr(inner, "__module__", None)) != (
                 qualname, plain, module):
             return False

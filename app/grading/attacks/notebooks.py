@@ -38,7 +38,9 @@ def triggered(call: str, trigger: str) -> str:
     raise ValueError(f"unknown trigger {trigger!r}")
 
 
-def with_kit(notebook: nbformat.NotebookNode, *calls: str, trigger: str = "class_body", extra: str = ""):
+def with_kit(
+    notebook: nbformat.NotebookNode, *calls: str, trigger: str = "class_body", extra: str = ""
+):
     """Append the kit and the triggers of `calls` as the last code cell, after every definition."""
     hostile = copied(notebook)
     body = "\n\n".join(triggered(call, trigger) for call in calls)
@@ -58,7 +60,9 @@ def tag_code_cells(notebook: nbformat.NotebookNode, tag: str) -> nbformat.Notebo
 
 def vocabulary(*texts: str, count: int = 240, seed: int = 12) -> str:
     """A word salad: every distinct word of the texts, shuffled, with a few numbers."""
-    words = sorted({w.lower() for text in texts for w in re.findall(r"[A-Za-z][A-Za-z_-]{2,}", text)})
+    words = sorted(
+        {w.lower() for text in texts for w in re.findall(r"[A-Za-z][A-Za-z_-]{2,}", text)}
+    )
     rng = random.Random(seed)
     rng.shuffle(words)
     numbers = ["0.96", "0.91", "18%", "0.05", "next", "improve", "would", "try"]
@@ -84,8 +88,7 @@ def rewrite_markdown(notebook: nbformat.NotebookNode, write) -> nbformat.Noteboo
 def hidden_html(text: str) -> str:
     """Text a reader of the rendered notebook never sees."""
     return (
-        f"<!-- {text} -->\n\n<div hidden>{text}</div>\n\n"
-        f'<span style="display:none">{text}</span>\n'
+        f'<!-- {text} -->\n\n<div hidden>{text}</div>\n\n<span style="display:none">{text}</span>\n'
     )
 
 
