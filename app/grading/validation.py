@@ -110,7 +110,7 @@ def plan(exercise: Exercise, attack_ids: Sequence[str] | None = None) -> _Plan:
         raise ValidationError(
             f"unknown attack(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
-    context = AttackContext(exercise.brief, _code_of(result.notebooks[best]) if best else None)
+    context = AttackContext(exercise, _read(result.notebooks[best]) if best else None)
     for attack in PACK:
         if attack_ids and attack.id not in attack_ids:
             continue
@@ -131,10 +131,6 @@ def plan(exercise: Exercise, attack_ids: Sequence[str] | None = None) -> _Plan:
 
 def _read(data: bytes) -> nbformat.NotebookNode:
     return nbformat.reads(data.decode("utf-8"), as_version=4)
-
-
-def _code_of(data: bytes) -> str:
-    return "\n\n".join(c.source for c in _read(data).cells if c.cell_type == "code")
 
 
 def grade_notebook(backend: Backend, exercise: Exercise, notebook: bytes) -> Graded:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import nbformat
 
 from app.grading.attacks import notebooks as nb
+from app.grading.attacks.lookup import lookup_attack
+from app.grading.exercises import Exercise
 
 MECHANISMS = {
     1: "verdicts computed where candidate code runs (forged replies)",
@@ -30,11 +32,22 @@ MECHANISMS = {
 
 @dataclass(frozen=True)
 class AttackContext:
-    """What an attack may use besides the twin: the candidate-facing brief, and the code of the
-    exercise's best reference (the *donor*, for attacks that swap in correct code), if any."""
+    """What an attack may use besides the twin: the exercise (its brief and source, as a candidate
+    who read the grader's code knows them) and its best reference (the *donor*, for attacks that
+    swap in or replay correct code), if it has one."""
 
-    brief: str
-    donor_source: str | None
+    exercise: Exercise
+    donor: nbformat.NotebookNode | None
+
+    @property
+    def brief(self) -> str:
+        return self.exercise.brief
+
+    @property
+    def donor_source(self) -> str | None:
+        if self.donor is None:
+            return None
+        return "\n\n".join(c.source for c in self.donor.cells if c.cell_type == "code")
 
 
 @dataclass(frozen=True)
@@ -174,6 +187,12 @@ PACK: tuple[Attack, ...] = (
         5,
         "tests that fail when a function's code, name or qualname differs from the one loaded",
         _recognise_mutants,
+    ),
+    Attack(
+        "seed-lookup-table",
+        5,
+        "answers recorded for the grader's fixed inputs replayed, the twin's own code otherwise",
+        lambda twin, context: lookup_attack(twin, context.exercise, context.donor),
     ),
     Attack(
         "detect-grader",

@@ -1,0 +1,145 @@
+"""The lookup-table attack: answers recorded for the grader's inputs, replayed on the twin.
+
+A grader whose generated inputs come from fixed seeds in its source asks the same questions every
+run, so a candidate who knows the source can precompute the answers. The pack does what that
+candidate would: it grades the exercise's best reference once, on the host (local backend), with a
+recorder that writes every call of the candidate's functions (inputs and answer), then appends the
+recorded table to the honest twin, whose functions answer from the table whenever the inputs match
+and run their own (flawed) code otherwise. Exercises with hidden data are left out: a candidate
+knows the grader's source, not its hidden data, so a table keyed on hidden rows is no attack.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+import zlib
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+from app.grading.exercises import Exercise
+
+SHARED = r"""
+import functools as _rt_lookup_functools
+import hashlib as _rt_hashlib
+import pickle as _rt_lookup_pickle
+import zlib as _rt_zlib
+
+
+def _rt_key(name, args, kwargs):
+    payload = _rt_lookup_pickle.dumps((name, args, sorted(kwargs.items())), protocol=4)
+    return _rt_hashlib.sha256(payload).hexdigest()
+
+
+def _rt_functions(namespace):
+    return {name: f for name, f in list(namespace.items())
+            if callable(f) and not name.startswith(("_", "test_")) and not isinstance(f, type)
+            and getattr(f, "__module__", None) == "__main__"}
+"""
+
+RECORDER = (
+    SHARED
+    + r"""
+
+def _rt_arm_recorder(namespace, path):
+    def make(name, function):
+        @_rt_lookup_functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            key = _rt_key(name, args, kwargs)
+            out = function(*args, **kwargs)
+            try:
+                with open(path, "ab") as handle:
+                    _rt_lookup_pickle.dump((key, _rt_lookup_pickle.dumps(out, protocol=4)), handle)
+            except Exception:
+                pass
+            return out
+        return wrapper
+
+    for name, function in _rt_functions(namespace).items():
+        namespace[name] = make(name, function)
+    return "recording"
+"""
+)
+
+REPLAYER = (
+    SHARED
+    + r"""
+
+def _rt_arm_lookup(namespace, table):
+    def make(name, function):
+        @_rt_lookup_functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            try:
+                known = table.get(_rt_key(name, args, kwargs))
+            except Exception:
+                known = None
+            if known is not None:
+                return _rt_lookup_pickle.loads(_rt_zlib.decompress(known))
+            return function(*args, **kwargs)
+        return wrapper
+
+    for name, function in _rt_functions(namespace).items():
+        namespace[name] = make(name, function)
+    return "looking up"
+"""
+)
+
+
+def _appended(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
+    hostile = nbformat.from_dict(nbformat.reads(nbformat.writes(notebook), as_version=4))
+    hostile.cells.append(new_code_cell(source))
+    return hostile
+
+
+def record_answers(exercise: Exercise, donor: nbformat.NotebookNode) -> dict[str, bytes]:
+    """Grade `donor` on the host with the recorder; every (input key -> pickled answer) seen."""
+    from app.grading.backends import make_backend
+    from sandbox.intake import sanitize_notebook
+    from sandbox.job import GradingJob
+
+    with tempfile.TemporaryDirectory(prefix="hirelab-lookup-") as folder:
+        path = Path(folder) / "answers.pkl"
+        path.touch()
+        path.chmod(0o666)  # the candidate process may run as another user
+        Path(folder).chmod(0o777)
+        recorder = RECORDER + (
+            f"\n\nclass _RTRecording:\n    state = _rt_arm_recorder(globals(), {str(path)!r})\n"
+        )
+        notebook = nbformat.writes(_appended(donor, recorder)).encode()
+        job = GradingJob(
+            notebook=sanitize_notebook(notebook),
+            notebook_name=exercise.notebook,
+            starter_dir=exercise.starter_dir,
+            hidden_dir=exercise.hidden_dir,
+            limits=exercise.limits,
+        )
+        make_backend("local").grade(job)
+        table: dict[str, bytes] = {}
+        with path.open("rb") as handle:
+            while True:
+                try:
+                    key, answer = pickle.load(handle)
+                except EOFError:
+                    break
+                table.setdefault(key, zlib.compress(answer, 9))
+    return table
+
+
+def with_lookup_table(twin: nbformat.NotebookNode, table: dict[str, bytes]):
+    source = REPLAYER + (
+        f"\n\n_RT_TABLE = {table!r}\n\n"
+        "class _RTLookup:\n    state = _rt_arm_lookup(globals(), _RT_TABLE)\n"
+    )
+    return _appended(twin, source)
+
+
+def lookup_attack(
+    twin: nbformat.NotebookNode, exercise: Exercise, donor
+) -> nbformat.NotebookNode | None:
+    data = exercise.hidden_dir / "data"
+    if donor is None or (data.is_dir() and any(data.iterdir())):
+        return None
+    table = record_answers(exercise, donor)
+    return with_lookup_table(twin, table) if table else None
