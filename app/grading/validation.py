@@ -180,8 +180,8 @@ def _expectation(verdict: dict) -> str:
 def _check_attack(attack: Attack, graded: Graded, twin: Graded) -> str | None:
     if twin.retryable:
         return f"the honest twin could not be graded: {twin.message}"
-    if graded.retryable and attack.expect == "at_most_twin":
-        return None  # no verdict at all: production retries it, and never scores it
+    if graded.retryable:  # no verdict at all: production retries it, and never scores it
+        return None if attack.expect == "at_most_twin" else f"grading error: {graded.message}"
     gained = {
         group: (twin.groups.get(group, 0), value)
         for group, value in graded.groups.items()

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import nbformat
 
 from app.grading.attacks import notebooks as nb
+from app.grading.attacks.instrument import instrument
 from app.grading.attacks.lookup import lookup_attack
 from app.grading.exercises import Exercise
 
@@ -61,7 +63,24 @@ class Attack:
 
 
 def _kit(*calls: str, trigger: str = "class_body"):
+    """The kit, armed at definition load by `trigger` running each of `calls`."""
     return lambda twin, context: nb.with_kit(twin, *calls, trigger=trigger)
+
+
+def _in_source(**rewrite: Any):
+    """The kit, and every top-level function of the twin rewritten (see instrument.py)."""
+    return lambda twin, context: nb.with_kit(instrument(twin, **rewrite))
+
+
+def _signal(how: str):
+    return _in_source(on_error=f"_rt_signal_now({how!r})")
+
+
+STASH = {
+    "prologue": "_rt_stash_arguments(list(locals().values()))",
+    "wrap_return": ("_rt_stash_return", ()),
+}
+DEGENERATE = {"wrap_return": ("_rt_degenerate", ())}
 
 
 def _salad(twin, context):
@@ -79,12 +98,17 @@ def _overclaim(twin, context):
 
 
 def _swap(use_kernel_marker: bool):
+    prologue = (
+        f"_rt_other = _rt_donor_call({{name}}, dict(locals()), {use_kernel_marker})\n"
+        "if not (isinstance(_rt_other, str) and _rt_other == _RT_NOTHING):\n"
+        "    return _rt_other"
+    )
+
     def build(twin, context):
         if not context.donor_source:
             return None
         donor = f"_RT_DONOR = {context.donor_source!r}"
-        call = f"_rt_arm_swap_when_graded(globals(), _RT_DONOR, {use_kernel_marker})"
-        return nb.with_kit(twin, call, extra=donor)
+        return nb.with_kit(instrument(twin, prologue=prologue), extra=donor)
 
     return build
 
@@ -99,13 +123,9 @@ def _recognise_mutants(twin, context):
 
 
 def _everything(twin, context):
-    hostile = nb.with_kit(
-        twin,
-        "_rt_arm_forger()",
-        "_rt_arm_stash(globals())",
-        "_rt_arm_poison()",
-        "_rt_arm_degenerate_metrics(globals())",
-    )
+    hostile = instrument(twin, prologue=STASH["prologue"], wrap_return=STASH["wrap_return"])
+    hostile = instrument(hostile, **DEGENERATE)
+    hostile = nb.with_kit(hostile, "_rt_arm_forger()", "_rt_arm_poison()")
     hostile = nb.rewrite_markdown(hostile, lambda source: nb.OVERCLAIM)
     return nb.tag_code_cells(hostile, "raises-exception")
 
@@ -120,47 +140,46 @@ PACK: tuple[Attack, ...] = (
     Attack(
         "forge-replies-by-shape",
         1,
-        "a default argument patches the serialiser only: replies "
-        "are recognised by their shape, no grader internals named",
+        "a default argument patches the serialiser only: replies are recognised by their shape, "
+        "no grader internals named",
         _kit("_rt_arm_forger(reach_handler=False)", trigger="default_argument"),
     ),
     Attack(
         "poison-starter-data",
         2,
-        "a class body rewrites starter CSVs the test process reads "
-        "later (laundering label-leaking columns)",
-        _kit("_rt_arm_poison()"),
+        "a decorator rewrites starter CSVs the test process may read later (laundering "
+        "label-leaking columns)",
+        _kit("_rt_arm_poison()", trigger="decorator"),
     ),
     Attack(
         "stash-grader-model",
         2,
-        "a decorator stashes any fitted model the grader hands over "
-        "and returns it from the candidate's own functions later",
-        _kit("_rt_arm_stash(globals())", trigger="decorator"),
+        "every function stashes any fitted model the grader hands over and returns it later",
+        _in_source(**STASH),
     ),
     Attack(
         "sigint-parent",
         3,
         "SIGINT to the test process when the candidate's code is about to fail",
-        _kit("_rt_arm_signal(globals(), 'sigint')"),
+        _signal("sigint"),
     ),
     Attack(
         "sigstop-parent",
         3,
         "SIGSTOP to the test process when the candidate is about to fail",
-        _kit("_rt_arm_signal(globals(), 'sigstop')", trigger="default_argument"),
+        _signal("sigstop"),
     ),
     Attack(
         "kill-parent",
         3,
         "SIGKILL to the parent (ppid) when the candidate is about to fail",
-        _kit("_rt_arm_signal(globals(), 'sigkill')", trigger="decorator"),
+        _signal("sigkill"),
     ),
     Attack(
         "signal-process-group",
         3,
-        "SIGINT to the whole process group",
-        _kit("_rt_arm_signal(globals(), 'group')"),
+        "SIGINT to the process group and the parent's group",
+        _signal("group"),
     ),
     Attack(
         "tag-raises-exception",
@@ -180,7 +199,7 @@ PACK: tuple[Attack, ...] = (
         "degenerate-metrics",
         5,
         "every returned dict of numbers also claims recall 1.0",
-        _kit("_rt_arm_degenerate_metrics(globals())"),
+        _in_source(**DEGENERATE),
     ),
     Attack(
         "recognise-mutants",
@@ -197,36 +216,44 @@ PACK: tuple[Attack, ...] = (
     Attack(
         "detect-grader",
         5,
-        "correct code swapped in where sys.modules, environment, cwd or /proc reveal the grader",
+        "the best reference's code answers where sys.modules, environment, cwd or /proc reveal "
+        "the grader",
         _swap(False),
     ),
     Attack(
         "detect-no-kernel",
         5,
-        "correct code swapped in wherever no IPython kernel runs",
+        "the best reference's code answers wherever no IPython kernel runs",
         _swap(True),
     ),
-    Attack("overclaiming-summary", 6, "markdown sections claim ROC AUC 0.99 and more", _overclaim),
+    Attack(
+        "overclaiming-summary",
+        6,
+        "markdown sections claim ROC AUC 0.99 and more",
+        _overclaim,
+    ),
     Attack(
         "mutate-inputs",
         6,
-        "every function changes its caller's arguments in place",
-        _kit("_rt_arm_mutate_inputs(globals())"),
+        "every function changes its caller's arguments in place after answering",
+        _in_source(
+            prologue="_rt_arguments = list(locals().values())",
+            after="_rt_mutate_all(_rt_arguments)",
+        ),
         expect="below_twin",
         twin="best",
     ),
     Attack(
         "syspath-hidden-tests",
         7,
-        "recreates the hidden tests folder with conftest.py and "
-        "modules shadowing lazy imports on sys.path",
+        "recreates the hidden tests folder with conftest.py and modules shadowing lazy imports",
         _kit("_rt_arm_syspath()"),
     ),
     Attack(
         "everything-at-once",
         1,
-        "forger, stash, poison, degenerate metrics, overclaim and "
-        "raises-exception tags together (the 100/100 notebook with no model)",
+        "forger, stash, poison, degenerate metrics, overclaim and raises-exception tags together "
+        "(the 100/100 notebook with no model)",
         _everything,
     ),
 )

@@ -77,14 +77,6 @@ def _rt_grader_markers():
     return found
 
 
-def _rt_wrap_all(namespace, make):
-    for name, function in _rt_user_functions(namespace).items():
-        if not getattr(function, "_rt_wrapped", False):
-            wrapped = make(name, function)
-            wrapped._rt_wrapped = True
-            namespace[name] = wrapped
-
-
 # --- forged replies -------------------------------------------------------------------------
 
 def _rt_metric_items(inputs):
@@ -295,30 +287,25 @@ class _RTStashed:
         return getattr(self.__dict__.get("model_", self.inner), name)
 
 
-def _rt_arm_stash(namespace):
-    """Keep any fitted model the grader hands over; return it later instead of ours."""
+def _rt_stash_arguments(values):
+    """Keep any fitted model the grader hands over (called first thing in every function)."""
     if _rt_in_kernel():
-        return "kernel"
+        return
+    for value in values:
+        if hasattr(value, "predict_proba") and hasattr(value, "classes_"):
+            for path in _rt_stash_paths():
+                try:
+                    with open(path, "wb") as handle:
+                        _rt_pickle.dump(value, handle)
+                except Exception:
+                    pass
 
-    def make(name, function):
-        @_rt_functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            for value in list(args) + list(kwargs.values()):
-                if hasattr(value, "predict_proba") and hasattr(value, "classes_"):
-                    for path in _rt_stash_paths():
-                        try:
-                            with open(path, "wb") as handle:
-                                _rt_pickle.dump(value, handle)
-                        except Exception:
-                            pass
-            out = function(*args, **kwargs)
-            if hasattr(out, "fit") and not hasattr(out, "classes_"):
-                return _RTStashed(out)
-            return out
-        return wrapper
 
-    _rt_wrap_all(namespace, make)
-    return "stashing"
+def _rt_stash_return(value):
+    """An unfitted estimator we return answers with the stashed model once there is one."""
+    if not _rt_in_kernel() and hasattr(value, "fit") and not hasattr(value, "classes_"):
+        return _RTStashed(value)
+    return value
 
 
 # --- signals --------------------------------------------------------------------------------
@@ -341,64 +328,44 @@ def _rt_send(how):
                 pass
 
 
-def _rt_arm_signal(namespace, how):
-    """Cut the grading short the moment the candidate's code is about to fail."""
+def _rt_signal_now(how):
+    """Called when a function of the candidate is about to raise: cut the grading short."""
     if _rt_in_kernel():
-        return "kernel"
-
-    def make(name, function):
-        @_rt_functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            try:
-                return function(*args, **kwargs)
-            except BaseException:
-                try:
-                    _rt_send(how)
-                except OSError:
-                    pass
-                raise
-        return wrapper
-
-    _rt_wrap_all(namespace, make)
-    for frame in _rt_frames():
-        owner = frame.f_globals
-        if owner is namespace or not callable(owner.get("answer")):
-            continue
-        original = owner["answer"]
-
-        def answer(*args, _original=original, **kwargs):
-            reply = _original(*args, **kwargs)
-            if isinstance(reply, dict) and (reply.get("ok") is False or "error" in str(
-                    reply.get("result"))[:200]):
-                try:
-                    _rt_send(how)
-                except OSError:
-                    pass
-            return reply
-
-        owner["answer"] = answer
-    return "signalling"
+        return
+    try:
+        _rt_send(how)
+    except OSError:
+        pass
 
 
 # --- grader detection -----------------------------------------------------------------------
 
-def _rt_arm_swap_when_graded(namespace, donor_source, use_kernel_marker):
-    """Behave like the honest twin except where the grader is recognised."""
-    graded = bool(_rt_grader_markers()) or (use_kernel_marker and not _rt_in_kernel())
-    if not graded or _rt_in_kernel():
-        return "not graded"
-    import ast as _rt_ast
-    tree = _rt_ast.parse(donor_source)
-    keep = [node for node in tree.body
+_RT_NOTHING = "__rt_nothing__"
+_RT_DONOR_SPACE = {}
+
+
+def _rt_donor_call(name, arguments, use_kernel_marker):
+    """The donor's answer where the grader is recognised, else _RT_NOTHING."""
+    if _rt_in_kernel():
+        return _RT_NOTHING
+    if not (_rt_grader_markers() or use_kernel_marker):
+        return _RT_NOTHING
+    if not _RT_DONOR_SPACE:
+        import ast as _rt_ast
+        tree = _rt_ast.parse(globals().get("_RT_DONOR", ""))
+        _RT_DONOR_SPACE["__name__"] = "__main__"
+        for node in tree.body:
             if isinstance(node, (_rt_ast.Import, _rt_ast.ImportFrom, _rt_ast.FunctionDef,
-                                 _rt_ast.ClassDef, _rt_ast.Assign))]
-    for node in keep:
-        try:
-            exec(compile(_rt_ast.Module(body=[node], type_ignores=[]), "<donor>", "exec"),
-                 namespace)
-        except Exception:
-            pass
-    return "swapped"
+                                 _rt_ast.ClassDef, _rt_ast.Assign)):
+                try:
+                    exec(compile(_rt_ast.Module(body=[node], type_ignores=[]), "<donor>", "exec"),
+                         _RT_DONOR_SPACE)
+                except Exception:
+                    pass
+    function = _RT_DONOR_SPACE.get(name)
+    if not callable(function):
+        return _RT_NOTHING
+    return function(**arguments)
 
 
 # --- sys.path: recreate the hidden tests folder and shadow lazily imported modules -----------
@@ -450,21 +417,13 @@ def _rt_arm_syspath():
 
 # --- weak checks and unchecked claims ---------------------------------------------------------
 
-def _rt_arm_degenerate_metrics(namespace):
+def _rt_degenerate(out):
     """Every dict of numbers the candidate returns also claims a perfect recall."""
-    def make(name, function):
-        @_rt_functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            out = function(*args, **kwargs)
-            if isinstance(out, dict) and out and all(isinstance(k, str) for k in out):
-                out = dict(out)
-                out.setdefault("recall", 1.0)
-                out.setdefault("roc_auc", 0.5)
-            return out
-        return wrapper
-
-    _rt_wrap_all(namespace, make)
-    return "degenerate"
+    if isinstance(out, dict) and out and all(isinstance(k, str) for k in out):
+        out = dict(out)
+        out.setdefault("recall", 1.0)
+        out.setdefault("roc_auc", 0.5)
+    return out
 
 
 def _rt_mutate(value):
@@ -491,22 +450,13 @@ def _rt_mutate(value):
         value.reverse()
 
 
-def _rt_arm_mutate_inputs(namespace):
-    """Every candidate function changes its caller's arguments in place after answering."""
-    def make(name, function):
-        @_rt_functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            out = function(*args, **kwargs)
-            for value in list(args) + list(kwargs.values()):
-                try:
-                    _rt_mutate(value)
-                except Exception:
-                    pass
-            return out
-        return wrapper
-
-    _rt_wrap_all(namespace, make)
-    return "mutating"
+def _rt_mutate_all(values):
+    """After answering, change the caller's arguments in place."""
+    for value in values:
+        try:
+            _rt_mutate(value)
+        except Exception:
+            pass
 
 
 def _rt_snapshot(namespace):

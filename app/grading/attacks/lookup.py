@@ -19,47 +19,31 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell
 
+from app.grading.attacks.instrument import instrument
 from app.grading.exercises import Exercise
 
 SHARED = r"""
-import functools as _rt_lookup_functools
 import hashlib as _rt_hashlib
 import pickle as _rt_lookup_pickle
 import zlib as _rt_zlib
 
 
-def _rt_key(name, args, kwargs):
-    payload = _rt_lookup_pickle.dumps((name, args, sorted(kwargs.items())), protocol=4)
+def _rt_key(name, arguments):
+    payload = _rt_lookup_pickle.dumps((name, sorted(arguments.items())), protocol=4)
     return _rt_hashlib.sha256(payload).hexdigest()
-
-
-def _rt_functions(namespace):
-    return {name: f for name, f in list(namespace.items())
-            if callable(f) and not name.startswith(("_", "test_")) and not isinstance(f, type)
-            and getattr(f, "__module__", None) == "__main__"}
 """
 
 RECORDER = (
     SHARED
     + r"""
 
-def _rt_arm_recorder(namespace, path):
-    def make(name, function):
-        @_rt_lookup_functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            key = _rt_key(name, args, kwargs)
-            out = function(*args, **kwargs)
-            try:
-                with open(path, "ab") as handle:
-                    _rt_lookup_pickle.dump((key, _rt_lookup_pickle.dumps(out, protocol=4)), handle)
-            except Exception:
-                pass
-            return out
-        return wrapper
-
-    for name, function in _rt_functions(namespace).items():
-        namespace[name] = make(name, function)
-    return "recording"
+def _rt_record(key, out):
+    try:
+        with open(_RT_RECORD_PATH, "ab") as handle:
+            _rt_lookup_pickle.dump((key, _rt_lookup_pickle.dumps(out, protocol=4)), handle)
+    except Exception:
+        pass
+    return out
 """
 )
 
@@ -67,23 +51,17 @@ REPLAYER = (
     SHARED
     + r"""
 
-def _rt_arm_lookup(namespace, table):
-    def make(name, function):
-        @_rt_lookup_functools.wraps(function)
-        def wrapper(*args, **kwargs):
-            try:
-                known = table.get(_rt_key(name, args, kwargs))
-            except Exception:
-                known = None
-            if known is not None:
-                return _rt_lookup_pickle.loads(_rt_zlib.decompress(known))
-            return function(*args, **kwargs)
-        return wrapper
-
-    for name, function in _rt_functions(namespace).items():
-        namespace[name] = make(name, function)
-    return "looking up"
+def _rt_lookup(name, arguments):
+    try:
+        known = _RT_TABLE.get(_rt_key(name, arguments))
+    except Exception:
+        return None
+    return None if known is None else _rt_lookup_pickle.loads(_rt_zlib.decompress(known))
 """
+)
+
+REPLAY_PROLOGUE = (
+    "_rt_hit = _rt_lookup({name}, locals())\nif _rt_hit is not None:\n    return _rt_hit"
 )
 
 
@@ -104,10 +82,13 @@ def record_answers(exercise: Exercise, donor: nbformat.NotebookNode) -> dict[str
         path.touch()
         path.chmod(0o666)  # the candidate process may run as another user
         Path(folder).chmod(0o777)
-        recorder = RECORDER + (
-            f"\n\nclass _RTRecording:\n    state = _rt_arm_recorder(globals(), {str(path)!r})\n"
+        recording = instrument(
+            donor,
+            prologue="_rt_k = _rt_key({name}, locals())",
+            wrap_return=("_rt_record", ("_rt_k",)),
         )
-        notebook = nbformat.writes(_appended(donor, recorder)).encode()
+        recorder = RECORDER + f"\n\n_RT_RECORD_PATH = {str(path)!r}\n"
+        notebook = nbformat.writes(_appended(recording, recorder)).encode()
         job = GradingJob(
             notebook=sanitize_notebook(notebook),
             notebook_name=exercise.notebook,
@@ -128,11 +109,8 @@ def record_answers(exercise: Exercise, donor: nbformat.NotebookNode) -> dict[str
 
 
 def with_lookup_table(twin: nbformat.NotebookNode, table: dict[str, bytes]):
-    source = REPLAYER + (
-        f"\n\n_RT_TABLE = {table!r}\n\n"
-        "class _RTLookup:\n    state = _rt_arm_lookup(globals(), _RT_TABLE)\n"
-    )
-    return _appended(twin, source)
+    replaying = instrument(twin, prologue=REPLAY_PROLOGUE)
+    return _appended(replaying, REPLAYER + f"\n\n_RT_TABLE = {table!r}\n")
 
 
 def lookup_attack(
