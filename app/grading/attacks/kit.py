@@ -464,14 +464,49 @@ def _rt_snapshot(namespace):
             for name, f in _rt_user_functions(namespace).items() if hasattr(f, "__code__")}
 
 
+_RT_PASS_WORDS = ("pass", "through", "identity", "orig", "same", "noop", "plain")
+
+
+def _rt_reached(function, namespace, depth=0, seen=None):
+    """Functions of __main__ that `function` reaches through the globals and closures it uses."""
+    seen = set() if seen is None else seen
+    code = getattr(function, "__code__", None)
+    if code is None or id(function) in seen or depth > 3:
+        return []
+    seen.add(id(function))
+    found = [function]
+    names = list(code.co_names)
+    for name in names:
+        value = namespace.get(name)
+        if callable(value) and getattr(value, "__module__", None) == "__main__":
+            found += _rt_reached(value, namespace, depth + 1, seen)
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        if callable(value) and getattr(value, "__module__", None) == "__main__":
+            found += _rt_reached(value, namespace, depth + 1, seen)
+    return found
+
+
 def _rt_unchanged(namespace, snapshot):
+    """True when every function is the one loaded (equal code, names), or a wrapper reaching only
+    pass-through helpers: how a grader's "original" trial looks, as opposed to a mutant."""
     for name, (code, qualname, plain, module) in snapshot.items():
         current = namespace.get(name)
         inner = getattr(current, "__wrapped__", current)
-        if getattr(inner, "__code__", None) != code:  # equal code, not the same object: an
-            return False  # original recompiled from the same source at the same line still passes
-        if (inner.__qualname__, inner.__name__, getattr(inner, "__module__", None)) != (
-                qualname, plain, module):
+        same = getattr(inner, "__code__", None) == code and (
+            inner.__qualname__, inner.__name__, getattr(inner, "__module__", None)
+        ) == (qualname, plain, module)
+        if same:
+            continue
+        for reached in _rt_reached(current, namespace)[1:]:
+            label = (reached.__qualname__ + " " + reached.__name__).lower()
+            if reached.__qualname__ in snapshot or any(w in label for w in _RT_PASS_WORDS):
+                continue
+            return False
+        if not _rt_reached(current, namespace)[1:]:
             return False
     return True
 '''
