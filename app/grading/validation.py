@@ -24,7 +24,6 @@ from app.grading.exercises import Exercise
 from app.grading.scoring import score
 from sandbox.backends.base import Backend
 from sandbox.intake import IntakeError, sanitize_notebook
-from sandbox.job import GradingJob
 
 TOLERANCE = 0.01  # percent points: scores are rounded to hundredths of a point per group
 
@@ -134,13 +133,7 @@ def _read(data: bytes) -> nbformat.NotebookNode:
 
 
 def grade_notebook(backend: Backend, exercise: Exercise, notebook: bytes) -> Graded:
-    job = GradingJob(
-        notebook=notebook,
-        notebook_name=exercise.notebook,
-        starter_dir=exercise.starter_dir,
-        hidden_dir=exercise.hidden_dir,
-        limits=exercise.limits,
-    )
+    job = exercise.job(notebook)
     result = backend.grade(job)
     scored = score(result, exercise)
     return Graded(

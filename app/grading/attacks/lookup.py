@@ -75,7 +75,6 @@ def record_answers(exercise: Exercise, donor: nbformat.NotebookNode) -> dict[str
     """Grade `donor` on the host with the recorder; every (input key -> pickled answer) seen."""
     from app.grading.backends import make_backend
     from sandbox.intake import sanitize_notebook
-    from sandbox.job import GradingJob
 
     with tempfile.TemporaryDirectory(prefix="hirelab-lookup-") as folder:
         path = Path(folder) / "answers.pkl"
@@ -89,13 +88,7 @@ def record_answers(exercise: Exercise, donor: nbformat.NotebookNode) -> dict[str
         )
         recorder = RECORDER + f"\n\n_RT_RECORD_PATH = {str(path)!r}\n"
         notebook = nbformat.writes(_appended(recording, recorder)).encode()
-        job = GradingJob(
-            notebook=sanitize_notebook(notebook),
-            notebook_name=exercise.notebook,
-            starter_dir=exercise.starter_dir,
-            hidden_dir=exercise.hidden_dir,
-            limits=exercise.limits,
-        )
+        job = exercise.job(sanitize_notebook(notebook))
         make_backend("local").grade(job)
         table: dict[str, bytes] = {}
         with path.open("rb") as handle:
