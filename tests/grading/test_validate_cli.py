@@ -6,6 +6,7 @@ exercise with one attack shows the command end to end on docker, and the errors 
 
 from __future__ import annotations
 
+import gc
 import shutil
 
 import pytest
@@ -58,8 +59,11 @@ def test_an_unknown_attack_in_attacks_yaml_is_refused(validate, copied_tiny):
     assert result.exit_code == 1 and "unknown attack(s) typo" in result.output
 
 
+# docker-py leaves the socket of a failed connect open; it is collected here, not in a later test.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_no_docker_engine_is_a_clear_error(validate):
     result = validate("tiny", env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    gc.collect()
     assert result.exit_code == 1
     assert "cannot grade on docker: no Docker engine answers" in result.output
     assert "make services image" in result.output
