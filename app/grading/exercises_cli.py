@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from app.grading.attacks import PACK
 from app.grading.backends import CHOICES, docker_available, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
-from app.grading.validation import Row, ValidationError, validate
+from app.grading.validation import Row, ValidationError, validate, with_more_time
 
 exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
 
@@ -34,12 +34,23 @@ exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
     help="Only these attacks (repeatable).",
 )
 @click.option("--no-references", is_flag=True, help="Grade the attacks and their twins only.")
+@click.option(
+    "--time-factor",
+    type=click.FloatRange(min=1),
+    default=1.0,
+    help="Multiply every time limit (a loaded machine; the default grades as production does).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as one JSON list.")
-def validate_command(slugs, backend, workers, attack_ids, no_references, as_json) -> None:
+def validate_command(
+    slugs, backend, workers, attack_ids, no_references, time_factor, as_json
+) -> None:
     """Grade each exercise's references against reference/verdicts.yaml and the adversarial pack;
     exit non-zero when a reference misses its verdict or an attack scores above its honest twin."""
     try:
-        exercises = [load_exercise(current_app.config["EXERCISES_DIR"], slug) for slug in slugs]
+        exercises = [
+            with_more_time(load_exercise(current_app.config["EXERCISES_DIR"], slug), time_factor)
+            for slug in slugs
+        ]
     except ExerciseError as error:
         raise click.UsageError(str(error)) from error
     if backend == "docker":

@@ -9,6 +9,7 @@ transforms is the attack's default (the starter notebook, or the best reference)
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -186,6 +187,18 @@ def _check_attack(attack: Attack, graded: Graded, twin: Graded) -> str | None:
     if attack.expect == "below_twin" and graded.percent >= twin.percent - TOLERANCE:
         return f"the planted flaw goes unnoticed: {graded.percent:g}%, same as its twin"
     return None
+
+
+TIME_LIMITS = ("cell_timeout_s", "notebook_timeout_s", "call_timeout_s", "tests_timeout_s")
+
+
+def with_more_time(exercise: Exercise, factor: float) -> Exercise:
+    """The exercise with every time limit multiplied by `factor` (for a loaded machine, where an
+    honest notebook would otherwise time out and every row would compare timeouts)."""
+    limits = exercise.limits.with_overrides(
+        {name: getattr(exercise.limits, name) * factor for name in TIME_LIMITS}
+    )
+    return dataclasses.replace(exercise, limits=limits)
 
 
 def validate(
