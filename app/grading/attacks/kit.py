@@ -451,7 +451,10 @@ def _rt_mutate(value):
 
 
 def _rt_mutate_all(values):
-    """After answering, change the caller's arguments in place."""
+    """After answering, change the caller's arguments in place (outside a kernel only, so the
+    notebook still runs and only the grader's own mutation check can notice)."""
+    if _rt_in_kernel():
+        return
     for value in values:
         try:
             _rt_mutate(value)

@@ -17,9 +17,9 @@ import zlib
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell
 
 from app.grading.attacks.instrument import instrument
+from app.grading.attacks.notebooks import before_first_code
 from app.grading.exercises import Exercise
 
 SHARED = r"""
@@ -65,12 +65,6 @@ REPLAY_PROLOGUE = (
 )
 
 
-def _appended(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
-    hostile = nbformat.from_dict(nbformat.reads(nbformat.writes(notebook), as_version=4))
-    hostile.cells.append(new_code_cell(source))
-    return hostile
-
-
 def record_answers(exercise: Exercise, donor: nbformat.NotebookNode) -> dict[str, bytes]:
     """Grade `donor` on the host with the recorder; every (input key -> pickled answer) seen."""
     from app.grading.backends import make_backend
@@ -87,7 +81,7 @@ def record_answers(exercise: Exercise, donor: nbformat.NotebookNode) -> dict[str
             wrap_return=("_rt_record", ("_rt_k",)),
         )
         recorder = RECORDER + f"\n\n_RT_RECORD_PATH = {str(path)!r}\n"
-        notebook = nbformat.writes(_appended(recording, recorder)).encode()
+        notebook = nbformat.writes(before_first_code(recording, recorder)).encode()
         job = exercise.job(sanitize_notebook(notebook))
         make_backend("local").grade(job)
         table: dict[str, bytes] = {}
@@ -103,7 +97,7 @@ def record_answers(exercise: Exercise, donor: nbformat.NotebookNode) -> dict[str
 
 def with_lookup_table(twin: nbformat.NotebookNode, table: dict[str, bytes]):
     replaying = instrument(twin, prologue=REPLAY_PROLOGUE)
-    return _appended(replaying, REPLAYER + f"\n\n_RT_TABLE = {table!r}\n")
+    return before_first_code(replaying, REPLAYER + f"\n\n_RT_TABLE = {table!r}\n")
 
 
 def lookup_attack(

@@ -38,13 +38,24 @@ def triggered(call: str, trigger: str) -> str:
     raise ValueError(f"unknown trigger {trigger!r}")
 
 
+def before_first_code(notebook: nbformat.NotebookNode, source: str) -> nbformat.NotebookNode:
+    """A copy with a code cell holding `source` before every other code cell (so the functions
+    the notebook calls in phase 1 already find the helpers they were rewritten to use)."""
+    hostile = copied(notebook)
+    first = next((i for i, c in enumerate(hostile.cells) if c.cell_type == "code"), 0)
+    hostile.cells.insert(first, new_code_cell(source))
+    return hostile
+
+
 def with_kit(
     notebook: nbformat.NotebookNode, *calls: str, trigger: str = "class_body", extra: str = ""
 ):
-    """Append the kit and the triggers of `calls` as the last code cell, after every definition."""
-    hostile = copied(notebook)
+    """The kit before the first code cell; `extra` and the triggers of `calls` as the last code
+    cell, after every definition."""
+    hostile = before_first_code(notebook, KIT)
     body = "\n\n".join(triggered(call, trigger) for call in calls)
-    hostile.cells.append(new_code_cell(KIT + "\n\n" + extra + "\n\n" + body))
+    if extra or body:
+        hostile.cells.append(new_code_cell(extra + "\n\n" + body))
     return hostile
 
 
