@@ -112,7 +112,7 @@ def plan(exercise: Exercise, attack_ids: Sequence[str] | None = None) -> _Plan:
         )
     context = AttackContext(exercise, _read(result.notebooks[best]) if best else None)
     for attack in PACK:
-        if attack_ids and attack.id not in attack_ids:
+        if (attack_ids and attack.id not in attack_ids) or not attack.applies(exercise):
             continue
         twin = twins.get(attack.id) or (best if attack.twin == "best" else starter)
         if twin is None or twin not in result.notebooks:

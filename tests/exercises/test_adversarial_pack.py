@@ -11,11 +11,17 @@ from __future__ import annotations
 import pytest
 
 from app.grading.attacks import MECHANISMS, PACK
+from app.grading.exercises import parse_exercise
 from tests.exercises.conftest import describe
-from tests.exercises.exercise_folders import OWNED
+from tests.exercises.exercise_folders import EXERCISES, OWNED
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
-CASES = [(exercise, attack.id) for exercise in OWNED for attack in PACK]
+CASES = [
+    (exercise, attack.id)
+    for exercise in OWNED
+    for attack in PACK
+    if attack.applies(parse_exercise(EXERCISES / exercise))
+]
 
 
 def test_the_pack_has_an_attack_for_every_mechanism_of_issue_12():

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from app.grading.attacks import PACK
+from app.grading.attacks import PACK, attack
 from app.grading.attacks.instrument import instrument
 from app.grading.exercises import load_exercise
 from app.grading.validation import plan
@@ -19,13 +19,15 @@ OFFLINE = [a.id for a in PACK if a.id != "seed-lookup-table"]  # that one record
 @pytest.mark.parametrize("exercise", OWNED)
 def test_every_attack_is_a_valid_notebook_whose_definitions_all_load(exercise):
     planned = plan(load_exercise(EXERCISES, exercise), OFFLINE)
-    assert {a.id for a, _ in planned.attacks} == set(OFFLINE)
-    for attack, twin in planned.attacks:
-        hostile = planned.notebooks["attack/" + attack.id]
-        assert hostile != planned.notebooks[twin], f"{attack.id} left its twin unchanged"
+    assert {a.id for a, _ in planned.attacks} == {
+        a for a in OFFLINE if attack(a).applies(planned.exercise)
+    }
+    for hostile_attack, twin in planned.attacks:
+        hostile = planned.notebooks["attack/" + hostile_attack.id]
+        assert hostile != planned.notebooks[twin], f"{hostile_attack.id} left its twin unchanged"
         cells = nbformat.reads(hostile.decode(), as_version=4).cells
         loaded = extract_definitions([c.source for c in cells if c.cell_type == "code"])
-        assert not loaded.skipped, f"{attack.id}: {loaded.skipped}"
+        assert not loaded.skipped, f"{hostile_attack.id}: {loaded.skipped}"
 
 
 def test_instrumented_functions_keep_their_answers_and_run_the_injected_code():

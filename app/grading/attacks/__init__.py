@@ -60,6 +60,13 @@ class Attack:
     build: Callable[[nbformat.NotebookNode, AttackContext], nbformat.NotebookNode | None]
     expect: str = "at_most_twin"  # or "below_twin"
     twin: str = "starter"  # "starter" or "best"; reference/attacks.yaml may name another
+    applies: Callable[[Exercise], bool] = lambda exercise: True
+
+
+def without_hidden_data(exercise: Exercise) -> bool:
+    """A candidate knows the grader's source, not its hidden data."""
+    data = exercise.hidden_dir / "data"
+    return not (data.is_dir() and any(data.iterdir()))
 
 
 def _kit(*calls: str, trigger: str = "class_body"):
@@ -212,6 +219,7 @@ PACK: tuple[Attack, ...] = (
         5,
         "answers recorded for the grader's fixed inputs replayed, the twin's own code otherwise",
         lambda twin, context: lookup_attack(twin, context.exercise, context.donor),
+        applies=without_hidden_data,
     ),
     Attack(
         "detect-grader",

@@ -5,8 +5,8 @@ run, so a candidate who knows the source can precompute the answers. The pack do
 candidate would: it grades the exercise's best reference once, on the host (local backend), with a
 recorder that writes every call of the candidate's functions (inputs and answer), then appends the
 recorded table to the honest twin, whose functions answer from the table whenever the inputs match
-and run their own (flawed) code otherwise. Exercises with hidden data are left out: a candidate
-knows the grader's source, not its hidden data, so a table keyed on hidden rows is no attack.
+and run their own (flawed) code otherwise. The pack applies it only to exercises without hidden
+data (``without_hidden_data``): a table keyed on hidden rows is nothing a candidate could build.
 """
 
 from __future__ import annotations
@@ -103,8 +103,7 @@ def with_lookup_table(twin: nbformat.NotebookNode, table: dict[str, bytes]):
 def lookup_attack(
     twin: nbformat.NotebookNode, exercise: Exercise, donor
 ) -> nbformat.NotebookNode | None:
-    data = exercise.hidden_dir / "data"
-    if donor is None or (data.is_dir() and any(data.iterdir())):
+    if donor is None:
         return None
     table = record_answers(exercise, donor)
     return with_lookup_table(twin, table) if table else None
