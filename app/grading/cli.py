@@ -13,7 +13,6 @@ from app.grading.backends import CHOICES, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.scoring import score
 from sandbox.intake import IntakeError, sanitize_notebook
-from sandbox.job import GradingJob
 from sandbox.results import GradingResult
 
 
@@ -40,13 +39,7 @@ def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_jso
     except IntakeError as error:
         result = GradingResult.failed("rejected", f"The notebook was rejected: {error}")
     else:
-        job = GradingJob(
-            notebook=data,
-            notebook_name=exercise.notebook,
-            starter_dir=exercise.starter_dir,
-            hidden_dir=exercise.hidden_dir,
-            limits=exercise.limits,
-        )
+        job = exercise.job(data)
         result = make_backend(backend or current_app.config["SANDBOX_BACKEND"]).grade(job)
     report = grading_report(result, exercise)
     if as_json:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from sandbox.job import GradingJob
 from sandbox.limits import Limits
 
 DIMENSIONS = (
@@ -78,6 +79,16 @@ class Exercise:
     @property
     def max_score(self) -> float:
         return sum(group.points for group in self.groups)
+
+    def job(self, notebook: bytes) -> GradingJob:
+        """A grading run of `notebook` (already through intake) against this exercise."""
+        return GradingJob(
+            notebook=notebook,
+            notebook_name=self.notebook,
+            starter_dir=self.starter_dir,
+            hidden_dir=self.hidden_dir,
+            limits=self.limits,
+        )
 
     def group(self, group_id: str) -> TestGroup | None:
         return next((group for group in self.groups if group.id == group_id), None)
