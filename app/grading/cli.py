@@ -12,8 +12,9 @@ from flask import current_app
 from app.grading.backends import CHOICES, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.scoring import score
-from sandbox.intake import IntakeError, sanitize_notebook
+from sandbox.intake import IntakeError
 from sandbox.job import GradingJob
+from sandbox.kinds import kind_for
 from sandbox.results import GradingResult
 
 
@@ -36,7 +37,7 @@ def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_jso
     if not notebook.is_file():
         raise click.UsageError(f"{notebook} does not exist or is not a file.")
     try:
-        data = sanitize_notebook(notebook.read_bytes())
+        data = kind_for(exercise.kind).accept(notebook.read_bytes())
     except IntakeError as error:
         result = GradingResult.failed("rejected", f"The notebook was rejected: {error}")
     else:
@@ -46,6 +47,7 @@ def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_jso
             starter_dir=exercise.starter_dir,
             hidden_dir=exercise.hidden_dir,
             limits=exercise.limits,
+            kind=exercise.kind,
         )
         result = make_backend(backend or current_app.config["SANDBOX_BACKEND"]).grade(job)
     report = grading_report(result, exercise)

@@ -103,7 +103,11 @@ one change your queries, and what would you ask the data's owners?
 
 def _query_cell(name: str, sql: str) -> str:
     body = sql.strip("\n")
-    return f'{name} = """\n{body}\n"""\nshow({name})\n' if body else f'{name} = """\n"""\nshow({name})\n'
+    return (
+        f'{name} = """\n{body}\n"""\nshow({name})\n'
+        if body
+        else f'{name} = """\n"""\nshow({name})\n'
+    )
 
 
 def _sanity_cell(checks: dict[str, str]) -> str:
@@ -307,7 +311,9 @@ def off_by_one_window():
 
 def local_time_months():
     # Months taken from the local timestamp text: events near midnight land in the wrong month.
-    active = MONTHLY_ACTIVE.replace("datetime(s.started_at)", "replace(substr(s.started_at, 1, 19), 'T', ' ')")
+    active = MONTHLY_ACTIVE.replace(
+        "datetime(s.started_at)", "replace(substr(s.started_at, 1, 19), 'T', ' ')"
+    )
     active = active.replace("datetime(s.ended_at)", "replace(substr(s.ended_at, 1, 19), 'T', ' ')")
     revenue = NET_REVENUE.replace("MIN(datetime(paid_at))", "MIN(substr(paid_at, 1, 19))")
     assert active != MONTHLY_ACTIVE and revenue != NET_REVENUE
@@ -328,8 +334,10 @@ cohort AS (
       AND (ended_at IS NULL OR datetime(ended_at) > '2025-01-01 00:00:00')
 )
 SELECT l.plan, COUNT(*) AS customers,
-       SUM(l.end_reason = 'cancelled' AND datetime(l.ended_at) < '2025-07-01 00:00:00') AS churned,
-       AVG(l.end_reason = 'cancelled' AND datetime(l.ended_at) < '2025-07-01 00:00:00') AS churn_rate
+       SUM(COALESCE(l.end_reason = 'cancelled'
+                    AND datetime(l.ended_at) < '2025-07-01 00:00:00', 0)) AS churned,
+       AVG(COALESCE(l.end_reason = 'cancelled'
+                    AND datetime(l.ended_at) < '2025-07-01 00:00:00', 0)) AS churn_rate
 FROM latest AS l JOIN cohort USING (customer_id)
 WHERE l.n = 1
 GROUP BY l.plan"""
@@ -338,13 +346,20 @@ GROUP BY l.plan"""
 
 def hard_coded():
     # The starter database's answers typed in: right here, wrong on any other seed.
-    churn_db, reference, grading = _hidden("churn_db"), _hidden("reference_queries"), _hidden("sql_grading")
+    churn_db, reference, grading = (
+        _hidden("churn_db"),
+        _hidden("reference_queries"),
+        _hidden("sql_grading"),
+    )
     data = churn_db.build(churn_db.STARTER_SEED)
     typed = {}
     for named in reference.QUERIES.values():
         answer = grading.run_query(named.reference, data)
         selects = [
-            "SELECT " + ", ".join(f"{value!r} AS {column}" for value, column in zip(row, answer.columns, strict=True))
+            "SELECT "
+            + ", ".join(
+                f"{value!r} AS {column}" for value, column in zip(row, answer.columns, strict=True)
+            )
             for row in answer.rows
         ]
         typed[named.name] = "\nUNION ALL ".join(selects)

@@ -20,7 +20,8 @@ FIXTURES = {"submission", "execution", "hidden_data", "starter_dir"}
 
 
 def _hidden_tests(exercise: str) -> list[tuple[str, str, list[str], list[str]]]:
-    """(file, test name, group marker ids, fixture arguments) for every hidden test function."""
+    """(file, test name, group marker ids, fixture arguments) for every hidden test function
+    (arguments filled by `pytest.mark.parametrize` are not fixtures)."""
     found = []
     for path in sorted((EXERCISES / exercise / "hidden" / "tests").glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -33,7 +34,16 @@ def _hidden_tests(exercise: str) -> list[tuple[str, str, list[str], list[str]]]:
                     and ast.unparse(decorator.func) == "pytest.mark.group"
                     and isinstance(decorator.args[0], ast.Constant)
                 ]
-                found.append((path.name, node.name, groups, [a.arg for a in node.args.args]))
+                parametrized = {
+                    name.strip()
+                    for decorator in node.decorator_list
+                    if isinstance(decorator, ast.Call)
+                    and ast.unparse(decorator.func) == "pytest.mark.parametrize"
+                    and isinstance(decorator.args[0], ast.Constant)
+                    for name in str(decorator.args[0].value).split(",")
+                }
+                arguments = [a.arg for a in node.args.args if a.arg not in parametrized]
+                found.append((path.name, node.name, groups, arguments))
     return found
 
 

@@ -1,4 +1,4 @@
-"""Grade every reference notebook of the two exercises on the docker backend and check its verdict.
+"""Grade every reference notebook of the exercises on the docker backend and check its verdict.
 
 Each reference's expected result is in exercises/<slug>/reference/verdicts.yaml (schema in
 exercises/README.md). The notebooks go through intake as in production, as `flask grade` does.
@@ -46,6 +46,7 @@ def _grade(image: str, exercise: str, name: str) -> tuple[GradingResult, float]:
         starter_dir=loaded.starter_dir,
         hidden_dir=loaded.hidden_dir,
         limits=loaded.limits,
+        kind=loaded.kind,
     )
     started = time.monotonic()
     result = DockerBackend(image).grade(job)  # one backend (and engine client) per grading

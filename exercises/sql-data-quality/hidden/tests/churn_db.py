@@ -127,7 +127,9 @@ class _Builder:
         """Subscription rows from sign-up: a new row at each plan change, ended by ``cancel``."""
         if cancel is not None and cancel > EXTRACT:
             cancel = None
-        changes = sorted(t for t in changes if t > customer.signup and (cancel is None or t < cancel))
+        changes = sorted(
+            t for t in changes if t > customer.signup and (cancel is None or t < cancel)
+        )
         plan, start = self.plan(), customer.signup
         for change in changes:
             if change >= EXTRACT:
@@ -139,12 +141,19 @@ class _Builder:
 
     def random_customers(self, count: int) -> None:
         for _ in range(count):
-            signup = _between(self.rng, datetime(2023, 6, 1, tzinfo=UTC), datetime(2025, 6, 20, tzinfo=UTC))
+            signup = _between(
+                self.rng, datetime(2023, 6, 1, tzinfo=UTC), datetime(2025, 6, 20, tzinfo=UTC)
+            )
             customer = self.customer(signup)
-            changes = [_between(self.rng, signup, EXTRACT) for _ in range(self.rng.choice((0, 0, 0, 1, 1, 2)))]
+            changes = [
+                _between(self.rng, signup, EXTRACT)
+                for _ in range(self.rng.choice((0, 0, 0, 1, 1, 2)))
+            ]
             cancel = None
             if self.rng.random() < 0.38:
-                cancel = _between(self.rng, signup + timedelta(days=20), EXTRACT + timedelta(days=240))
+                cancel = _between(
+                    self.rng, signup + timedelta(days=20), EXTRACT + timedelta(days=240)
+                )
             self.history(customer, changes, cancel)
             if cancel and WINDOW_START <= cancel < WINDOW_END and self.rng.random() < 0.2:
                 customer.tickets += [_between(self.rng, cancel - timedelta(days=14), cancel)
@@ -156,7 +165,9 @@ class _Builder:
         # Cancelled exactly at a month start (UTC), written in a non-UTC offset: a closed window
         # counts them in the month that starts there.
         for month in rng.sample(MONTH_STARTS[1:6], 4):
-            customer = self.customer(_between(rng, old, old + timedelta(days=200)), rng.choice((-300, 60, 540)))
+            customer = self.customer(
+                _between(rng, old, old + timedelta(days=200)), rng.choice((-300, 60, 540))
+            )
             self.history(customer, [], month)
         # Started exactly at a month start: active from that month on, not in the one before.
         for month in rng.sample(MONTH_STARTS[1:6], 3):
@@ -167,14 +178,23 @@ class _Builder:
             if rng.random() < 0.5:
                 cancel, offset = month - timedelta(hours=rng.randint(1, 4)), rng.choice((330, 540))
             else:
-                cancel, offset = month + timedelta(hours=rng.randint(1, 4)), rng.choice((-300, -480))
+                cancel, offset = (
+                    month + timedelta(hours=rng.randint(1, 4)),
+                    rng.choice((-300, -480)),
+                )
             customer = self.customer(_between(rng, old, old + timedelta(days=200)), offset)
             self.history(customer, [], cancel)
         # In the January cohort on one plan, changed plan during the window, then cancelled.
         for _ in range(5):
             customer = self.customer(_between(rng, old, old + timedelta(days=250)))
-            change = _between(rng, WINDOW_START + timedelta(days=5), datetime(2025, 3, 31, tzinfo=UTC))
-            self.history(customer, [change], _between(rng, change + timedelta(days=10), WINDOW_END - timedelta(days=2)))
+            change = _between(
+                rng, WINDOW_START + timedelta(days=5), datetime(2025, 3, 31, tzinfo=UTC)
+            )
+            self.history(
+                customer,
+                [change],
+                _between(rng, change + timedelta(days=10), WINDOW_END - timedelta(days=2)),
+            )
         self.planted_tickets()
 
     def planted_tickets(self) -> None:
@@ -182,21 +202,29 @@ class _Builder:
         rng = self.rng
         day = timedelta(days=1)
         for pattern in ("edge_start", "at_cancel", "ratio", "edge_start", "earlier_edge"):
-            customer = self.customer(_between(rng, datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 9, 1, tzinfo=UTC)))
+            customer = self.customer(
+                _between(rng, datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 9, 1, tzinfo=UTC))
+            )
             cancel = _between(rng, datetime(2025, 2, 1, tzinfo=UTC), WINDOW_END - day)
             self.history(customer, [], cancel)
             customer.quiet = (cancel - 40 * day, cancel + day)
-            recent = [_between(rng, cancel - 13 * day, cancel - timedelta(hours=1)) for _ in range(2)]
+            recent = [
+                _between(rng, cancel - 13 * day, cancel - timedelta(hours=1)) for _ in range(2)
+            ]
             if pattern == "edge_start":  # 3 recent (one exactly at the window start), 0 earlier
-                customer.tickets += recent + [cancel - 14 * day]
+                customer.tickets += [*recent, cancel - 14 * day]
             elif pattern == "at_cancel":  # 2 recent and one at the cancellation moment: no spike
-                customer.tickets += recent + [cancel]
+                customer.tickets += [*recent, cancel]
             elif pattern == "ratio":  # 3 recent, 2 earlier: recent < 2 x earlier, no spike
-                customer.tickets += recent + [cancel - 3 * day]
-                customer.tickets += [_between(rng, cancel - 27 * day, cancel - 15 * day) for _ in range(2)]
-            else:  # 4 recent, 2 earlier, one exactly at the earlier window's start: a spike
-                customer.tickets += recent + [cancel - 2 * day, cancel - 5 * day]
-                customer.tickets += [cancel - 28 * day, _between(rng, cancel - 27 * day, cancel - 15 * day)]
+                customer.tickets += [*recent, cancel - 3 * day]
+                customer.tickets += [
+                    _between(rng, cancel - 27 * day, cancel - 15 * day) for _ in range(2)
+                ]
+            else:  # 5 recent, 3 earlier (one exactly at that window's start): no spike
+                customer.tickets += [*recent, cancel - 2 * day, cancel - 5 * day, cancel - 6 * day]
+                customer.tickets += [cancel - 28 * day] + [
+                    _between(rng, cancel - 27 * day, cancel - 15 * day) for _ in range(2)
+                ]
 
     # --- rendering ---------------------------------------------------------------------------
     def subscriptions(self) -> list[tuple]:
@@ -294,15 +322,29 @@ def build(seed: int, *, duplicates: bool = True, customers: int | None = None) -
     connection.executemany(
         "INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (i, new_id[c.id], plan, stamp(start, c.offset, rng),
-             stamp(end, c.offset, rng) if end else None, reason)
+            (
+                i,
+                new_id[c.id],
+                plan,
+                stamp(start, c.offset, rng),
+                stamp(end, c.offset, rng) if end else None,
+                reason,
+            )
             for i, (c, plan, start, end, reason) in enumerate(subscriptions, 1)
-        ],  # fmt: skip
+        ],
     )
     connection.executemany(
         "INSERT INTO payments VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (payment_id[id(c)], c[3], new_id[c[1].id], c[2], c[4], c[5], stamp(c[0], c[1].offset, rng))
+            (
+                payment_id[id(c)],
+                c[3],
+                new_id[c[1].id],
+                c[2],
+                c[4],
+                c[5],
+                stamp(c[0], c[1].offset, rng),
+            )
             for c in charges
         ],
     )
@@ -343,7 +385,8 @@ def with_defect(clean: bytes, defect: str, seed: int) -> bytes:
         row = pick("SELECT * FROM payments WHERE status = 'succeeded'")
         paid = datetime.fromisoformat(row[6]) + timedelta(seconds=rng.randint(2, 40))
         db.execute(
-            "INSERT INTO payments VALUES ((SELECT MAX(payment_id) + 1 FROM payments), ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO payments VALUES"
+            " ((SELECT MAX(payment_id) + 1 FROM payments), ?, ?, ?, ?, ?, ?)",
             (*row[1:6], paid.isoformat(timespec="seconds")),
         )
     elif defect == "overlapping_subscriptions":
@@ -352,11 +395,15 @@ def with_defect(clean: bytes, defect: str, seed: int) -> bytes:
         end = datetime.fromisoformat(row[4])
         middle = start + (end - start) / 2
         db.execute(
-            "INSERT INTO subscriptions VALUES ((SELECT MAX(subscription_id) + 1 FROM subscriptions),"
-            " ?, ?, ?, ?, 'plan_change')",
-            (row[1], rng.choice([p for p in PLANS if p != row[2]]),
-             middle.isoformat(timespec="seconds"), (end + timedelta(days=20)).isoformat(timespec="seconds")),
-        )  # fmt: skip
+            "INSERT INTO subscriptions VALUES"
+            " ((SELECT MAX(subscription_id) + 1 FROM subscriptions), ?, ?, ?, ?, 'plan_change')",
+            (
+                row[1],
+                rng.choice([p for p in PLANS if p != row[2]]),
+                middle.isoformat(timespec="seconds"),
+                (end + timedelta(days=20)).isoformat(timespec="seconds"),
+            ),
+        )
     elif defect == "refund_exceeds_payment":
         row = pick(
             "SELECT p.payment_id, p.amount_cents - COALESCE(SUM(r.amount_cents), 0), p.paid_at "
@@ -365,17 +412,26 @@ def with_defect(clean: bytes, defect: str, seed: int) -> bytes:
         )
         refunded = datetime.fromisoformat(row[2]) + timedelta(days=rng.randint(1, 9))
         db.execute(
-            "INSERT INTO refunds VALUES ((SELECT COALESCE(MAX(refund_id), 0) + 1 FROM refunds), ?, ?, ?, 'requested')",
+            "INSERT INTO refunds VALUES"
+            " ((SELECT COALESCE(MAX(refund_id), 0) + 1 FROM refunds), ?, ?, ?, 'requested')",
             (row[0], row[1] + rng.randint(1, 500), refunded.isoformat(timespec="seconds")),
         )
     elif defect == "orphan_customer_id":
         table = rng.choice(("subscriptions", "payments", "tickets"))
-        missing = db.execute("SELECT MAX(customer_id) FROM customers").fetchone()[0] + rng.randint(1, 50)
-        key = {"subscriptions": "subscription_id", "payments": "payment_id", "tickets": "ticket_id"}[table]
+        missing = db.execute("SELECT MAX(customer_id) FROM customers").fetchone()[0] + rng.randint(
+            1, 50
+        )
+        key = {
+            "subscriptions": "subscription_id",
+            "payments": "payment_id",
+            "tickets": "ticket_id",
+        }[table]
         victim = pick(f"SELECT {key} FROM {table}")[0]
         db.execute(f"UPDATE {table} SET customer_id = ? WHERE {key} = ?", (missing, victim))
     elif defect == "ends_before_start":
-        row = pick("SELECT subscription_id, started_at FROM subscriptions WHERE ended_at IS NOT NULL")
+        row = pick(
+            "SELECT subscription_id, started_at FROM subscriptions WHERE ended_at IS NOT NULL"
+        )
         start = datetime.fromisoformat(row[1])
         ended = start - timedelta(days=rng.randint(1, 30))
         db.execute(

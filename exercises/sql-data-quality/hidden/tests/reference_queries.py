@@ -109,8 +109,12 @@ class NamedQuery:
 
 
 QUERIES = {
-    "monthly_active": NamedQuery("MONTHLY_ACTIVE", MONTHLY_ACTIVE, True, "monthly active customers"),
+    "monthly_active": NamedQuery(
+        "MONTHLY_ACTIVE", MONTHLY_ACTIVE, True, "monthly active customers"
+    ),
     "churn_by_plan": NamedQuery("CHURN_BY_PLAN", CHURN_BY_PLAN, False, "churn rate per plan"),
     "net_revenue": NamedQuery("NET_REVENUE", NET_REVENUE, True, "net revenue per month"),
-    "ticket_spike": NamedQuery("TICKET_SPIKE", TICKET_SPIKE, False, "ticket spikes before cancelling"),
+    "ticket_spike": NamedQuery(
+        "TICKET_SPIKE", TICKET_SPIKE, False, "ticket spikes before cancelling"
+    ),
 }

@@ -39,7 +39,9 @@ class Answer:
 # --- reading the notebook --------------------------------------------------------------------
 def _cell_source(source: str) -> str:
     # IPython magics and shell escapes are not Python; drop them as the runner does.
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
 
 
 def literal_assignments(notebook) -> dict[str, object]:
@@ -83,7 +85,9 @@ def query_text(constants: dict[str, object], name: str) -> str:
             f"run your code), not the expression {value.expression}"
         )
     if not isinstance(value, str):
-        raise QueryProblem(f"{name} must be a string holding one SELECT, not a {type(value).__name__}")
+        raise QueryProblem(
+            f"{name} must be a string holding one SELECT, not a {type(value).__name__}"
+        )
     if not strip_comments(value).strip():
         raise QueryProblem(f"{name} is empty: write your query in it")
     if len(value) > MAX_SQL_CHARS:
@@ -141,7 +145,9 @@ def run_query(sql: str, database: bytes, name: str = "the query") -> Answer:
             rows = cursor.fetchmany(MAX_ROWS + 1)
         except sqlite3.Error as error:
             if time.monotonic() > deadline:
-                raise QueryProblem(f"{name} ran longer than {QUERY_SECONDS:g} s and was stopped") from None
+                raise QueryProblem(
+                    f"{name} ran longer than {QUERY_SECONDS:g} s and was stopped"
+                ) from None
             raise QueryProblem(f"{name} failed: {type(error).__name__}: {error}") from None
         except (OverflowError, MemoryError, ValueError) as error:
             raise QueryProblem(f"{name} failed: {type(error).__name__}: {error}") from None

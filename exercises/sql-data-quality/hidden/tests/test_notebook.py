@@ -30,7 +30,11 @@ def test_query_is_a_literal_that_runs_on_the_starter_database(submission, starte
     named = QUERIES[query]
     expected = run_query(named.reference, _starter(starter_dir)).columns
     try:
-        answer = run_query(query_text(constants(submission.notebook), named.name), _starter(starter_dir), named.name)
+        answer = run_query(
+            query_text(constants(submission.notebook), named.name),
+            _starter(starter_dir),
+            named.name,
+        )
     except QueryProblem as problem:
         pytest.fail(str(problem), pytrace=False)
     assert answer.columns == expected, (

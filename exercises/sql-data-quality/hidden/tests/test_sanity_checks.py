@@ -39,7 +39,9 @@ def test_a_check_catches_the_broken_promise(submission, defect):
     for name, sql in checks.items():
         on_clean = _rows(sql, clean_database(), name)
         if on_clean != 0:
-            noisy.append(f"{name!r} ({on_clean if isinstance(on_clean, str) else f'{on_clean} rows'})")
+            noisy.append(
+                f"{name!r} ({on_clean if isinstance(on_clean, str) else f'{on_clean} rows'})"
+            )
             continue
         on_broken = _rows(sql, broken_database(defect), name)
         if isinstance(on_broken, int) and on_broken > 0:
