@@ -16,7 +16,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
-QUERY_SECONDS = 3.0
+QUERY_SECONDS = 2.0
 MAX_ROWS = 5000
 MAX_SQL_CHARS = 20_000
 HEAP_LIMIT_BYTES = 256 * 1024 * 1024
