@@ -182,6 +182,9 @@ def test_query_constants_are_read_from_source_only(hidden):
     assert grading.sanity_checks(constants) == {"x": "SELECT 5"}
     with pytest.raises(grading.QueryProblem, match="dict literal"):
         grading.sanity_checks({"SANITY_CHECKS": ["SELECT 1"]})
+    many = {f"check {i}": "SELECT 1" for i in range(grading.MAX_CHECKS + 1)}
+    with pytest.raises(grading.QueryProblem, match="at most 15 are graded"):
+        grading.sanity_checks({"SANITY_CHECKS": many})
 
 
 def test_answers_compare_by_columns_rows_order_and_tolerance(hidden):

@@ -6,7 +6,7 @@ Both groups are visible to the candidate, so their messages only ever mention th
 import pytest
 from grading_data import constants
 from reference_queries import QUERIES
-from sql_grading import QueryProblem, query_text, run_query, sanity_checks
+from sql_grading import CHECK_SECONDS, QueryProblem, query_text, run_query, sanity_checks
 
 STARTER_DATABASE = "data/churn.sqlite"
 
@@ -53,7 +53,7 @@ def test_sanity_checks_are_literals_that_run_on_the_starter_database(submission,
     failing = []
     for name, sql in checks.items():
         try:
-            run_query(sql, _starter(starter_dir), f"the check {name!r}")
+            run_query(sql, _starter(starter_dir), f"the check {name!r}", CHECK_SECONDS)
         except QueryProblem as problem:
             failing.append(str(problem))
     assert not failing, "; ".join(failing)

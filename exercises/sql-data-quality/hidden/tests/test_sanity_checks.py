@@ -5,10 +5,12 @@ only if it returns no rows on the clean copy (a check that always fires is not a
 promise is caught when one such check returns rows on the broken copy.
 """
 
+import functools
+
 import pytest
 from churn_db import DEFECTS
 from grading_data import broken_database, clean_database, constants
-from sql_grading import QueryProblem, run_query, sanity_checks
+from sql_grading import CHECK_SECONDS, QueryProblem, run_query, sanity_checks
 
 PROMISES = {
     "duplicate_charge": "an invoice is charged successfully at most once",
@@ -19,9 +21,12 @@ PROMISES = {
 }
 
 
-def _rows(sql: str, data: bytes, name: str) -> int | str:
+@functools.cache
+def _rows(sql: str, copy: str, name: str) -> int | str:
+    """How many rows the check returns on the clean copy or a broken one (each run once)."""
+    data = clean_database() if copy == "clean" else broken_database(copy)
     try:
-        return len(run_query(sql, data, f"the check {name!r}").rows)
+        return len(run_query(sql, data, f"the check {name!r}", CHECK_SECONDS).rows)
     except QueryProblem as problem:
         return str(problem)
 
@@ -37,13 +42,13 @@ def test_a_check_catches_the_broken_promise(submission, defect):
         pytest.fail("SANITY_CHECKS holds no query, so no broken promise is caught.", pytrace=False)
     noisy, caught = [], []
     for name, sql in checks.items():
-        on_clean = _rows(sql, clean_database(), name)
+        on_clean = _rows(sql, "clean", name)
         if on_clean != 0:
             noisy.append(
                 f"{name!r} ({on_clean if isinstance(on_clean, str) else f'{on_clean} rows'})"
             )
             continue
-        on_broken = _rows(sql, broken_database(defect), name)
+        on_broken = _rows(sql, defect, name)
         if isinstance(on_broken, int) and on_broken > 0:
             caught.append(name)
     assert caught, (
