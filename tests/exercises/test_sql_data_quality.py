@@ -92,6 +92,33 @@ def test_clean_copies_keep_every_promise_and_each_defect_breaks_exactly_one(hidd
         churn_db.with_defect(clean, "nope", 1)
 
 
+FINGERPRINT = """
+SELECT '{table}', {key} FROM (
+    SELECT {key}, julianday({column}) AS at, LAG(julianday({column})) OVER (ORDER BY {key}) AS prev
+    FROM {table}
+) WHERE at < prev
+"""
+
+
+def test_a_planted_defect_leaves_no_fingerprint_beside_the_broken_promise(hidden):
+    # A "check" that flags ids out of time order would catch inserted rows without checking any
+    # promise: the broken copies renumber their rows as the generator would have.
+    churn_db, grading = hidden["churn_db"], hidden["sql_grading"]
+    clean = churn_db.build(SEEDS[0], duplicates=False)
+    fingerprints = [
+        FINGERPRINT.format(table=table, key=key, column=column)
+        for table, key, column in (("payments", "payment_id", "paid_at"),
+                                   ("subscriptions", "subscription_id", "started_at"),
+                                   ("refunds", "refund_id", "refunded_at"),
+                                   ("tickets", "ticket_id", "opened_at"))
+    ]  # fmt: skip
+    for defect in churn_db.DEFECTS:
+        broken = churn_db.with_defect(clean, defect, SEEDS[1])
+        for sql in fingerprints:
+            assert grading.run_query(sql, clean).rows == ()
+            assert grading.run_query(sql, broken).rows == (), f"{defect}: {sql}"
+
+
 # --- the references --------------------------------------------------------------------------
 def _failing_groups(hidden, constants: dict, seed: int) -> set[str]:
     churn_db, grading = hidden["churn_db"], hidden["sql_grading"]

@@ -440,7 +440,35 @@ def with_defect(clean: bytes, defect: str, seed: int) -> bytes:
         )
     else:
         raise ValueError(f"unknown defect {defect!r}; one of {', '.join(DEFECTS)}")
+    _renumber(db)
     db.commit()
     data = db.serialize()
     db.close()
     return data
+
+
+# (table, key, time column, [(referencing table, column)]): ids are assigned in time order.
+_KEYS = (
+    ("subscriptions", "subscription_id", "started_at", [("payments", "subscription_id")]),
+    ("payments", "payment_id", "paid_at", [("refunds", "payment_id")]),
+    ("refunds", "refund_id", "refunded_at", []),
+)
+
+
+def _renumber(db: sqlite3.Connection) -> None:
+    """Give every row the id it would have had, had it been generated (ids follow time), so a
+    planted row is found by the promise it breaks, not by an id out of order."""
+    for table, key, column, references in _KEYS:
+        db.execute("DROP TABLE IF EXISTS temp.remap")
+        db.execute(
+            f"CREATE TEMP TABLE remap AS SELECT {key} AS old, ROW_NUMBER() OVER "
+            f"(ORDER BY julianday({column}), {key}) AS new FROM {table}"
+        )
+        for other, foreign in references:
+            db.execute(
+                f"UPDATE {other} SET {foreign} = "
+                f"(SELECT new FROM temp.remap WHERE old = {other}.{foreign})"
+            )
+        db.execute(f"UPDATE {table} SET {key} = -(SELECT new FROM temp.remap WHERE old = {key})")
+        db.execute(f"UPDATE {table} SET {key} = -{key}")
+    db.execute("DROP TABLE IF EXISTS temp.remap")
