@@ -4,6 +4,7 @@ its own seeds; this checks that the verdicts do not depend on which seeds are dr
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sqlite3
 import sys
@@ -120,27 +121,39 @@ def test_a_planted_defect_leaves_no_fingerprint_beside_the_broken_promise(hidden
 
 
 # --- the references --------------------------------------------------------------------------
+@functools.cache
+def _databases(churn_db, grading, queries, seed: int):
+    """The seed's database, the reference answers on it, its clean copy and the broken copies."""
+    data = churn_db.build(seed)
+    expected = {g: grading.run_query(q.reference, data) for g, q in queries.QUERIES.items()}
+    clean = churn_db.build(seed + 1, duplicates=False)
+    broken = {defect: churn_db.with_defect(clean, defect, seed) for defect in churn_db.DEFECTS}
+    return data, expected, clean, broken
+
+
 def _failing_groups(hidden, constants: dict, seed: int) -> set[str]:
-    churn_db, grading = hidden["churn_db"], hidden["sql_grading"]
-    data, failing = churn_db.build(seed), set()
-    for group, named in hidden["reference_queries"].QUERIES.items():
-        expected = grading.run_query(named.reference, data)
+    churn_db, grading, queries = (
+        hidden["churn_db"],
+        hidden["sql_grading"],
+        hidden["reference_queries"],
+    )
+    data, expected, clean, broken = _databases(churn_db, grading, queries, seed)
+    failing = set()
+    for group, named in queries.QUERIES.items():
         try:
             answer = grading.run_query(grading.query_text(constants, named.name), data)
         except grading.QueryProblem:
             failing.add(group)
             continue
-        if grading.difference(answer, expected, ordered=named.ordered) is not None:
+        if grading.difference(answer, expected[group], ordered=named.ordered) is not None:
             failing.add(group)
     try:
         checks = grading.sanity_checks(constants)
     except grading.QueryProblem:
         checks = {}
-    clean = churn_db.build(seed + 1, duplicates=False)
     silent = [sql for sql in checks.values() if not grading.run_query(sql, clean).rows]
-    for defect in churn_db.DEFECTS:
-        broken = churn_db.with_defect(clean, defect, seed)
-        if not any(grading.run_query(sql, broken).rows for sql in silent):
+    for copy in broken.values():
+        if not any(grading.run_query(sql, copy).rows for sql in silent):
             failing.add("sanity_checks")
     return failing
 
