@@ -13,16 +13,14 @@ STARTER_DATABASE = "data/churn.sqlite"
 
 @pytest.mark.group("end_to_end")
 def test_notebook_runs_top_to_bottom(execution):
-    # Runners that report cells without an execution count (`unexecuted`) have them count too.
-    unexecuted = list(getattr(execution, "unexecuted", ()))
-    assert not unexecuted, (
-        f"Code cells {unexecuted} did not run: restart the kernel and run all cells."
-    )
     assert execution.status == "completed", (
         f"The notebook did not run top to bottom in a fresh kernel (status {execution.status}, "
         f"{execution.cells_executed} of {execution.cells_total} code cells ran; "
         f"{execution.error}). Restart the kernel and run all cells before you upload."
     )
+    # Runners that report cells without an execution count (`unexecuted`) have them count too.
+    unexecuted = list(getattr(execution, "unexecuted", ()))
+    assert not unexecuted, f"Code cells {unexecuted} did not run: restart the kernel and run all."
 
 
 def _starter(starter_dir) -> bytes:
