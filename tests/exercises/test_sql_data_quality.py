@@ -192,10 +192,10 @@ def test_each_reference_fails_exactly_its_groups_on_every_seed(hidden, name):
 def test_the_runner_refuses_writes_escapes_and_runaways(hidden, sql):
     grading, churn_db = hidden["sql_grading"], hidden["churn_db"]
     data = churn_db.build(3, customers=40)
-    started = time.monotonic()
+    started = time.thread_time()  # the limit is on CPU time, so a busy machine does not matter
     with pytest.raises(grading.QueryProblem) as problem:
         grading.run_query(sql, data, "NET_REVENUE")
-    assert time.monotonic() - started < grading.QUERY_SECONDS + 2
+    assert time.thread_time() - started < grading.QUERY_SECONDS + 1
     assert str(problem.value).startswith("NET_REVENUE ")
     assert grading.run_query("SELECT COUNT(*) FROM customers", data).rows[0][0] > 0
 
