@@ -47,8 +47,12 @@ def grade_in_phases(
     started = time.monotonic()
     try:
         kind = kind_for(job.kind)
-    except UnknownKind as exc:
-        return GradingResult.failed("error", str(exc))
+    except (
+        UnknownKind
+    ) as exc:  # a deployment without the exercise's kind: never the candidate's fault
+        return GradingResult.failed(
+            "error", f"{exc}; this is not the candidate's fault", retryable=True
+        )
     try:
         submission = kind.accept(job.notebook)
     except IntakeError as exc:

@@ -132,7 +132,7 @@ def test_an_unregistered_kind_is_refused_by_the_loader_and_the_sandbox(text_exer
     ran = []
     job = GradingJob(b"42", "answer.md", text_exercise / "starter", None, kind="text-answer")
     result = grade_in_phases(job, lambda *args: ran.append(args), None, use_cgroup=False)
-    assert (result.status, ran) == ("error", [])
+    assert (result.status, result.retryable, ran) == ("error", True, [])
     assert "no exercise kind 'text-answer'" in result.message
 
 
