@@ -49,10 +49,9 @@ def grade_in_phases(
         kind = kind_for(job.kind)
     except (
         UnknownKind
-    ) as exc:  # a deployment without the exercise's kind: never the candidate's fault
-        return GradingResult.failed(
-            "error", f"{exc}; this is not the candidate's fault", retryable=True
-        )
+    ) as exc:  # a deployment without the exercise's kind: not the candidate's fault
+        message = f"{exc}; this is not the candidate's fault"
+        return GradingResult.failed("error", message, retryable=True)
     try:
         submission = kind.accept(job.notebook)
     except IntakeError as exc:
