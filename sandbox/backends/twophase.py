@@ -47,9 +47,8 @@ def grade_in_phases(
     started = time.monotonic()
     try:
         kind = kind_for(job.kind)
-    except (
-        UnknownKind
-    ) as exc:  # a deployment without the exercise's kind: not the candidate's fault
+    except UnknownKind as exc:
+        # A deployment without the exercise's kind: not the candidate's fault, so retried.
         message = f"{exc}; this is not the candidate's fault"
         return GradingResult.failed("error", message, retryable=True)
     try:
