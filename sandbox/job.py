@@ -15,6 +15,7 @@ class GradingJob:
 
     ``notebook_name`` is the starter notebook's path relative to ``starter_dir``: the submission is
     placed there in the sandbox's working directory. ``hidden_dir`` holds ``tests/`` and ``data/``.
+    ``kind`` names the exercise kind (``sandbox.kinds``) that decides how the job is graded.
     """
 
     notebook: bytes
@@ -23,3 +24,4 @@ class GradingJob:
     hidden_dir: Path | None
     limits: Limits = field(default_factory=Limits)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    kind: str = "notebook"

@@ -13,6 +13,7 @@ from app.grading.backends import CHOICES, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.scoring import score
 from sandbox.intake import IntakeError, sanitize_notebook
+from sandbox.kinds import kind_for
 from sandbox.results import GradingResult
 
 
@@ -35,7 +36,7 @@ def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_jso
     if not notebook.is_file():
         raise click.UsageError(f"{notebook} does not exist or is not a file.")
     try:
-        data = sanitize_notebook(notebook.read_bytes())
+        data = kind_for(exercise.kind).accept(notebook.read_bytes())
     except IntakeError as error:
         result = GradingResult.failed("rejected", f"The notebook was rejected: {error}")
     else:

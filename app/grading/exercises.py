@@ -1,7 +1,7 @@
 """Exercises as data: `exercises/<slug>/exercise.yaml` loaded into frozen objects.
 
-A registry maps an exercise `kind` to the grader that handles it, registered explicitly
-(CTFd-style); today every kind is graded as a notebook by the sandbox.
+An exercise's `kind` names a class of the sandbox's kind registry (`sandbox.kinds`, registered
+explicitly, CTFd-style), which grades it and says which fields and files its folder needs.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from sandbox.job import GradingJob
+from sandbox.kinds import KINDS, kind_for
 from sandbox.limits import Limits
 
 DIMENSIONS = (
@@ -25,14 +26,6 @@ DIMENSIONS = (
     "learning_agility",
 )
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-GRADERS: dict[str, str] = {}
-
-
-def register_kind(kind: str, description: str) -> None:
-    GRADERS[kind] = description
-
-
-register_kind("notebook", "executes the notebook, then runs the hidden pytest suite against it")
 
 
 class ExerciseError(ValueError):
@@ -88,6 +81,7 @@ class Exercise:
             starter_dir=self.starter_dir,
             hidden_dir=self.hidden_dir,
             limits=self.limits,
+            kind=self.kind,
         )
 
     def group(self, group_id: str) -> TestGroup | None:
@@ -131,15 +125,16 @@ def parse_exercise(folder: Path) -> Exercise:
             f"{path}: field 'id' is {exercise_id!r} but the folder is {folder.name!r}"
         )
     kind = field.text("kind")
-    if kind not in GRADERS:
-        raise ExerciseError(f"{path}: field 'kind' must be one of {sorted(GRADERS)}, not {kind!r}")
+    if kind not in KINDS:
+        raise ExerciseError(f"{path}: field 'kind' must be one of {sorted(KINDS)}, not {kind!r}")
     try:
         limits = Limits().with_overrides(data.get("limits") or {})
     except ValueError as error:
         raise ExerciseError(f"{path}: field 'limits': {error}") from error
     notebook = field.text("notebook")
-    if not (folder / "starter" / notebook).is_file():
-        raise ExerciseError(f"{path}: field 'notebook': starter/{notebook} does not exist")
+    problem = kind_for(kind).check_folder(folder, data)
+    if problem is not None:
+        raise ExerciseError(f"{path}: {problem}")
     groups = tuple(_group(path, index, raw) for index, raw in enumerate(field.list("groups")))
     if len({g.id for g in groups}) != len(groups):
         raise ExerciseError(f"{path}: field 'groups' has duplicate ids")

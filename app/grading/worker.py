@@ -121,6 +121,7 @@ class GradingWorker:
                 starter_dir=exercise.starter_dir,
                 hidden_dir=exercise.hidden_dir,
                 limits=exercise.limits,
+                kind=exercise.kind,
                 run_id=sandbox_label(
                     self.app.config["SQLALCHEMY_DATABASE_URI"], run.id, run.attempts
                 ),

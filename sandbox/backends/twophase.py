@@ -1,34 +1,68 @@
-"""The grading flow both backends share: intake, phase 1 (execute), phase 2 (hidden tests), merge.
+"""The grading flow both backends share: the exercise kind's intake, then its phases, merged.
 
-A backend only supplies ``run_phase``: how to run the runner on one bundle in a fresh sandbox.
+A backend only supplies ``run_phase``: how to run the runner on one bundle in a fresh sandbox. The
+kind (``sandbox.kinds``, named by ``GradingJob.kind``) decides which phases run and with what; the
+notebook kind's flow is ``execute_then_test``: phase 1 (execute), phase 2 (hidden tests), merge.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sandbox.backends.base import ProgressCallback
 from sandbox.backends.bundle import build_bundle
-from sandbox.intake import IntakeError, sanitize_notebook
+from sandbox.intake import IntakeError
 from sandbox.job import GradingJob
 from sandbox.results import GradingResult, Timings
 
 RunPhase = Callable[[GradingJob, str, bytes, "ProgressCallback | None"], GradingResult]
 
 
+@dataclass(frozen=True)
+class Phases:
+    """Runs one runner phase of ``job`` in a fresh sandbox: what a kind composes its grading of."""
+
+    job: GradingJob
+    run_phase: RunPhase
+    on_progress: ProgressCallback | None
+    use_cgroup: bool
+
+    def run(
+        self, phase: str, notebook: bytes, execution: dict | None = None, *, progress: bool = False
+    ) -> GradingResult:
+        """Phase ``phase`` ("execute" or "test") on ``notebook``; progress reported if asked."""
+        bundle = build_bundle(self.job, phase, notebook, execution, use_cgroup=self.use_cgroup)
+        return self.run_phase(self.job, phase, bundle, self.on_progress if progress else None)
+
+
 def grade_in_phases(
     job: GradingJob, run_phase: RunPhase, on_progress: ProgressCallback | None, *, use_cgroup: bool
 ) -> GradingResult:
-    """Grade ``job`` with ``run_phase(job, phase, bundle, on_progress)``; always a verdict."""
+    """Grade ``job`` as its exercise kind says, with ``run_phase(job, phase, bundle, on_progress)``;
+    always a verdict."""
+    from sandbox.kinds import UnknownKind, kind_for  # the kinds build on this module's Phases
+
     started = time.monotonic()
     try:
-        notebook = sanitize_notebook(job.notebook)
+        kind = kind_for(job.kind)
+    except UnknownKind as exc:
+        # A deployment without the exercise's kind: not the candidate's fault, so retried.
+        message = f"{exc}; this is not the candidate's fault"
+        return GradingResult.failed("error", message, retryable=True)
+    try:
+        submission = kind.accept(job.notebook)
     except IntakeError as exc:
         return GradingResult.failed("rejected", str(exc))
-    first = run_phase(
-        job, "execute", build_bundle(job, "execute", notebook, use_cgroup=use_cgroup), on_progress
-    )
+    result = kind.grade(job, submission, Phases(job, run_phase, on_progress, use_cgroup))
+    return result.with_changes(duration_s=time.monotonic() - started)
+
+
+def execute_then_test(job: GradingJob, notebook: bytes, phases: Phases) -> GradingResult:
+    """The notebook kind: execute ``notebook`` (phase 1), then the hidden tests (phase 2)."""
+    started = time.monotonic()
+    first = phases.run("execute", notebook, progress=True)
     if job.hidden_dir is None or first.retryable:
         return first.with_changes(duration_s=time.monotonic() - started)
     execution = {
@@ -38,9 +72,7 @@ def grade_in_phases(
         "error": first.execution_error or (None if first.status == "completed" else first.message),
     }
     executed = first.notebook if first.notebook is not None else notebook
-    second = run_phase(
-        job, "test", build_bundle(job, "test", executed, execution, use_cgroup=use_cgroup), None
-    )
+    second = phases.run("test", executed, execution)
     return merge(first, second, time.monotonic() - started)
 
 

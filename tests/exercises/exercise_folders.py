@@ -1,4 +1,4 @@
-"""Where the two exercises live, and how to import the scripts kept in their folders."""
+"""Where the exercises live, and how to import the scripts kept in their folders."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
-OWNED = ("ml-take-home", "metric-debugging")
+OWNED = ("ml-take-home", "metric-debugging", "sql-data-quality")
 
 
 def load_script(exercise: str, name: str) -> ModuleType:

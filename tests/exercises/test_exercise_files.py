@@ -20,7 +20,8 @@ FIXTURES = {"submission", "execution", "hidden_data", "starter_dir", "starter", 
 
 
 def _hidden_tests(exercise: str) -> list[tuple[str, str, list[str], list[str]]]:
-    """(file, test name, group marker ids, fixture arguments) for every hidden test function."""
+    """(file, test name, group marker ids, fixture arguments) for every hidden test function
+    (arguments filled by `pytest.mark.parametrize` are not fixtures)."""
     found = []
     for path in sorted((EXERCISES / exercise / "hidden" / "tests").glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Every reference notebook of the two exercises gets the verdict of its verdicts.yaml.
+"""Every reference notebook of every exercise gets the verdict of its verdicts.yaml.
 
 The grading is the shared `flask exercises validate` run (tests/exercises/conftest.py): each
 reference goes through intake as in production and is graded on the docker backend once; here each

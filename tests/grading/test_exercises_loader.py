@@ -10,11 +10,11 @@ import yaml
 
 from app.grading.exercises import (
     DIMENSIONS,
-    GRADERS,
     ExerciseError,
     list_exercises,
     load_exercise,
 )
+from sandbox.kinds import KINDS
 from sandbox.limits import Limits
 from tests.grading.conftest import FIXTURES, TINY
 
@@ -50,7 +50,7 @@ def test_a_path_to_an_exercise_folder_works_too():
 
 def test_every_exercise_in_the_repository_is_valid():
     for exercise in list_exercises(REPO_EXERCISES):
-        assert exercise.kind in GRADERS
+        assert exercise.kind in KINDS
         assert all(g.dimension in DIMENSIONS for g in exercise.groups)
 
 

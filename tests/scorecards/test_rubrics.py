@@ -47,7 +47,13 @@ def test_shipped_rubric_has_the_six_dimensions_with_anchors_and_scales():
 
 def test_shipped_kits_cover_the_interview_plan():
     catalog = load_catalog(RUBRICS)
-    assert set(catalog.kits) == {"take-home-review", "debugging", "ship-this-model", "fundamentals"}
+    assert set(catalog.kits) == {
+        "take-home-review",
+        "debugging",
+        "ship-this-model",
+        "fundamentals",
+        "sql-data-quality-review",
+    }
     ship = catalog.kit("ship-this-model")
     assert "production_mindset" in ship.dimensions
     text = " ".join(point for q in ship.questions for point in (q.prompt, *q.look_for)).lower()
