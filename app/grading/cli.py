@@ -12,7 +12,7 @@ from flask import current_app
 from app.grading.backends import CHOICES, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.scoring import score
-from sandbox.intake import IntakeError, sanitize_notebook
+from sandbox.intake import IntakeError
 from sandbox.kinds import kind_for
 from sandbox.results import GradingResult
 
