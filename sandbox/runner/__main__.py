@@ -3,17 +3,23 @@
 Reads the job bundle from stdin, runs one phase in a worker process, writes JSON lines (progress,
 then one result) to stdout. Everything the worker starts gets /dev/null as stdin/stdout/stderr: only
 the supervisor holds the real stdout, so candidate code cannot write into the result stream.
+
+A container started ahead of need (``sandbox/backends/pool.py``) gets ``--idle SECONDS``: how long
+it may wait for its bundle. With ``--warm-kernel`` (phase 1 only) the kernel starts, scientific
+stack imported, before the bundle arrives (``warm.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import select
 import shutil
 import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 from sandbox.results import GradingResult
 from sandbox.runner import channel
@@ -27,8 +33,8 @@ def _prepare_run_dir(workdir: Path, notebook_name: str) -> Path:
     """A working copy of starter/ with the submission at the starter notebook's path."""
     run_dir = workdir / "run"
     starter = workdir / "starter"
-    if starter.is_dir():
-        shutil.copytree(starter, run_dir, symlinks=True)
+    if starter.is_dir():  # run_dir may exist already: a warm kernel waits in it
+        shutil.copytree(starter, run_dir, symlinks=True, dirs_exist_ok=True)
     run_dir.mkdir(exist_ok=True)
     target = run_dir / notebook_name
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -43,14 +49,30 @@ def _warm_matplotlib() -> None:
         shutil.copytree(MPL_CACHE, config)
 
 
-def work(message_fd: int, workdir: Path) -> None:
-    """The worker: one phase, one result message."""
+def _start_kernel_early(workdir: Path, output_bytes: int) -> Any:
+    """Phase 1's kernel, started in the (still empty) run directory before the bundle is read."""
+    from sandbox.runner.warm import start_warm_kernel
+
+    _warm_matplotlib()
+    (workdir / "run").mkdir(parents=True, exist_ok=True)
+    return start_warm_kernel(workdir / "run", output_bytes)
+
+
+def work(message_fd: int, workdir: Path, warm_output_bytes: int | None) -> None:
+    """The worker: one phase, one result message. ``warm_output_bytes``: start phase 1's kernel
+    before the bundle arrives, for that output cap."""
     started = time.monotonic()
     try:
+        kernel = (
+            None if warm_output_bytes is None else _start_kernel_early(workdir, warm_output_bytes)
+        )
         data = channel.read_bundle(0, MAX_BUNDLE_BYTES)
+        started = time.monotonic()
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-        from sandbox.runner.bundle import extract
+        from sandbox.runner.bundle import extract, peek_phase
 
+        if kernel is not None and peek_phase(data) != "execute":
+            raise ValueError("a warm kernel was started for a bundle that is not phase 1")
         job = extract(data, workdir)
         del data
         _warm_matplotlib()
@@ -64,6 +86,7 @@ def work(message_fd: int, workdir: Path) -> None:
                 job.limits,
                 use_cgroup=job.use_cgroup,
                 on_cell=lambda i, n: channel.progress(message_fd, i, n),
+                kernel=kernel,
             )
         else:
             from sandbox.runner.testing import run_tests
@@ -104,6 +127,15 @@ def main(argv: list[str] | None = None) -> int:
         "--deadline", type=float, required=True, help="seconds before the phase is stopped"
     )
     parser.add_argument("--workdir", type=Path, default=Path("/work"))
+    parser.add_argument(
+        "--idle", type=float, default=0.0, help="seconds to wait for the bundle (pre-started)"
+    )
+    parser.add_argument(
+        "--warm-kernel",
+        type=int,
+        metavar="OUTPUT_BYTES",
+        help="phase 1: start the kernel before the bundle, for this output cap",
+    )
     args = parser.parse_args(argv)
     out_fd = os.dup(1)  # non-inheritable: children never get the result stream
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -111,7 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(devnull, 2)
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     args.workdir.mkdir(parents=True, exist_ok=True)
-    supervise(lambda fd: work(fd, args.workdir), out_fd, args.deadline)
+    deadline = args.deadline
+    if args.warm_kernel is not None:  # the worker waits for its bundle inside the supervised time
+        deadline += args.idle
+    elif args.idle and not select.select([0], [], [], args.idle)[0]:
+        return 0  # nobody came for this pre-started sandbox
+    supervise(lambda fd: work(fd, args.workdir, args.warm_kernel), out_fd, deadline)
     return 0
 
 

@@ -17,8 +17,9 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from sandbox.limits import Limits
 from sandbox.results import GradingResult, Timings
-from sandbox.runner.capped_client import CappedNotebookClient
+from sandbox.runner.capped_client import MESSAGE_SLACK, CappedNotebookClient
 from sandbox.runner.oom import OomCounter
+from sandbox.runner.warm import WarmKernel
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -30,8 +31,12 @@ def execute_notebook(
     *,
     use_cgroup: bool,
     on_cell: Callable[[int, int], None],
+    kernel: WarmKernel | None = None,
 ) -> GradingResult:
-    """Run every cell of ``notebook`` in ``cwd``; ``on_cell(i, n)`` runs as code cell i starts."""
+    """Run every cell of ``notebook`` in ``cwd``; ``on_cell(i, n)`` runs as code cell i starts.
+
+    ``kernel``: one already started in ``cwd`` and connected (``warm.py``); else one starts here.
+    """
     started = time.monotonic()
     nb = nbformat.reads(notebook.decode("utf-8"), as_version=4)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
@@ -53,7 +58,12 @@ def execute_notebook(
         allow_errors=False,
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
+        **({} if kernel is None else {"km": kernel.manager}),
     )
+    if kernel is not None:
+        if kernel.max_message_bytes != limits.output_bytes + MESSAGE_SLACK:
+            raise ValueError("the warm kernel was started for other output limits")
+        client.kc = kernel.client
     oom = OomCounter(enabled=use_cgroup)
     state = {"done": 0, "current": 0}
     kernel_s = cells_s = 0.0

@@ -1,0 +1,176 @@
+"""Single-use sandbox containers started ahead of need, so container and runner start-up (and, in
+phase 1, the kernel's start and the scientific stack's imports) leave a grading's critical path.
+
+Each container is handed out once and removed after its phase, exactly like one created on demand:
+no state crosses from one candidate to the next. A ready container is keyed by everything that
+shapes it (image, phase, limits); it holds nothing of any run until its bundle arrives on stdin.
+Containers are labelled with the pool's owner process; the owner renames a container to its run's
+name when it takes it (labels cannot change), so a dead worker's run is still found by name.
+Unused ones are removed when the process exits; a ready container's runner gives up on its own
+after ``IDLE_S``, and :func:`sweep_unused` removes such leftovers of processes that died.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from docker.errors import DockerException  # type: ignore[import-untyped]
+
+log = logging.getLogger(__name__)
+
+POOL_LABEL = "org.hirelab.pool"  # value: the owner process, host:pid
+IDLE_S = 300.0  # a ready container waits this long for a bundle, then its runner exits
+TAKE_MARGIN_S = 30.0  # never hand out a container this close to giving up
+POOL_NAME_PREFIX = "hirelab-ready-"  # + a random id, until a run takes it
+KEYS_KEPT = 4  # ready containers are kept for the most recently used shapes only
+
+
+def owner() -> str:
+    """This process, as pool labels name it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class Ready:
+    """A started container whose runner waits for its bundle on the attached socket."""
+
+    container: Any
+    sock: Any
+    started_at: float  # time.monotonic() when it was started
+
+
+Starter = Callable[[], Ready]
+
+
+class ContainerPool:
+    """Ready containers per shape; ``take`` pops one (or starts one now), ``prepare`` starts one
+    in the background. Thread-safe; one pool per process and image (see :func:`shared_pool`)."""
+
+    def __init__(self) -> None:
+        self._ready: dict[Hashable, list[Ready]] = {}
+        self._starting: dict[Hashable, int] = {}
+        self._recent: list[Hashable] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def take(self, key: Hashable, start: Starter) -> Ready:
+        """A fresh, running container of shape ``key``: a ready one, else one started now."""
+        while True:
+            with self._lock:
+                self._touch(key)
+                ready = self._ready.get(key) or []
+                candidate = ready.pop(0) if ready else None
+            if candidate is None:
+                return start()
+            if time.monotonic() - candidate.started_at < IDLE_S - TAKE_MARGIN_S and _running(
+                candidate
+            ):
+                return candidate
+            discard(candidate)
+
+    def prepare(self, key: Hashable, start: Starter, count: int = 1) -> None:
+        """Start containers of shape ``key`` in the background until ``count`` are ready."""
+        with self._lock:
+            if self._closed:
+                return
+            self._touch(key)
+            missing = count - len(self._ready.get(key, [])) - self._starting.get(key, 0)
+            for _ in range(max(0, missing)):
+                self._starting[key] = self._starting.get(key, 0) + 1
+                threading.Thread(
+                    target=self._start_one, args=(key, start), name="sandbox-pool", daemon=True
+                ).start()
+
+    def _start_one(self, key: Hashable, start: Starter) -> None:
+        try:
+            ready: Ready | None = start()
+        except (DockerException, OSError) as error:  # the grading itself will report it
+            log.warning("could not pre-start a sandbox container: %s", error)
+            ready = None
+        with self._lock:
+            self._starting[key] -= 1
+            keep = ready is not None and not self._closed and key in self._recent
+            if keep:
+                self._ready.setdefault(key, []).append(ready)  # type: ignore[arg-type]
+        if ready is not None and not keep:
+            discard(ready)
+
+    def _touch(self, key: Hashable) -> None:
+        """Mark ``key`` recently used; shapes no longer among the recent lose their containers."""
+        if key in self._recent:
+            self._recent.remove(key)
+        self._recent.append(key)
+        for old in self._recent[:-KEYS_KEPT]:
+            self._recent.remove(old)
+            for ready in self._ready.pop(old, []):
+                threading.Thread(target=discard, args=(ready,), daemon=True).start()
+
+    def close(self) -> None:
+        """Remove every ready container (at exit; containers in use are their phase's to remove)."""
+        with self._lock:
+            self._closed = True
+            ready = [r for shape in self._ready.values() for r in shape]
+            self._ready.clear()
+        for item in ready:
+            discard(item)
+
+
+def _running(ready: Ready) -> bool:
+    try:
+        ready.container.reload()
+    except DockerException:
+        return False
+    return bool(ready.container.status == "running")
+
+
+def discard(ready: Ready) -> None:
+    """Close the attach socket and force-remove the container."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        ready.sock.close()
+    with contextlib.suppress(DockerException):
+        ready.container.remove(force=True)
+
+
+_pools: dict[str, ContainerPool] = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(image: str) -> ContainerPool:
+    """This process's pool for ``image``; its ready containers are removed at exit."""
+    with _pools_lock:
+        pool = _pools.get(image)
+        if pool is None:
+            pool = _pools[image] = ContainerPool()
+            atexit.register(pool.close)
+        return pool
+
+
+def close_all() -> None:
+    """Remove every ready container of every pool of this process (signal handlers call this)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+    for pool in pools:
+        pool.close()
+
+
+def sweep_unused(client: Any) -> int:
+    """Remove pre-started containers that exited without ever being used (their owner died, or
+    they waited past ``IDLE_S``). Used containers are renamed, and removed with their run."""
+    removed = 0
+    for container in client.containers.list(
+        all=True, filters={"label": POOL_LABEL, "status": "exited"}
+    ):
+        if container.name.startswith(POOL_NAME_PREFIX):
+            with contextlib.suppress(DockerException):
+                container.remove(force=True)
+                removed += 1
+    return removed

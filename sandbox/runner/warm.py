@@ -1,0 +1,79 @@
+"""Phase 1's kernel, started before the submission arrives, with the scientific stack imported.
+
+The kernel process imports numpy, pandas, scikit-learn and matplotlib *before* IPython starts (the
+launcher below, in place of ``ipykernel_launcher``), so the imports bind no name in the notebook's
+namespace and add nothing to its history or execution counts: the candidate's own ``import`` cell
+finds the modules in ``sys.modules`` and costs milliseconds. The kernel is still a fresh process of
+a single-use sandbox; only the image's own packages are in it, no candidate's or grader's bytes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.utils import run_sync
+
+from sandbox.runner.capped_client import MESSAGE_SLACK, CappedKernelManager
+
+STARTUP_TIMEOUT_S = 120  # imports on a busy machine; a stuck kernel ends with the phase deadline
+WARM_MODULES = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "sklearn.compose",
+    "sklearn.ensemble",
+    "sklearn.impute",
+    "sklearn.linear_model",
+    "sklearn.metrics",
+    "sklearn.model_selection",
+    "sklearn.pipeline",
+    "sklearn.preprocessing",
+    "sklearn.tree",
+    "matplotlib.pyplot",  # the image sets MPLBACKEND=Agg, so this picks no GUI backend
+)
+
+# ipykernel_launcher's own steps (drop the cwd from sys.path; IPython adds it back), then imports.
+LAUNCHER = f"""
+import sys
+from pathlib import Path
+if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
+    del sys.path[0]
+for _name in {WARM_MODULES!r}:
+    try:
+        __import__(_name)
+    except Exception:
+        pass
+del _name
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
+
+
+@dataclass
+class WarmKernel:
+    """A started kernel and a connected, ready client (with the message-size cap)."""
+
+    manager: Any
+    client: Any
+    max_message_bytes: int
+
+
+def start_warm_kernel(cwd: Path, output_bytes: int) -> WarmKernel:
+    """Launch the python3 kernel in ``cwd``, stack pre-imported, and connect a client to it.
+
+    ``output_bytes``: the phase's output cap; kernel messages over it plus a margin are refused.
+    """
+    manager = CappedKernelManager(kernel_name="python3")
+    manager.max_message_bytes = output_bytes + MESSAGE_SLACK
+    manager.kernel_spec.argv = [sys.executable, "-c", LAUNCHER, "-f", "{connection_file}"]
+    run_sync(manager.start_kernel)(
+        cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"]
+    )
+    client = manager.client()
+    client.start_channels()
+    run_sync(client.wait_for_ready)(timeout=STARTUP_TIMEOUT_S)
+    client.allow_stdin = False
+    return WarmKernel(manager, client, manager.max_message_bytes)
