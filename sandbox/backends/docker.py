@@ -115,6 +115,11 @@ class DockerBackend:
         """Both phases, each in a fresh container; always a verdict."""
         return grade_in_phases(job, self._run_phase, on_progress, use_cgroup=True)
 
+    def close(self) -> None:
+        """Remove this image's pre-started containers (containers in use go with their phase)."""
+        if self.pool is not None:
+            self.pool.drain()
+
     def _container(self, job: GradingJob, phase: str) -> Ready:
         """This phase's fresh container, started: taken from the pool (renamed to its run), or
         created now. Taking phase 1's starts phase 2's and the next gradings' in the background."""

@@ -60,6 +60,8 @@ class ContainerPool:
         self._starting: dict[Hashable, int] = {}
         self._recent: list[Hashable] = []
         self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._generation = 0  # drain() bumps it: containers started before are not kept
         self._closed = False
 
     def take(self, key: Hashable, start: Starter) -> Ready:
@@ -84,13 +86,19 @@ class ContainerPool:
                 return
             self._touch(key)
             missing = count - len(self._ready.get(key, [])) - self._starting.get(key, 0)
+            self._threads = [t for t in self._threads if t.is_alive()]
             for _ in range(max(0, missing)):
                 self._starting[key] = self._starting.get(key, 0) + 1
-                threading.Thread(
-                    target=self._start_one, args=(key, start), name="sandbox-pool", daemon=True
-                ).start()
+                thread = threading.Thread(
+                    target=self._start_one,
+                    args=(key, start, self._generation),
+                    name="sandbox-pool",
+                    daemon=True,
+                )
+                self._threads.append(thread)
+                thread.start()
 
-    def _start_one(self, key: Hashable, start: Starter) -> None:
+    def _start_one(self, key: Hashable, start: Starter, generation: int) -> None:
         try:
             ready: Ready | None = start()
         except (DockerException, OSError) as error:  # the grading itself will report it
@@ -98,7 +106,8 @@ class ContainerPool:
             ready = None
         with self._lock:
             self._starting[key] -= 1
-            keep = ready is not None and not self._closed and key in self._recent
+            current = generation == self._generation and not self._closed
+            keep = ready is not None and current and key in self._recent
             if keep:
                 self._ready.setdefault(key, []).append(ready)  # type: ignore[arg-type]
         if ready is not None and not keep:
@@ -114,14 +123,25 @@ class ContainerPool:
             for ready in self._ready.pop(old, []):
                 threading.Thread(target=discard, args=(ready,), daemon=True).start()
 
-    def close(self) -> None:
-        """Remove every ready container (at exit; containers in use are their phase's to remove)."""
+    def drain(self, wait_s: float = 30.0) -> None:
+        """Remove every ready container, and those being started (waiting up to ``wait_s`` for
+        them). Containers in use are their phase's to remove. The pool stays usable."""
         with self._lock:
-            self._closed = True
+            self._generation += 1
             ready = [r for shape in self._ready.values() for r in shape]
             self._ready.clear()
+            threads = list(self._threads)
         for item in ready:
             discard(item)
+        deadline = time.monotonic() + wait_s
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    def close(self) -> None:
+        """Drain, and start nothing more (at exit)."""
+        with self._lock:
+            self._closed = True
+        self.drain()
 
 
 def _running(ready: Ready) -> bool:
@@ -152,14 +172,6 @@ def shared_pool(image: str) -> ContainerPool:
             pool = _pools[image] = ContainerPool()
             atexit.register(pool.close)
         return pool
-
-
-def close_all() -> None:
-    """Remove every ready container of every pool of this process (signal handlers call this)."""
-    with _pools_lock:
-        pools = list(_pools.values())
-    for pool in pools:
-        pool.close()
 
 
 def sweep_unused(client: Any) -> int:
