@@ -31,6 +31,7 @@ from sandbox.backends.pool import (
     discard,
     owner,
     shared_pool,
+    sweep_unused,
 )
 from sandbox.backends.stream import RunnerStream, host_verdict
 from sandbox.backends.twophase import grade_in_phases
@@ -218,6 +219,8 @@ def _command(job: GradingJob, phase: str) -> list[str]:
     limits = job.limits
     inner = limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s
     warm = ["--warm-kernel", str(limits.output_bytes)] if phase == "execute" else []
+    if warm and limits.preimport_stack:
+        warm.append("--preimport")
     return ["--deadline", str(inner), *warm]
 
 
@@ -254,3 +257,8 @@ def remove_orphans(client: docker.DockerClient | None = None, run_id: str | None
     for container in containers:
         _remove(container)
     return len(containers)
+
+
+def remove_unused_ready(client: docker.DockerClient | None = None) -> int:
+    """Remove pre-started containers whose process died before using them (the reaper's sweep)."""
+    return sweep_unused(client or docker.from_env())

@@ -25,6 +25,8 @@ from typing import Any
 
 from docker.errors import DockerException  # type: ignore[import-untyped]
 
+from sandbox.backends.attach import close_attached
+
 log = logging.getLogger(__name__)
 
 POOL_LABEL = "org.hirelab.pool"  # value: the owner process, host:pid
@@ -154,8 +156,7 @@ def _running(ready: Ready) -> bool:
 
 def discard(ready: Ready) -> None:
     """Close the attach socket and force-remove the container."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        ready.sock.close()
+    close_attached(ready.sock)
     with contextlib.suppress(DockerException):
         ready.container.remove(force=True)
 
@@ -175,14 +176,29 @@ def shared_pool(image: str) -> ContainerPool:
 
 
 def sweep_unused(client: Any) -> int:
-    """Remove pre-started containers that exited without ever being used (their owner died, or
-    they waited past ``IDLE_S``). Used containers are renamed, and removed with their run."""
+    """Remove pre-started containers no live process will use: exited ones (they waited past
+    ``IDLE_S``), and those whose owner on this host is gone. Used containers are renamed to their
+    run, and removed with it (``remove_orphans``)."""
     removed = 0
-    for container in client.containers.list(
-        all=True, filters={"label": POOL_LABEL, "status": "exited"}
-    ):
-        if container.name.startswith(POOL_NAME_PREFIX):
+    for container in client.containers.list(all=True, filters={"label": POOL_LABEL}):
+        if not container.name.startswith(POOL_NAME_PREFIX):
+            continue
+        if container.status == "exited" or _owner_gone(container.labels.get(POOL_LABEL, "")):
             with contextlib.suppress(DockerException):
                 container.remove(force=True)
                 removed += 1
     return removed
+
+
+def _owner_gone(label: str) -> bool:
+    """True when ``label`` names a process of this host that no longer runs."""
+    host, _, pid = label.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's: its own reaper knows
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

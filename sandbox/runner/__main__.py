@@ -49,23 +49,23 @@ def _warm_matplotlib() -> None:
         shutil.copytree(MPL_CACHE, config)
 
 
-def _start_kernel_early(workdir: Path, output_bytes: int) -> Any:
+def _start_kernel_early(workdir: Path, output_bytes: int, preimport: bool) -> Any:
     """Phase 1's kernel, started in the (still empty) run directory before the bundle is read."""
     from sandbox.runner.warm import start_warm_kernel
 
     _warm_matplotlib()
     (workdir / "run").mkdir(parents=True, exist_ok=True)
-    return start_warm_kernel(workdir / "run", output_bytes)
+    return start_warm_kernel(workdir / "run", output_bytes, preimport)
 
 
-def work(message_fd: int, workdir: Path, warm_output_bytes: int | None) -> None:
-    """The worker: one phase, one result message. ``warm_output_bytes``: start phase 1's kernel
-    before the bundle arrives, for that output cap."""
+def work(message_fd: int, workdir: Path, args: argparse.Namespace) -> None:
+    """The worker: one phase, one result message. With ``args.warm_kernel`` (an output cap),
+    phase 1's kernel starts before the bundle arrives."""
     started = time.monotonic()
     try:
-        kernel = (
-            None if warm_output_bytes is None else _start_kernel_early(workdir, warm_output_bytes)
-        )
+        kernel = None
+        if args.warm_kernel is not None:
+            kernel = _start_kernel_early(workdir, args.warm_kernel, args.preimport)
         data = channel.read_bundle(0, MAX_BUNDLE_BYTES)
         started = time.monotonic()
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         metavar="OUTPUT_BYTES",
         help="phase 1: start the kernel before the bundle, for this output cap",
     )
+    parser.add_argument(
+        "--preimport", action="store_true", help="with --warm-kernel: import the scientific stack"
+    )
     args = parser.parse_args(argv)
     out_fd = os.dup(1)  # non-inheritable: children never get the result stream
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -148,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         deadline += args.idle
     elif args.idle and not select.select([0], [], [], args.idle)[0]:
         return 0  # nobody came for this pre-started sandbox
-    supervise(lambda fd: work(fd, args.workdir, args.warm_kernel), out_fd, deadline)
+    supervise(lambda fd: work(fd, args.workdir, args), out_fd, deadline)
     return 0
 
 

@@ -36,17 +36,16 @@ WARM_MODULES = (
 )
 
 # ipykernel_launcher's own steps (drop the cwd from sys.path; IPython adds it back), then imports.
-LAUNCHER = f"""
+LAUNCHER = """
 import sys
 from pathlib import Path
 if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
     del sys.path[0]
-for _name in {WARM_MODULES!r}:
+for _name in {modules!r}:
     try:
         __import__(_name)
     except Exception:
         pass
-del _name
 from ipykernel import kernelapp
 kernelapp.launch_new_instance()
 """
@@ -61,14 +60,16 @@ class WarmKernel:
     max_message_bytes: int
 
 
-def start_warm_kernel(cwd: Path, output_bytes: int) -> WarmKernel:
-    """Launch the python3 kernel in ``cwd``, stack pre-imported, and connect a client to it.
+def start_warm_kernel(cwd: Path, output_bytes: int, preimport: bool) -> WarmKernel:
+    """Launch the python3 kernel in ``cwd`` (with the stack pre-imported when ``preimport``) and
+    connect a client to it.
 
     ``output_bytes``: the phase's output cap; kernel messages over it plus a margin are refused.
     """
+    launcher = LAUNCHER.format(modules=WARM_MODULES if preimport else ())
     manager = CappedKernelManager(kernel_name="python3")
     manager.max_message_bytes = output_bytes + MESSAGE_SLACK
-    manager.kernel_spec.argv = [sys.executable, "-c", LAUNCHER, "-f", "{connection_file}"]
+    manager.kernel_spec.argv = [sys.executable, "-c", launcher, "-f", "{connection_file}"]
     run_sync(manager.start_kernel)(
         cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"]
     )
