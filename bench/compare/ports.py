@@ -9,6 +9,7 @@ virtualenv (``tools.py``), never in the app's.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,12 @@ def hidden_test_ids(exercise: Exercise) -> list[str]:
     return ids
 
 
+def tool_env(tools: Path) -> dict[str, str]:
+    """The environment of a tool's process: its virtualenv first on PATH (nbgrader runs `alembic`,
+    both start kernels), BLAS pinned to one thread like the sandbox."""
+    return {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+
+
 def _workdir_files(exercise: Exercise, target: Path) -> None:
     """starter/ (data, helper modules), hidden/ and the in-kernel runner next to the notebook."""
     assert exercise.hidden_dir is not None
@@ -51,7 +58,11 @@ def _workdir_files(exercise: Exercise, target: Path) -> None:
 def _nbgrader_notebook(notebook: Path, test_ids: list[str]) -> nbformat.NotebookNode:
     """The submission with one locked autograder-test cell (1 point) per hidden test."""
     nb = nbformat.read(str(notebook), as_version=4)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     for index, test_id in enumerate(test_ids):
         cell = new_code_cell(f"from inkernel import check\ncheck({test_id!r})")
         cell.metadata["nbgrader"] = {
@@ -81,21 +92,24 @@ class NbgraderCourse:
         nbformat.write(_nbgrader_notebook(reference, test_ids), str(source / self.name))
         (root / "nbgrader_config.py").write_text(
             "c = get_config()\n"
-            "c.CourseDirectory.root = %r\n"
+            f"c.CourseDirectory.root = {str(root)!r}\n"
             "c.CourseDirectory.course_id = 'bench'\n"
             "c.ExecutePreprocessor.timeout = 600\n"
-            "c.Execute.timeout = 600\n" % str(root)
+            "c.Execute.timeout = 600\n"
         )
         self._nbgrader("generate_assignment", "ml", "--create", "--force")
         self.count = 0
 
     def _nbgrader(self, *args: str) -> None:
-        subprocess.run(
+        done = subprocess.run(
             [str(self.tools / "nbgrader"), *args],
             cwd=self.root,
-            check=True,
             capture_output=True,
+            text=True,
+            env=tool_env(self.tools),
         )
+        if done.returncode:
+            raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-3000:]}")
 
     def submit(self, notebook: Path) -> str:
         self.count += 1
@@ -129,7 +143,7 @@ class NbgraderCourse:
 
 # --- otter-grader ---------------------------------------------------------------------------
 
-OTTER_TEST = '''from otter.test_files import test_case
+OTTER_TEST = """from otter.test_files import test_case
 
 OK_FORMAT = False
 name = {name!r}
@@ -141,7 +155,7 @@ def check_{index}(env):
     from inkernel import check
 
     assert check({test_id!r}, env)
-'''
+"""
 
 
 class OtterAutograder:
@@ -160,15 +174,16 @@ class OtterAutograder:
             )
         (build / "requirements.txt").write_text("")
         support = sorted(p.name for p in files.iterdir())
+        self.zip = root / "autograder.zip"
         for name in support:
             shutil.move(str(files / name), str(build / name))
         subprocess.run(
-            [str(self.tools / "otter"), "generate", "-t", "tests", "-o", str(root), *support],
+            [str(self.tools / "otter"), "generate", "-t", "tests", "-o", str(self.zip), *support],
             cwd=build,
             check=True,
             capture_output=True,
+            env=tool_env(self.tools),
         )
-        self.zip = root / "autograder.zip"
 
     def grade(self, notebook: Path) -> tuple[float, float]:
         """(wall time, points) of `otter run` on one submission."""
@@ -178,10 +193,19 @@ class OtterAutograder:
         shutil.copy(notebook, submission)
         started = time.monotonic()
         subprocess.run(
-            [str(self.tools / "otter"), "run", "-a", str(self.zip), "-o", str(out), str(submission)],
+            [
+                str(self.tools / "otter"),
+                "run",
+                "-a",
+                str(self.zip),
+                "-o",
+                str(out),
+                str(submission),
+            ],
             cwd=out,
             check=True,
             capture_output=True,
+            env=tool_env(self.tools),
         )
         seconds = time.monotonic() - started
         results = json.loads((out / "results.json").read_text())
