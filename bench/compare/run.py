@@ -51,7 +51,8 @@ FLOOR = """
 import sys, nbformat
 from nbclient import NotebookClient
 nb = nbformat.read(sys.argv[1], as_version=4)
-NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": sys.argv[2]}}).execute()
+resources = {"metadata": {"path": sys.argv[2]}}
+NotebookClient(nb, kernel_name="python3", timeout=600, resources=resources).execute()
 """
 
 
@@ -101,52 +102,54 @@ def flask_grade(exercise: Exercise, notebook: Path, points: float) -> float:
 
 
 def latency(tools: Path, repeat: int, work: Path) -> dict:
-    report = {}
-    for name, folder in SUITES.items():
-        exercise = parse_exercise(folder)
-        notebook = exercise.folder / "reference" / "full-marks.ipynb"
-        test_ids = hidden_test_ids(exercise)
-        course = NbgraderCourse(tools, work / f"nbgrader-{name}", exercise, test_ids)
-        otter = OtterAutograder(tools, work / f"otter-{name}", exercise, test_ids)
-        backend = DockerBackend(keep_ready=1)
-        hirelab(backend, exercise, notebook, len(test_ids))  # fills the pool: steady state
+    return {name: suite_latency(tools, name, folder, repeat, work) for name, folder in SUITES.items()}
 
-        def run_nbgrader() -> float:
-            student = course.submit(notebook)
-            seconds = course.grade([student])
-            assert course.score(student) == len(test_ids), "nbgrader: not full marks"
-            return seconds
 
-        def run_otter() -> float:
-            seconds, points = otter.grade(notebook)
-            assert points == len(test_ids), f"otter: {points} of {len(test_ids)}"
-            return seconds
+def suite_latency(tools: Path, name: str, folder: Path, repeat: int, work: Path) -> dict:
+    exercise = parse_exercise(folder)
+    notebook = exercise.folder / "reference" / "full-marks.ipynb"
+    test_ids = hidden_test_ids(exercise)
+    course = NbgraderCourse(tools, work / f"nbgrader-{name}", exercise, test_ids)
+    otter = OtterAutograder(tools, work / f"otter-{name}", exercise, test_ids)
+    backend = DockerBackend(keep_ready=1)
+    hirelab(backend, exercise, notebook, len(test_ids))  # fills the pool: steady state
 
-        graders = {
-            "floor (bare nbclient)": lambda: floor(tools, exercise, notebook),
-            "HireLab worker path": lambda: hirelab(backend, exercise, notebook, len(test_ids)),
-            "flask grade": lambda: flask_grade(exercise, notebook, exercise.max_score),
-            "nbgrader autograde": run_nbgrader,
-            "otter run": run_otter,
-        }
-        times: dict[str, list[float]] = {g: [] for g in graders}
-        names = list(graders)
-        load = [os.getloadavg()[0]]
-        for round_ in range(repeat):
-            for grader in names[round_ % len(names) :] + names[: round_ % len(names)]:
-                times[grader].append(graders[grader]())
-            load.append(os.getloadavg()[0])
-        medians = {g: statistics.median(t) for g, t in times.items()}
-        base = medians["floor (bare nbclient)"]
-        report[name] = {
-            "tests": len(test_ids),
-            "median_s": {g: round(m, 3) for g, m in medians.items()},
-            "x_floor": {g: round(m / base, 2) for g, m in medians.items()},
-            "runs_s": {g: [round(t, 2) for t in ts] for g, ts in times.items()},
-            "load_average": load,
-        }
-        print(json.dumps({name: report[name]}), flush=True)
-        backend.close()
+    def run_nbgrader() -> float:
+        student = course.submit(notebook)
+        seconds = course.grade([student])
+        assert course.score(student) == len(test_ids), "nbgrader: not full marks"
+        return seconds
+
+    def run_otter() -> float:
+        seconds, points = otter.grade(notebook)
+        assert points == len(test_ids), f"otter: {points} of {len(test_ids)}"
+        return seconds
+
+    graders = {
+        "floor (bare nbclient)": lambda: floor(tools, exercise, notebook),
+        "HireLab worker path": lambda: hirelab(backend, exercise, notebook, len(test_ids)),
+        "flask grade": lambda: flask_grade(exercise, notebook, exercise.max_score),
+        "nbgrader autograde": run_nbgrader,
+        "otter run": run_otter,
+    }
+    times: dict[str, list[float]] = {g: [] for g in graders}
+    names = list(graders)
+    load = [os.getloadavg()[0]]
+    for round_ in range(repeat):
+        for grader in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            times[grader].append(graders[grader]())
+        load.append(os.getloadavg()[0])
+    backend.close()
+    medians = {g: statistics.median(t) for g, t in times.items()}
+    base = medians["floor (bare nbclient)"]
+    report = {
+        "tests": len(test_ids),
+        "median_s": {g: round(m, 3) for g, m in medians.items()},
+        "x_floor": {g: round(m / base, 2) for g, m in medians.items()},
+        "runs_s": {g: [round(t, 2) for t in ts] for g, ts in times.items()},
+        "load_average": load,
+    }
+    print(json.dumps({name: report}), flush=True)
     return report
 
 
