@@ -102,7 +102,7 @@ def flask_grade(exercise: Exercise, notebook: Path, points: float) -> float:
 
 
 def latency(tools: Path, repeat: int, work: Path) -> dict:
-    return {name: suite_latency(tools, name, folder, repeat, work) for name, folder in SUITES.items()}
+    return {name: suite_latency(tools, name, path, repeat, work) for name, path in SUITES.items()}
 
 
 def suite_latency(tools: Path, name: str, folder: Path, repeat: int, work: Path) -> dict:
