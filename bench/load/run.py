@@ -154,7 +154,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=20, help="seconds (users: 3 times)")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--worker-class", default="project", choices=("project", "sync", "gthread"))
     parser.add_argument("--modes", nargs="+", default=["users", "busy users", "saturation"])
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--database", default=DATABASE, help="PostgreSQL database to (re)create")
