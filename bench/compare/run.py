@@ -114,15 +114,17 @@ def suite_latency(tools: Path, name: str, folder: Path, repeat: int, work: Path)
     backend = DockerBackend(keep_ready=1)
     hirelab(backend, exercise, notebook, len(test_ids))  # fills the pool: steady state
 
+    points: dict[str, list[float]] = {"nbgrader autograde": [], "otter run": []}
+
     def run_nbgrader() -> float:
         student = course.submit(notebook)
         seconds = course.grade([student])
-        assert course.score(student) == len(test_ids), "nbgrader: not full marks"
+        points["nbgrader autograde"].append(course.score(student))
         return seconds
 
     def run_otter() -> float:
-        seconds, points = otter.grade(notebook)
-        assert points == len(test_ids), f"otter: {points} of {len(test_ids)}"
+        seconds, awarded = otter.grade(notebook)
+        points["otter run"].append(awarded)
         return seconds
 
     graders = {
@@ -147,6 +149,7 @@ def suite_latency(tools: Path, name: str, folder: Path, repeat: int, work: Path)
         "median_s": {g: round(m, 3) for g, m in medians.items()},
         "x_floor": {g: round(m / base, 2) for g, m in medians.items()},
         "runs_s": {g: [round(t, 2) for t in ts] for g, ts in times.items()},
+        "points of the ports (HireLab: full marks asserted)": points,
         "load_average": load,
     }
     print(json.dumps({name: report}), flush=True)
