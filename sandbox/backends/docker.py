@@ -135,8 +135,8 @@ class DockerBackend:
         if phase == "execute":
             if job.hidden_dir is not None:
                 self._prepare(job, "test", max(1, self.keep_ready))
-            if self.keep_ready:
-                self._prepare(job, "execute", self.keep_ready)
+            if self.keep_ready and self.pool.uses((phase, job.limits)) > 1:
+                self._prepare(job, "execute", self.keep_ready)  # a shape graded more than once
         return ready
 
     def _prepare(self, job: GradingJob, phase: str, count: int) -> None:
@@ -218,7 +218,7 @@ def _command(job: GradingJob, phase: str) -> list[str]:
     """The runner's arguments: its deadline, and in phase 1 a kernel started before the bundle."""
     limits = job.limits
     inner = limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s
-    warm = ["--warm-kernel", str(limits.output_bytes)] if phase == "execute" else []
+    warm = ["--warm-kernel"] if phase == "execute" else []
     if warm and limits.preimport_stack:
         warm.append("--preimport")
     return ["--deadline", str(inner), *warm]

@@ -61,6 +61,7 @@ class ContainerPool:
         self._ready: dict[Hashable, list[Ready]] = {}
         self._starting: dict[Hashable, int] = {}
         self._recent: list[Hashable] = []
+        self._uses: dict[Hashable, int] = {}
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._generation = 0  # drain() bumps it: containers started before are not kept
@@ -68,6 +69,8 @@ class ContainerPool:
 
     def take(self, key: Hashable, start: Starter) -> Ready:
         """A fresh, running container of shape ``key``: a ready one, else one started now."""
+        with self._lock:
+            self._uses[key] = self._uses.get(key, 0) + 1
         while True:
             with self._lock:
                 self._touch(key)
@@ -80,6 +83,11 @@ class ContainerPool:
             ):
                 return candidate
             discard(candidate)
+
+    def uses(self, key: Hashable) -> int:
+        """How many containers of shape ``key`` were taken so far."""
+        with self._lock:
+            return self._uses.get(key, 0)
 
     def prepare(self, key: Hashable, start: Starter, count: int = 1) -> None:
         """Start containers of shape ``key`` in the background until ``count`` are ready."""

@@ -49,23 +49,23 @@ def _warm_matplotlib() -> None:
         shutil.copytree(MPL_CACHE, config)
 
 
-def _start_kernel_early(workdir: Path, output_bytes: int, preimport: bool) -> Any:
+def _start_kernel_early(workdir: Path, preimport: bool) -> Any:
     """Phase 1's kernel, started in the (still empty) run directory before the bundle is read."""
     from sandbox.runner.warm import start_warm_kernel
 
     _warm_matplotlib()
     (workdir / "run").mkdir(parents=True, exist_ok=True)
-    return start_warm_kernel(workdir / "run", output_bytes, preimport)
+    return start_warm_kernel(workdir / "run", preimport)
 
 
 def work(message_fd: int, workdir: Path, args: argparse.Namespace) -> None:
-    """The worker: one phase, one result message. With ``args.warm_kernel`` (an output cap),
-    phase 1's kernel starts before the bundle arrives."""
+    """The worker: one phase, one result message. With ``args.warm_kernel``, phase 1's kernel
+    starts before the bundle arrives."""
     started = time.monotonic()
     try:
         kernel = None
-        if args.warm_kernel is not None:
-            kernel = _start_kernel_early(workdir, args.warm_kernel, args.preimport)
+        if args.warm_kernel:
+            kernel = _start_kernel_early(workdir, args.preimport)
         data = channel.read_bundle(0, MAX_BUNDLE_BYTES)
         started = time.monotonic()
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
@@ -86,7 +86,7 @@ def work(message_fd: int, workdir: Path, args: argparse.Namespace) -> None:
                 job.limits,
                 use_cgroup=job.use_cgroup,
                 on_cell=lambda i, n: channel.progress(message_fd, i, n),
-                kernel=kernel,
+                kernel_manager=kernel,
             )
         else:
             from sandbox.runner.testing import run_tests
@@ -131,10 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "--idle", type=float, default=0.0, help="seconds to wait for the bundle (pre-started)"
     )
     parser.add_argument(
-        "--warm-kernel",
-        type=int,
-        metavar="OUTPUT_BYTES",
-        help="phase 1: start the kernel before the bundle, for this output cap",
+        "--warm-kernel", action="store_true", help="phase 1: start the kernel before the bundle"
     )
     parser.add_argument(
         "--preimport", action="store_true", help="with --warm-kernel: import the scientific stack"
@@ -147,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     args.workdir.mkdir(parents=True, exist_ok=True)
     deadline = args.deadline
-    if args.warm_kernel is not None:  # the worker waits for its bundle inside the supervised time
+    if args.warm_kernel:  # the worker waits for its bundle inside the supervised time
         deadline += args.idle
     elif args.idle and not select.select([0], [], [], args.idle)[0]:
         return 0  # nobody came for this pre-started sandbox

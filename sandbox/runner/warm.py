@@ -10,15 +10,13 @@ a single-use sandbox; only the image's own packages are in it, no candidate's or
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import run_sync
 
-from sandbox.runner.capped_client import MESSAGE_SLACK, CappedKernelManager
+from sandbox.runner.capped_client import CappedKernelManager
 
-STARTUP_TIMEOUT_S = 120  # imports on a busy machine; a stuck kernel ends with the phase deadline
 WARM_MODULES = (
     "numpy",
     "pandas",
@@ -51,30 +49,14 @@ kernelapp.launch_new_instance()
 """
 
 
-@dataclass
-class WarmKernel:
-    """A started kernel and a connected, ready client (with the message-size cap)."""
-
-    manager: Any
-    client: Any
-    max_message_bytes: int
-
-
-def start_warm_kernel(cwd: Path, output_bytes: int, preimport: bool) -> WarmKernel:
-    """Launch the python3 kernel in ``cwd`` (with the stack pre-imported when ``preimport``) and
-    connect a client to it.
-
-    ``output_bytes``: the phase's output cap; kernel messages over it plus a margin are refused.
-    """
+def start_warm_kernel(cwd: Path, preimport: bool) -> Any:
+    """Launch the python3 kernel process in ``cwd`` (the stack pre-imported when ``preimport``);
+    returns its manager at once. nbclient connects to it once the bundle is here, with the phase's
+    own start-up timeout: a kernel that never comes up fails exactly as one started then would."""
     launcher = LAUNCHER.format(modules=WARM_MODULES if preimport else ())
     manager = CappedKernelManager(kernel_name="python3")
-    manager.max_message_bytes = output_bytes + MESSAGE_SLACK
     manager.kernel_spec.argv = [sys.executable, "-c", launcher, "-f", "{connection_file}"]
     run_sync(manager.start_kernel)(
         cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"]
     )
-    client = manager.client()
-    client.start_channels()
-    run_sync(client.wait_for_ready)(timeout=STARTUP_TIMEOUT_S)
-    client.allow_stdin = False
-    return WarmKernel(manager, client, manager.max_message_bytes)
+    return manager
