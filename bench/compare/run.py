@@ -101,8 +101,8 @@ def flask_grade(exercise: Exercise, notebook: Path, points: float) -> float:
     return seconds
 
 
-def latency(tools: Path, repeat: int, work: Path) -> dict:
-    return {name: suite_latency(tools, name, path, repeat, work) for name, path in SUITES.items()}
+def latency(tools: Path, repeat: int, work: Path, suites: list[str]) -> dict:
+    return {name: suite_latency(tools, name, SUITES[name], repeat, work) for name in suites}
 
 
 def suite_latency(tools: Path, name: str, folder: Path, repeat: int, work: Path) -> dict:
@@ -196,12 +196,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--batch", type=int, default=12)
     parser.add_argument("--only", choices=("latency", "throughput"))
+    parser.add_argument("--suites", nargs="+", choices=list(SUITES), default=list(SUITES))
     args = parser.parse_args()
     tools = ensure_tools()
     report: dict = {"cpus": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S UTC")}
     with tempfile.TemporaryDirectory(prefix="hirelab-compare-") as tmp:
         if args.only != "throughput":
-            report["latency"] = latency(tools, args.repeat, Path(tmp))
+            report["latency"] = latency(tools, args.repeat, Path(tmp), args.suites)
         if args.only != "latency":
             report["throughput"] = throughput(tools, args.batch, Path(tmp))
     (HERE / "results.json").write_text(json.dumps(report, indent=2) + "\n")
