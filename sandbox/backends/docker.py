@@ -261,4 +261,10 @@ def remove_orphans(client: docker.DockerClient | None = None, run_id: str | None
 
 def remove_unused_ready(client: docker.DockerClient | None = None) -> int:
     """Remove pre-started containers whose process died before using them (the reaper's sweep)."""
-    return sweep_unused(client or docker.from_env())
+    if client is not None:
+        return sweep_unused(client)
+    own = docker.from_env()
+    try:
+        return sweep_unused(own)
+    finally:
+        own.close()
