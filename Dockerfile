@@ -50,5 +50,4 @@ ENV PATH=/opt/venv/bin:/usr/local/bin:/usr/bin:/bin \
 USER 10002:10002
 EXPOSE 8000
 # Web by default; the worker service overrides the command with `flask worker`.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--worker-class", "gthread", \
-     "--threads", "4", "--timeout", "120", "--access-logfile", "-", "wsgi:app"]
+CMD ["gunicorn", "--config", "python:app.gunicorn_conf", "wsgi:app"]

@@ -61,4 +61,5 @@ image: install docker
 	$(PY) -m sandbox.image.build
 
 bench: install services image
+	bash scripts/install-wrk.sh
 	$(PY) bench/grading_overhead/run.py

@@ -13,6 +13,9 @@ from typing import Any
 MiB = 1024 * 1024
 
 
+PREIMPORT_MIN_MB = 1024  # see Limits.preimport_stack
+
+
 @dataclass(frozen=True)
 class Limits:
     """Every limit one grading run is held to. Times in seconds, sizes in MiB unless named bytes."""
@@ -69,6 +72,12 @@ class Limits:
     def phase2_wall_s(self) -> float:
         """Host-side wall-clock kill for phase 2."""
         return self.tests_timeout_s + self.startup_grace_s
+
+    @property
+    def preimport_stack(self) -> bool:
+        """Whether phase 1's kernel imports the scientific stack before the notebook runs: only
+        where its ~200 MiB leave the notebook most of the memory limit."""
+        return self.memory_mb >= PREIMPORT_MIN_MB
 
     @property
     def result_bytes(self) -> int:

@@ -31,8 +31,11 @@ def docker_available() -> str | None:
     return None
 
 
-def make_backend(name: str) -> Backend:
-    """The backend named by SANDBOX_BACKEND (`auto` prefers docker, falls back to local)."""
+def make_backend(name: str, *, keep_ready: int = 1) -> Backend:
+    """The backend named by SANDBOX_BACKEND (`auto` prefers docker, falls back to local).
+
+    ``keep_ready``: docker sandboxes kept started for the next gradings (see sandbox/backends/pool).
+    """
     if name not in CHOICES:
         raise ValueError(f"SANDBOX_BACKEND must be one of {', '.join(CHOICES)}, not {name!r}")
     if name == "auto":
@@ -43,7 +46,7 @@ def make_backend(name: str) -> Backend:
     if name == "docker":
         from sandbox.backends.docker import DockerBackend
 
-        return DockerBackend()
+        return DockerBackend(keep_ready=keep_ready)
     from sandbox.backends.local import LocalBackend
 
     return LocalBackend()

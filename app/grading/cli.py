@@ -1,17 +1,29 @@
-"""`flask grade`: grade one notebook file against an exercise, without the web app or database."""
+"""`flask grade`: grade one notebook file against an exercise, without the web app or database.
+
+Registered as a ``flask.commands`` plugin (setup.cfg), so ``flask --app wsgi grade`` never builds
+the app: it loads only the exercise, the scoring and the sandbox backend, reading EXERCISES_DIR
+and SANDBOX_BACKEND from the environment (or from an app whose context is pushed, as in tests).
+SIGINT and SIGTERM stop the grading and remove every sandbox container it started.
+"""
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import click
-from flask import current_app
+from flask import current_app, has_app_context
 
+from app.config import Config
 from app.grading.backends import CHOICES, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.scoring import score
+from sandbox.backends.base import Backend
 from sandbox.intake import IntakeError
 from sandbox.kinds import kind_for
 from sandbox.results import GradingResult
@@ -29,8 +41,9 @@ from sandbox.results import GradingResult
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_json: bool) -> None:
     """Grade NOTEBOOK against an exercise and report the verdict, score and test groups."""
+    exercises_dir, default_backend = _settings()
     try:
-        exercise = load_exercise(current_app.config["EXERCISES_DIR"], exercise_ref)
+        exercise = load_exercise(exercises_dir, exercise_ref)
     except ExerciseError as error:
         raise click.UsageError(str(error)) from error
     if not notebook.is_file():
@@ -41,12 +54,47 @@ def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_jso
         result = GradingResult.failed("rejected", f"The notebook was rejected: {error}")
     else:
         job = exercise.job(data)
-        result = make_backend(backend or current_app.config["SANDBOX_BACKEND"]).grade(job)
+        # One grading: nothing kept ready beyond it (phase 2's container still starts early).
+        chosen = make_backend(backend or default_backend, keep_ready=0)
+        with _interruptible(chosen):
+            result = chosen.grade(job)
     report = grading_report(result, exercise)
     if as_json:
         click.echo(json.dumps(report))
     else:
         print_report(report)
+
+
+def _settings() -> tuple[Path, str]:
+    """EXERCISES_DIR and SANDBOX_BACKEND of the app in context, else of the environment."""
+    if has_app_context():
+        return current_app.config["EXERCISES_DIR"], current_app.config["SANDBOX_BACKEND"]
+    config = Config(Path("instance"))
+    return config.EXERCISES_DIR, config.SANDBOX_BACKEND
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: unwinding removes the phase's container."""
+
+
+@contextmanager
+def _interruptible(backend: Backend) -> Iterator[None]:
+    """Turn SIGTERM into an exception while grading; on either signal, remove every container
+    this process started (the phase's own in its ``finally``, the pre-started ones here)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except KeyboardInterrupt as interrupt:
+        backend.close()
+        code = 128 + signal.SIGTERM if isinstance(interrupt, Interrupted) else 130
+        click.echo("Interrupted: grading stopped, its sandbox containers removed.", err=True)
+        sys.exit(code)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def grading_report(result: GradingResult, exercise) -> dict:

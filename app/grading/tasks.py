@@ -78,7 +78,20 @@ def reap_expired_leases(app: Flask, grade_run: Any) -> list[int]:
             grade_run(run_id)
     if released:
         log.warning("re-queued runs whose worker stopped responding: %s", released)
+    remove_unused_sandboxes()
     return [run_id for run_id, _, _ in released]
+
+
+def remove_unused_sandboxes() -> int:
+    """Remove pre-started sandbox containers of dead processes (docker backend only)."""
+    try:
+        from docker.errors import DockerException
+
+        from sandbox.backends.docker import remove_unused_ready
+
+        return remove_unused_ready()
+    except DockerException:
+        return 0  # no engine on this machine
 
 
 def remove_sandbox_containers(label: str) -> int:

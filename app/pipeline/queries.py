@@ -32,7 +32,7 @@ from app.models import (
 from app.search import index as search_index
 from app.search.filters import CandidateFilter, application_clause
 
-BOARD_COLUMN_CAP = 50  # cards per column on the board; the stage list pages through the rest
+BOARD_COLUMN_CAP = 20  # cards per column (the longest-waiting); the stage list pages the rest
 STAGE_PAGE_SIZE = 100
 
 

@@ -78,29 +78,36 @@ def gunicorn(
     log: Path,
     workers: int = 4,
     threads: int = 4,
-    worker_class: str = "gthread",
+    worker_class: str = "project",
 ) -> Iterator[str]:
-    """gunicorn serving wsgi:app on a free loopback port; yields the base URL."""
+    """gunicorn serving wsgi:app on a free loopback port; yields the base URL. ``worker_class``
+    "project": the deployment's own configuration (app/gunicorn_conf.py); "sync" / "gthread":
+    gunicorn's stock workers, for comparison."""
     port = free_port()
-    # gunicorn turns sync workers into gthread ones when threads > 1.
-    threads = threads if worker_class == "gthread" else 1
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        worker_class,
-        "--threads",
-        str(threads),
-        "--timeout",
-        "120",
-        # Idle users keep their connection between clicks (the default 2 s would close it).
-        "--keep-alive",
-        "30",
-        "wsgi:app",
-    ]
+    if worker_class == "project":
+        env = {**env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": str(workers)}
+        env["WEB_THREADS"] = str(threads)
+        command = [str(VENV_BIN / "gunicorn"), "--config", "python:app.gunicorn_conf", "wsgi:app"]
+    else:
+        # gunicorn turns sync workers into gthread ones when threads > 1.
+        threads = threads if worker_class == "gthread" else 1
+        command = [
+            str(VENV_BIN / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(threads),
+            "--timeout",
+            "120",
+            # Idle users keep their connection between clicks (the default 2 s would close it).
+            "--keep-alive",
+            "30",
+            "wsgi:app",
+        ]
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

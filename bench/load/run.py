@@ -34,7 +34,7 @@ from bench.distributed import services  # noqa: E402
 LUA = Path(__file__).with_name("session.lua")
 PASSWORD = "bench-password-123"
 RECRUITER = "bench@hirelab.example"  # created by bench/funnel/generate.py
-DATABASE = "hirelab_load"
+DATABASE = "hirelab_load"  # --database: pick a private name on a shared server
 
 
 def prepare(database_url: str, applications: int, reuse: bool) -> dict[str, str]:
@@ -154,16 +154,17 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=20, help="seconds (users: 3 times)")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--worker-class", default="project", choices=("project", "sync", "gthread"))
     parser.add_argument("--modes", nargs="+", default=["users", "busy users", "saturation"])
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--database", default=DATABASE, help="PostgreSQL database to (re)create")
     parser.add_argument("--prepare-only", action="store_true", help="generate the data and stop")
     args = parser.parse_args()
     services.exit_on_sigterm()
     if args.reuse:
-        database_url = f"{services.POSTGRES_SERVER}/{DATABASE}"
+        database_url = f"{services.POSTGRES_SERVER}/{args.database}"
     else:
-        database_url = services.fresh_postgres(DATABASE)
+        database_url = services.fresh_postgres(args.database)
     pages = prepare(database_url, args.applications, args.reuse)
     print(f"{pages['_applications']} applications, {pages['_users']} users", flush=True)
     if args.prepare_only:

@@ -39,19 +39,27 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=45)
-    parser.add_argument("--gunicorn-workers", type=int, default=8)
+    parser.add_argument("--gunicorn-workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="project", choices=("project", "sync", "gthread"))
+    parser.add_argument("--think", type=float, nargs=2, default=(2, 8), metavar=("MIN", "MAX"))
+    parser.add_argument("--database", default=load.DATABASE)
+    parser.add_argument(
+        "--pages", nargs="+", default=["board", "funnel", "candidate profile", "status endpoint"]
+    )
     args = parser.parse_args()
     services.exit_on_sigterm()
-    database_url = f"{services.POSTGRES_SERVER}/{load.DATABASE}"
+    database_url = f"{services.POSTGRES_SERVER}/{args.database}"
     pages = load.prepare(database_url, 0, reuse=True)
     env = services.app_env(database_url, "memory://")
     log = Path(tempfile.mkdtemp(prefix="hirelab-users-")) / "gunicorn.log"
     results = {}
     load_before = services.load_average()
-    with services.gunicorn(env, log, workers=args.gunicorn_workers, worker_class="sync") as base:
+    with services.gunicorn(
+        env, log, workers=args.gunicorn_workers, worker_class=args.worker_class
+    ) as base:
         recruiter = load.session_cookie(base, {"email": load.RECRUITER, "password": load.PASSWORD})
         candidate = load.session_cookie(base, invite=pages["_invite"])
-        for name in ("board", "funnel", "candidate profile", "status endpoint"):
+        for name in args.pages:
             cookie = candidate if name == "status endpoint" else recruiter
             latencies: list[float] = []
             errors: list[str] = []
@@ -76,7 +84,7 @@ def main() -> int:
                     latencies.append((time.perf_counter() - started) * 1000)
                     if not ok:
                         errors.append(str(response))
-                    time.sleep(random.uniform(2, 8))
+                    time.sleep(random.uniform(*args.think))
 
             threads = [threading.Thread(target=user) for _ in range(args.users)]
             for thread in threads:
@@ -96,9 +104,9 @@ def main() -> int:
     report = {
         "applications": int(pages["_applications"]),
         "users": args.users,
-        "think_s": [2, 8],
+        "think_s": list(args.think),
         "seconds_per_page": args.seconds,
-        "gunicorn": f"{args.gunicorn_workers} sync workers",
+        "gunicorn": f"{args.gunicorn_workers} workers, {args.worker_class}",
         "load_average_before_after": [load_before, services.load_average()],
         "results": results,
     }

@@ -51,11 +51,12 @@ def exchange(
                 elif len(stderr) < STDERR_KEEP:
                     stderr += payload
     finally:
-        close(sock, raw)
+        close_attached(sock)
 
 
-def close(sock: Any, raw: socket.socket) -> None:
+def close_attached(sock: Any) -> None:
     """Close the hijacked attach connection: the HTTP response, its file object, then the socket."""
+    raw: socket.socket = getattr(sock, "_sock", sock)
     response = getattr(sock, "_response", None)
     for closer in (getattr(response, "close", None), getattr(sock, "close", None), raw.close):
         if closer is not None:

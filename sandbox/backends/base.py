@@ -20,3 +20,7 @@ class Backend(Protocol):
     def grade(self, job: GradingJob, on_progress: ProgressCallback | None = None) -> GradingResult:
         """Run both phases of ``job`` and return the merged result."""
         ...
+
+    def close(self) -> None:
+        """Remove what the backend keeps ready (pre-started sandboxes); it stays usable."""
+        ...

@@ -3,12 +3,17 @@
 Inputs go in as a tar stream on the container's stdin (nothing is bind-mounted), results come back
 as JSON lines on its stdout, and the host reads nothing from the container's filesystem, so it never
 follows a link planted in the sandbox and never chowns a sandbox file.
+
+With ``keep_ready`` (the default) containers come from this process's pool of single-use,
+pre-started ones (``pool.py``): phase 2's container starts while phase 1 runs, and ``keep_ready``
+containers per phase wait, kernel warm, for the next gradings.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +23,16 @@ from docker.types import LogConfig, Ulimit  # type: ignore[import-untyped]
 
 from sandbox.backends.attach import exchange
 from sandbox.backends.base import ProgressCallback
+from sandbox.backends.pool import (
+    IDLE_S,
+    POOL_LABEL,
+    POOL_NAME_PREFIX,
+    Ready,
+    discard,
+    owner,
+    shared_pool,
+    sweep_unused,
+)
 from sandbox.backends.stream import RunnerStream, host_verdict
 from sandbox.backends.twophase import grade_in_phases
 from sandbox.job import GradingJob
@@ -26,14 +41,16 @@ from sandbox.results import GradingResult
 from sandbox.runner.channel import frame_bundle
 
 LABEL = "org.hirelab.sandbox"  # value: the run id; used to find and remove orphans
+RUN_NAME_PREFIX = "hirelab-run-"  # + run id: a pre-started container, renamed when taken
 HOST_GRACE_S = 15.0  # the runner's own deadline fires first and still reports a verdict
 RUNNER_CAPABILITIES = ("SETUID", "SETGID", "KILL", "CHOWN")  # dropped by the runner for good
 GRADER_UID = 10001
 RUNNER_ARGS = "HIRELAB_RUNNER_ARGS"
 
 
-def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
-    """Keyword arguments for ``containers.create``: every restriction of SANDBOX.md."""
+def container_settings(job: GradingJob, phase: str, idle_s: float | None = None) -> dict[str, Any]:
+    """Keyword arguments for ``containers.create``: every restriction of SANDBOX.md. ``idle_s``:
+    a pre-started container's wait for its bundle."""
     limits = job.limits
     memory = f"{limits.memory_mb}m"
     return {
@@ -62,18 +79,26 @@ def container_settings(job: GradingJob, phase: str) -> dict[str, Any]:
         ],
         "log_config": LogConfig(type="json-file", config={"max-size": "1m", "max-file": "1"}),
         "labels": {LABEL: job.run_id, "org.hirelab.phase": phase},
-        "environment": {RUNNER_ARGS: runner_arguments(phase, _phase_deadline(limits, phase))},
+        "environment": {RUNNER_ARGS: runner_arguments(job, phase, idle_s)},
         "stdin_open": True,
         "detach": True,
     }
 
 
-def runner_arguments(phase: str, deadline_s: float) -> str:
+def runner_arguments(job: GradingJob, phase: str, idle_s: float | None = None) -> str:
     """The runner's arguments, passed in the environment (``RUNNER_ARGS``), not on the command
     line: /proc/1/cmdline is readable by candidate code and must not tell the phases apart;
-    PID 1's environment is readable only by root."""
-    arguments = ["--deadline", str(deadline_s), "--drop-to", str(GRADER_UID)]
-    return " ".join(arguments + (["--zygote"] if phase == "test" else []))
+    PID 1's environment is readable only by root. Phase 1 starts its kernel before the bundle
+    (with the scientific stack where the memory limit leaves room); phase 2 forks a warm zygote."""
+    limits = job.limits
+    arguments = ["--deadline", str(_phase_deadline(limits, phase)), "--drop-to", str(GRADER_UID)]
+    if phase == "execute":
+        arguments += ["--warm-kernel", *(["--preimport"] if limits.preimport_stack else [])]
+    else:
+        arguments.append("--zygote")
+    if idle_s is not None:
+        arguments += ["--idle", str(idle_s)]
+    return " ".join(arguments)
 
 
 def _phase_deadline(limits: Any, phase: str) -> float:
@@ -81,17 +106,31 @@ def _phase_deadline(limits: Any, phase: str) -> float:
 
 
 class DockerBackend:
-    """Grades in containers from ``image`` (default: the tag of the current image inputs)."""
+    """Grades in containers from ``image`` (default: the tag of the current image inputs).
+
+    ``keep_ready``: pre-started containers kept per phase for the next gradings (about one per
+    grading thread); 0 still starts phase 2's container during phase 1. ``pooled=False``: every
+    container created on demand, labelled with its run from the start.
+    """
 
     name = "docker"
 
-    def __init__(self, image: str | None = None, client: docker.DockerClient | None = None) -> None:
+    def __init__(
+        self,
+        image: str | None = None,
+        client: docker.DockerClient | None = None,
+        *,
+        keep_ready: int = 1,
+        pooled: bool = True,
+    ) -> None:
         if image is None:
             from sandbox.image.build import image_tag
 
             image = image_tag()
         self.image = image
         self._client = client
+        self.keep_ready = keep_ready
+        self.pool = shared_pool(image) if pooled else None
 
     @property
     def client(self) -> docker.DockerClient:
@@ -104,6 +143,52 @@ class DockerBackend:
         """Both phases, each in a fresh container; always a verdict."""
         return grade_in_phases(job, self._run_phase, on_progress, use_cgroup=True)
 
+    def close(self) -> None:
+        """Remove this image's pre-started containers (containers in use go with their phase)."""
+        if self.pool is not None:
+            self.pool.drain()
+
+    def _container(self, job: GradingJob, phase: str) -> Ready:
+        """This phase's fresh container, started: taken from the pool (renamed to its run), or
+        created now. Taking phase 1's starts phase 2's and the next gradings' in the background."""
+        if self.pool is None:
+            return self._start(job, phase, pooled=False)
+        ready = self.pool.take((phase, job.limits), lambda: self._start(job, phase, pooled=True))
+        try:
+            ready.container.rename(f"{RUN_NAME_PREFIX}{job.run_id}-{phase}-{uuid.uuid4().hex[:8]}")
+        except BaseException:
+            discard(ready)
+            raise
+        if phase == "execute":
+            if job.hidden_dir is not None:
+                self._prepare(job, "test", max(1, self.keep_ready))
+            if self.keep_ready and self.pool.uses((phase, job.limits)) > 1:
+                self._prepare(job, "execute", self.keep_ready)  # a shape graded more than once
+        return ready
+
+    def _prepare(self, job: GradingJob, phase: str, count: int) -> None:
+        assert self.pool is not None
+        self.pool.prepare((phase, job.limits), lambda: self._start(job, phase, pooled=True), count)
+
+    def _start(self, job: GradingJob, phase: str, *, pooled: bool) -> Ready:
+        """Create, attach and start a container. A pooled one has no run yet: it carries its
+        owner's label and waits up to IDLE_S for a bundle."""
+        settings = container_settings(job, phase, IDLE_S if pooled else None)
+        name = None
+        if pooled:
+            settings["labels"] = {LABEL: "ready", POOL_LABEL: owner(), "org.hirelab.phase": phase}
+            name = POOL_NAME_PREFIX + uuid.uuid4().hex
+        container = self.client.containers.create(self.image, command=[], name=name, **settings)
+        try:
+            sock = container.attach_socket(
+                params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+            )
+            container.start()
+        except BaseException:
+            _remove(container)
+            raise
+        return Ready(container, sock, time.monotonic())
+
     def _run_phase(
         self, job: GradingJob, phase: str, bundle: bytes, on_progress: ProgressCallback | None
     ) -> GradingResult:
@@ -113,16 +198,11 @@ class DockerBackend:
         stream = RunnerStream(limits.result_bytes, on_progress)
         container = None
         try:
-            container = self.client.containers.create(
-                self.image, command=[], **container_settings(job, phase)
-            )
-            sock = container.attach_socket(
-                params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
-            )
-            container.start()
+            ready = self._container(job, phase)
+            container = ready.container
             container_start_s = time.monotonic() - started
             stderr, killed = exchange(
-                sock, frame_bundle(bundle), stream, started + inner + HOST_GRACE_S
+                ready.sock, frame_bundle(bundle), stream, started + inner + HOST_GRACE_S
             )
             if killed or stream.overflowed:
                 with contextlib.suppress(DockerException):  # it may have exited meanwhile
@@ -169,11 +249,36 @@ def _remove(container: Any) -> None:
         container.remove(force=True)
 
 
+def run_containers(client: docker.DockerClient, run_id: str) -> list[Any]:
+    """The containers of one run: created for it (labelled) or taken from a pool (renamed)."""
+    labelled = client.containers.list(all=True, filters={"label": f"{LABEL}={run_id}"})
+    prefix = f"{RUN_NAME_PREFIX}{run_id}-"
+    renamed = [
+        c
+        for c in client.containers.list(all=True, filters={"label": POOL_LABEL, "name": prefix})
+        if c.name.startswith(prefix)
+    ]
+    return labelled + renamed
+
+
 def remove_orphans(client: docker.DockerClient | None = None, run_id: str | None = None) -> int:
     """Force-remove sandbox containers (of one run, or all); returns how many were removed."""
     client = client or docker.from_env()
-    label = f"{LABEL}={run_id}" if run_id else LABEL
-    containers = client.containers.list(all=True, filters={"label": label})
+    if run_id:
+        containers = run_containers(client, run_id)
+    else:
+        containers = client.containers.list(all=True, filters={"label": LABEL})
     for container in containers:
         _remove(container)
     return len(containers)
+
+
+def remove_unused_ready(client: docker.DockerClient | None = None) -> int:
+    """Remove pre-started containers whose process died before using them (the reaper's sweep)."""
+    if client is not None:
+        return sweep_unused(client)
+    own = docker.from_env()
+    try:
+        return sweep_unused(own)
+    finally:
+        own.close()

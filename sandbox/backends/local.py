@@ -112,6 +112,9 @@ class LocalBackend:
         """Both phases, each in a fresh subprocess tree; always a verdict."""
         return grade_in_phases(job, self._run_phase, on_progress, use_cgroup=False)
 
+    def close(self) -> None:
+        """Nothing is kept ready: every phase starts its subprocess tree on demand."""
+
     def _run_phase(
         self, job: GradingJob, phase: str, bundle: bytes, on_progress: ProgressCallback | None
     ) -> GradingResult:

@@ -10,18 +10,24 @@ the supervisor holds the real stdout, so candidate code cannot write into the re
 zygote that forks every candidate process. ``--drop-to UID`` (docker, started as root with a
 minimal capability set): the worker becomes UID for good before it reads the bundle, and the
 zygote gives each candidate process a uid of its own (``sandbox.runner.privileges``).
+
+A container started ahead of need (``sandbox/backends/pool.py``) gets ``--idle SECONDS``: how long
+it may wait for its bundle. With ``--warm-kernel`` (phase 1 only) the kernel starts, scientific
+stack imported with ``--preimport``, before the bundle arrives (``warm.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import select
 import shutil
 import socket
 import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 from sandbox.results import GradingResult
 from sandbox.runner import channel, privileges, zygote
@@ -35,8 +41,8 @@ def _prepare_run_dir(workdir: Path, notebook_name: str) -> Path:
     """A working copy of starter/ with the submission at the starter notebook's path."""
     run_dir = workdir / "run"
     starter = workdir / "starter"
-    if starter.is_dir():
-        shutil.copytree(starter, run_dir, symlinks=True)
+    if starter.is_dir():  # run_dir may exist already: a warm kernel waits in it
+        shutil.copytree(starter, run_dir, symlinks=True, dirs_exist_ok=True)
     run_dir.mkdir(exist_ok=True)
     target = run_dir / notebook_name
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,15 +57,38 @@ def _warm_matplotlib() -> None:
         shutil.copytree(MPL_CACHE, config)
 
 
-def work(message_fd: int, workdir: Path, drop_to: int | None, warm: socket.socket | None) -> None:
-    """The worker: one phase, one result message."""
+def _start_kernel_early(workdir: Path, preimport: bool) -> Any:
+    """Phase 1's kernel, started in the (still empty) run directory before the bundle is read."""
+    from sandbox.runner.warm import start_warm_kernel
+
+    _warm_matplotlib()
+    (workdir / "run").mkdir(parents=True, exist_ok=True)
+    return start_warm_kernel(workdir / "run", preimport)
+
+
+def work(
+    message_fd: int,
+    workdir: Path,
+    args: argparse.Namespace,
+    drop_to: int | None,
+    warm: socket.socket | None,
+) -> None:
+    """The worker: one phase, one result message. With ``args.warm_kernel``, phase 1's kernel
+    starts (as the dropped uid) before the bundle arrives."""
     started = time.monotonic()
     try:
         if drop_to is not None:
             privileges.drop_to(drop_to)
+        kernel = None
+        if args.warm_kernel:
+            kernel = _start_kernel_early(workdir, args.preimport)
         data = channel.read_bundle(0, MAX_BUNDLE_BYTES)
+        started = time.monotonic()
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-        from sandbox.runner.bundle import extract
+        from sandbox.runner.bundle import extract, peek_phase
+
+        if kernel is not None and peek_phase(data) != "execute":
+            raise ValueError("a warm kernel was started for a bundle that is not phase 1")
 
         job = extract(data, workdir)
         del data
@@ -74,6 +103,7 @@ def work(message_fd: int, workdir: Path, drop_to: int | None, warm: socket.socke
                 job.limits,
                 use_cgroup=job.use_cgroup,
                 on_cell=lambda i, n: channel.progress(message_fd, i, n),
+                kernel_manager=kernel,
             )
         else:
             from sandbox.runner.testing import run_tests
@@ -118,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/work"))
     parser.add_argument("--zygote", action="store_true", help="phase 2: fork candidates warm")
     parser.add_argument("--drop-to", type=int, default=None, help="uid of the worker (as root)")
+    parser.add_argument(
+        "--idle", type=float, default=0.0, help="seconds to wait for the bundle (pre-started)"
+    )
+    parser.add_argument(
+        "--warm-kernel", action="store_true", help="phase 1: start the kernel before the bundle"
+    )
+    parser.add_argument(
+        "--preimport", action="store_true", help="with --warm-kernel: import the scientific stack"
+    )
     from_environment = os.environ.pop("HIRELAB_RUNNER_ARGS", "").split()  # docker backend
     args = parser.parse_args(argv if argv is not None else (from_environment or sys.argv[1:]))
     privileged = args.drop_to is not None and privileges.running_as_root()
@@ -128,10 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
     args.workdir.mkdir(parents=True, exist_ok=True)
     warm = None
-    if args.zygote:
+    if args.zygote:  # warmed while a pre-started container still waits for its bundle
         warm = _start_zygote(args.workdir, privileged)
     drop_to = args.drop_to if privileged else None
-    supervise(lambda fd: work(fd, args.workdir, drop_to, warm), out_fd, args.deadline)
+    deadline = args.deadline
+    if args.warm_kernel:  # the worker waits for its bundle inside the supervised time
+        deadline += args.idle
+    elif args.idle and not select.select([0], [], [], args.idle)[0]:
+        return 0  # nobody came for this pre-started sandbox
+    supervise(lambda fd: work(fd, args.workdir, args, drop_to, warm), out_fd, deadline)
     return 0
 
 

@@ -36,6 +36,17 @@ def _safe_name(name: str) -> PurePosixPath:
     return path
 
 
+def peek_phase(data: bytes) -> str:
+    """The phase ``job.json`` names, read before anything is extracted."""
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+        for member in tar:
+            if member.isfile() and member.name == "job.json":
+                source = tar.extractfile(member)
+                assert source is not None
+                return str(json.loads(source.read())["phase"])
+    raise ValueError("job bundle has no job.json")
+
+
 def extract(data: bytes, root: Path) -> Job:
     """Write the bundle's files under ``root`` and return the job description."""
     job: dict[str, Any] | None = None

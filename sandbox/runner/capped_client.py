@@ -18,6 +18,7 @@ from nbformat.v4 import new_output
 
 ERROR_TRACEBACK_CHARS = 20_000
 OUTPUT_OVERHEAD = 256  # JSON keys, metadata and indentation nbformat writes around each output
+MESSAGE_SLACK = 1024 * 1024  # a kernel message may exceed the whole output budget by this
 OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error", "update_display_data")
 
 
@@ -56,7 +57,7 @@ class CappedNotebookClient(NotebookClient):
     def create_kernel_manager(self) -> Any:
         """The manager, with a message cap a little above the whole output budget."""
         manager: Any = super().create_kernel_manager()
-        manager.max_message_bytes = self.output_budget + 1024 * 1024
+        manager.max_message_bytes = self.output_budget + MESSAGE_SLACK
         return manager
 
     def process_message(

@@ -11,13 +11,14 @@ import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from sandbox.limits import Limits
 from sandbox.results import GradingResult, Timings
-from sandbox.runner.capped_client import CappedNotebookClient
+from sandbox.runner.capped_client import MESSAGE_SLACK, CappedNotebookClient
 from sandbox.runner.oom import OomCounter
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -30,8 +31,12 @@ def execute_notebook(
     *,
     use_cgroup: bool,
     on_cell: Callable[[int, int], None],
+    kernel_manager: Any = None,
 ) -> GradingResult:
-    """Run every cell of ``notebook`` in ``cwd``; ``on_cell(i, n)`` runs as code cell i starts."""
+    """Run every cell of ``notebook`` in ``cwd``; ``on_cell(i, n)`` runs as code cell i starts.
+
+    ``kernel_manager``: a kernel already started in ``cwd`` (``warm.py``); else one starts here.
+    """
     started = time.monotonic()
     nb = nbformat.reads(notebook.decode("utf-8"), as_version=4)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
@@ -53,7 +58,10 @@ def execute_notebook(
         allow_errors=False,
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
+        **({} if kernel_manager is None else {"km": kernel_manager}),
     )
+    if kernel_manager is not None:  # its client (created below) carries this message cap
+        kernel_manager.max_message_bytes = limits.output_bytes + MESSAGE_SLACK
     oom = OomCounter(enabled=use_cgroup)
     state = {"done": 0, "current": 0}
     kernel_s = cells_s = 0.0

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
 from app.grading.cli import grade_command
-from tests.grading.conftest import TINY, notebook_bytes
+from sandbox.backends.docker import RUN_NAME_PREFIX
+from sandbox.backends.pool import POOL_LABEL
+from tests.grading.conftest import FIXTURES, TINY, notebook_bytes
+from tests.grading.test_end_to_end import slow_solution
+from tests.grading.workers import REPO
 from tests.sandbox.helpers import require_docker
 
 
@@ -95,3 +105,74 @@ def test_usage_errors_exit_2_and_say_what_to_fix(grade, args, message):
     result = grade(*args)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def _flask(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=REPO,
+        env={**os.environ, "EXERCISES_DIR": str(FIXTURES), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kw,
+    )
+
+
+def test_flask_grade_never_builds_the_web_app(tmp_path):
+    """`flask --app wsgi grade` is a plugin command: neither wsgi nor the app's extensions load."""
+    bad = tmp_path / "bad.ipynb"
+    bad.write_bytes(b"not a notebook")
+    probe = (
+        "import runpy, sys\n"
+        "try:\n"
+        "    runpy.run_module('flask', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        "loaded = [m for m in ('wsgi', 'app.extensions', 'app.models') if m in sys.modules]\n"
+        "print('PROBE', code, ','.join(loaded))\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", probe, "--app", "wsgi", "grade", str(bad), "--exercise", "tiny"],
+        cwd=REPO,
+        env={**os.environ, "EXERCISES_DIR": str(FIXTURES)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "rejected: 0 / 10 points" in process.stdout, process.stdout + process.stderr
+    assert process.stdout.splitlines()[-1].split(" ")[1:] == ["0", ""], process.stdout
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_flask_grade_removes_its_containers(tmp_path, signum):
+    """Killed mid-notebook (Ctrl-C or SIGTERM), `flask grade` exits and leaves no container:
+    neither the phase's own nor the one it pre-started for phase 2."""
+    client, _ = require_docker()
+    slow = tmp_path / "slow.ipynb"
+    slow.write_bytes(slow_solution(120))
+    process = _flask("grade", str(slow), "--exercise", "tiny", "--backend", "docker")
+    mine = {"label": f"{POOL_LABEL}={socket.gethostname()}:{process.pid}"}
+    try:
+        deadline = time.monotonic() + 90
+        while not any(
+            c.name.startswith(RUN_NAME_PREFIX) and c.status == "running"
+            for c in client.containers.list(filters=mine)
+        ):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the grading never started its container"
+            time.sleep(0.2)
+        time.sleep(1)  # inside the slow cell, phase 2's container starting meanwhile
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+        expected = 130 if signum == signal.SIGINT else 128 + signal.SIGTERM
+        assert process.returncode == expected, stderr
+        assert "containers removed" in stderr
+        assert client.containers.list(all=True, filters=mine) == []
+    finally:
+        process.kill()
+        process.communicate()
+        for container in client.containers.list(all=True, filters=mine):
+            container.remove(force=True)
+        client.close()

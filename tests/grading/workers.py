@@ -13,9 +13,11 @@ from pathlib import Path
 
 import docker
 
+from sandbox.backends.docker import LABEL as SANDBOX_LABEL
+from sandbox.backends.docker import RUN_NAME_PREFIX
+
 REPO = Path(__file__).resolve().parents[2]
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
-SANDBOX_LABEL = "org.hirelab.sandbox"
 
 
 def worker_env(
@@ -66,14 +68,17 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str, log: Pa
 
 def sandbox_containers(run_label_prefix: str | None = None) -> list:
     """Our sandbox containers (optionally of runs whose label starts with the prefix; build it
-    with app.grading.worker.sandbox_label)."""
+    with app.grading.worker.sandbox_label). A pre-started container carries the run in its name
+    (it is renamed when a run takes it), one created for the run in its label."""
     client = docker.from_env()
     try:
         containers = client.containers.list(all=True, filters={"label": SANDBOX_LABEL})
         return [
             c
             for c in containers
-            if run_label_prefix is None or c.labels[SANDBOX_LABEL].startswith(run_label_prefix)
+            if run_label_prefix is None
+            or c.labels[SANDBOX_LABEL].startswith(run_label_prefix)
+            or c.name.startswith(RUN_NAME_PREFIX + run_label_prefix)
         ]
     finally:
         client.close()

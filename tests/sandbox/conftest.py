@@ -20,12 +20,13 @@ def docker_engine() -> Iterator[tuple[object, str]]:
     """(client, image tag) of the real engine; afterwards, no container of this session remains."""
     client, image = require_docker()
     yield client, image
-    from sandbox.backends.docker import LABEL
+    from sandbox.backends.docker import LABEL, RUN_NAME_PREFIX
 
-    leftovers = [
+    leftovers = [  # created for a run (labelled), or taken from the pool (renamed to the run)
         c.name
         for c in client.containers.list(all=True, filters={"label": LABEL})
         if c.labels.get(LABEL, "").startswith(SESSION)
+        or c.name.startswith(RUN_NAME_PREFIX + SESSION)
     ]
     client.close()
     assert not leftovers, f"sandbox containers left behind by this session: {leftovers}"

@@ -1,0 +1,131 @@
+"""Pre-started sandbox containers: single use, fresh per candidate, found and removed when orphaned;
+phase 1's kernel warm (stack imported, nothing bound in the notebook's namespace)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from docker.errors import NotFound
+
+from sandbox.backends.attach import close_attached
+from sandbox.backends.docker import LABEL, RUN_NAME_PREFIX, DockerBackend, remove_orphans
+from sandbox.backends.pool import POOL_LABEL, POOL_NAME_PREFIX, owner, sweep_unused
+from tests.sandbox.helpers import job, notebook, outputs_text
+
+pytestmark = pytest.mark.docker
+
+# The first cell runs before any import of the notebook's own: what does the kernel already hold?
+PROBE = (
+    "import sys, os\n"
+    "print('WARM', 'sklearn.linear_model' in sys.modules, 'pandas' in sys.modules)\n"
+    "print('NAMES', sorted(n for n in ('np', 'pd', 'numpy', 'pandas', 'sklearn') if n in dir()))\n"
+    "print('CWD', os.getcwd(), sorted(os.listdir('.')))\n"
+    "print('SEEN', os.path.exists('/tmp/left-by-previous'), os.path.exists('left-by-previous'))\n"
+    "open('/tmp/left-by-previous', 'w').write('x'); open('left-by-previous', 'w').write('x')\n"
+    "print('HOST', open('/etc/hostname').read().strip())"
+)
+
+
+def _line(result, tag: str) -> str:
+    return next(line for line in outputs_text(result).splitlines() if line.startswith(tag))
+
+
+def _ready(client) -> list:
+    return [
+        c
+        for c in client.containers.list(all=True, filters={"label": f"{POOL_LABEL}={owner()}"})
+        if c.name.startswith(POOL_NAME_PREFIX)
+    ]
+
+
+def test_each_candidate_gets_a_fresh_pre_started_container_with_a_warm_kernel(
+    docker_client, grading_image
+):
+    backend = DockerBackend(image=grading_image, client=docker_client, keep_ready=1)
+    warm_limits = {"memory_mb": 1024}  # enough memory for the stack to be pre-imported
+    # A shape graded a second time gets a container started for its next grading.
+    results = [backend.grade(job(notebook(PROBE), **warm_limits)) for _ in range(2)]
+    deadline = time.monotonic() + 180
+    while not any(c.status == "running" for c in _ready(docker_client)):
+        assert time.monotonic() < deadline, "no container was started for the next grading"
+        time.sleep(0.2)
+    results.append(backend.grade(job(notebook(PROBE), **warm_limits)))
+    for result in results:
+        assert result.status == "completed", result.message
+        assert _line(result, "WARM") == "WARM True True"  # imported before the notebook ran
+        assert _line(result, "NAMES") == "NAMES []"  # ... binding no name in its namespace
+        assert _line(result, "CWD") == "CWD /work/run ['data', 'tiny.ipynb']"
+        # Single use: no candidate sees anything of the one before, each in its own container.
+        assert _line(result, "SEEN") == "SEEN False False"
+        assert result.execution_status == "completed" and result.cells_executed == 1
+    assert len({_line(result, "HOST") for result in results}) == 3
+    backend.close()
+    assert _ready(docker_client) == []
+
+
+def test_a_small_memory_limit_gets_a_warm_kernel_without_the_stack(docker_backend):
+    result = docker_backend.grade(job(notebook(PROBE)))  # FAST: 256 MiB, no room for the stack
+    assert result.status == "completed", result.message
+    assert _line(result, "WARM") == "WARM False False"
+
+
+def test_a_taken_container_is_renamed_to_its_run_and_removed_as_its_orphan(
+    docker_client, grading_image
+):
+    backend = DockerBackend(image=grading_image, client=docker_client, keep_ready=0)
+    taken_job = job(notebook("1"))
+    ready = backend._container(taken_job, "execute")  # taken, as a phase would, then "lost"
+    close_attached(ready.sock)
+    ready.container.reload()
+    assert ready.container.name.startswith(f"{RUN_NAME_PREFIX}{taken_job.run_id}-execute-")
+    assert ready.container.labels[LABEL] == "ready"  # labels cannot change; the name does
+    assert remove_orphans(docker_client, run_id=taken_job.run_id) == 1
+    assert remove_orphans(docker_client, run_id=taken_job.run_id) == 0
+    backend.close()
+
+
+def test_the_sweep_removes_ready_containers_of_dead_processes_only(docker_client, grading_image):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout.strip()
+    labels = {
+        "dead": f"{socket.gethostname()}:{dead}",
+        "alive": owner(),
+        "elsewhere": f"another-host:{os.getpid()}",
+    }
+    made = {
+        name: docker_client.containers.create(
+            grading_image,
+            command=["--deadline", "30", "--idle", "30"],
+            name=f"{POOL_NAME_PREFIX}test-{name}-{os.getpid()}",
+            labels={LABEL: "ready", POOL_LABEL: value},
+            network_disabled=True,
+        )
+        for name, value in labels.items()
+    }
+    try:
+        for container in made.values():
+            container.start()
+        sweep_unused(docker_client)
+        left = {c.name for c in docker_client.containers.list(all=True)}
+        assert made["dead"].name not in left
+        assert made["alive"].name in left and made["elsewhere"].name in left
+        made["elsewhere"].kill()  # exited: nobody will ever use it, wherever its owner is
+        made["elsewhere"].wait(timeout=30)
+        sweep_unused(docker_client)
+        assert made["elsewhere"].name not in {
+            c.name for c in docker_client.containers.list(all=True)
+        }
+    finally:
+        for container in made.values():
+            with contextlib.suppress(NotFound):  # removed by the sweep already
+                container.remove(force=True)
