@@ -23,7 +23,6 @@ from app.grading import operations, presenters
 from app.grading.exercises import load_exercise
 from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
-from app.grading.tasks import grading_queue
 from app.models import Assignment, Role, Submission
 from app.privacy import audit
 
@@ -132,7 +131,6 @@ def upload(assignment_id: int):
                 target=f"submission:{run.submission_id}",
             )
             db.session.commit()
-            grading_queue().enqueue(run.id)
             return redirect(url_for("portal.submission", submission_id=run.submission_id))
     return (
         render_template(

@@ -27,7 +27,6 @@ from app.grading.exercises import list_exercises, load_exercise
 from app.grading.forms import AssignForm
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
-from app.grading.tasks import grading_queue
 from app.models import Application, Assignment, GradingRun, OutboxMessage, Role, Submission
 from app.privacy import audit, blind
 
@@ -176,6 +175,5 @@ def regrade(submission_id: int):
     )
     run = operations.request_regrade(submission, current_user, exercise.version)
     db.session.commit()
-    grading_queue().enqueue(run.id)
     flash("A new grading run is queued.", "success")
     return redirect(url_for("grading.review", submission_id=submission.id))

@@ -22,7 +22,7 @@ from app.models.interview import (
 from app.models.invite import Invite
 from app.models.job_team import JobMember
 from app.models.note import Note
-from app.models.outbox import OutboxMessage
+from app.models.outbox import OutboxMessage, OutboxTask
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
 from app.models.stage_stats import ApplicationStageStats
@@ -54,6 +54,7 @@ __all__ = [
     "JobMember",
     "Note",
     "OutboxMessage",
+    "OutboxTask",
     "RateLimitHit",
     "Role",
     "RunStatus",
