@@ -17,7 +17,7 @@ from app.grading import operations
 from app.grading.backends import make_backend
 from app.grading.exercises import load_exercise
 from app.grading.ingest import scored_run
-from app.grading.sandboxes import remove_stale_sandboxes, remove_sandbox_containers
+from app.grading.sandboxes import remove_sandbox_containers, remove_stale_sandboxes
 from app.grading.worker import GradingWorker, sandbox_label
 from app.models import GradingRun, OutboxTask, RunStatus
 from app.outbox.dispatch import Consumer, Dispatcher

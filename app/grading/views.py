@@ -173,7 +173,7 @@ def regrade(submission_id: int):
     exercise = load_exercise(
         current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
     )
-    run = operations.request_regrade(submission, current_user, exercise.version)
+    operations.request_regrade(submission, current_user, exercise.version)
     db.session.commit()
     flash("A new grading run is queued.", "success")
     return redirect(url_for("grading.review", submission_id=submission.id))
