@@ -56,6 +56,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_webhook_tasks(app, huey, dispatcher)
     init_mail_task(app, huey, dispatcher)
 
+    from app.health.views import bp as health_bp
+
+    app.register_blueprint(health_bp)
+
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.grading.portal import bp as portal_bp

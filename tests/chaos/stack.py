@@ -49,14 +49,13 @@ def app_env(database_url: str, queue_url: str, docker_host: str) -> dict[str, st
 
 def seed(database_url: str, count: int) -> list[tuple[int, str]]:
     """Schema, a job and `count` candidates with an opened tiny assignment and an API token."""
-    from tests.conftest import app_context_on
-
     from app.api.tokens import create_token
     from app.auth.operations import create_user
     from app.extensions import db
     from app.grading import operations as grading
     from app.models import Role
     from app.pipeline import operations as pipeline
+    from tests.conftest import app_context_on
 
     seeded = []
     with app_context_on(database_url, QUEUE_URL="memory://", EXERCISES_DIR=EXERCISES):

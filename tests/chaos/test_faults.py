@@ -80,7 +80,7 @@ def web_killed_mid_upload(s: Scenario) -> None:
         kill.result()
     s.fault_at = time.monotonic()
     s.stack.start_web()
-    unanswered = [seed for seed, up in zip(first, s.uploads) if up.status is None]
+    unanswered = [seed for seed, up in zip(first, s.uploads, strict=True) if up.status is None]
     s.upload_all(unanswered + rest)  # a candidate whose upload got no answer tries again
 
 
