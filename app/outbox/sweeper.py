@@ -2,7 +2,8 @@
 sweep`), independent of the broker, so a flushed or restarted Redis loses nothing.
 
 Each tick: hand expired grading leases back (their worker died), then look at every pending task
-whose latest message fell due more than the re-dispatch delay ago and ask its consumer what is
+whose latest message fell due more than the re-dispatch delay ago. A task whose message still sits
+in the broker is in flight (a long backlog is not a loss); otherwise its consumer says what is
 left: nothing (done), a later moment (in flight, e.g. a live lease), or a new message now. Several
 workers may sweep at once: rows are locked with SKIP LOCKED and consumers are idempotent.
 """
@@ -51,9 +52,13 @@ def sweep(app: Flask, redispatch_after: timedelta) -> SweepReport:
             .with_for_update(skip_locked=True)
         ).all()
         consumers = dispatcher().consumers
+        waiting = broker_messages() if overdue else set()
         for task in overdue:
             consumer = consumers.get(task.kind)
-            if consumer is None:
+            if consumer is None or waiting is None:  # the broker is down: nothing to send to
+                continue
+            if (consumer.task.name, task.target_id) in waiting:
+                task.due_at = now  # still queued behind others: look again later
                 continue
             until = consumer.pending_until(task.target_id, now)
             if until is None:
@@ -81,6 +86,18 @@ def sweep(app: Flask, redispatch_after: timedelta) -> SweepReport:
             report.adopted[:20],
         )
     return report
+
+
+def broker_messages() -> set[tuple[str, int]] | None:
+    """(task name, target id) of every message waiting in the broker (queued or scheduled);
+    None when the broker cannot be read."""
+    huey = dispatcher().huey
+    try:
+        messages = [*huey.pending(), *huey.scheduled()]
+    except Exception as error:
+        log.warning("outbox sweep: the queue is unreachable (%s)", error)
+        return None
+    return {(m.name, m.args[0]) for m in messages if m.args}
 
 
 class Sweeper(threading.Thread):

@@ -126,3 +126,10 @@ def test_a_retry_after_an_infrastructure_error_is_scheduled_through_the_outbox(
 def test_unknown_kinds_are_refused(backend_app):
     with pytest.raises(ValueError, match="unknown outbox task kind"):
         outbox.enqueue("print_invoice", 1)
+
+
+def test_a_message_still_waiting_in_the_broker_is_not_sent_twice(backend_app, opened_assignment):
+    submit(opened_assignment)
+    db.session.commit()
+    assert sweep(backend_app, NOW).redispatched == []  # a long backlog is not a loss
+    assert len(huey(backend_app)) == 1
