@@ -58,7 +58,7 @@ def remove_stale_sandboxes(app: Flask) -> list[int]:
                         GradingRun.id.in_({run_id for run_id, _ in ours}),
                         GradingRun.status == RunStatus.RUNNING,
                     )
-                ).tuples()
+                )
             )
             db.session.rollback()
             removed = []

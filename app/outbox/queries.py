@@ -69,7 +69,7 @@ def queue_status(now: datetime) -> QueueStatus:
             select(OutboxTask.kind, func.count())
             .where(OutboxTask.done_at.is_(None))
             .group_by(OutboxTask.kind)
-        ).tuples()
+        ).all()
     )
     earliest_due = db.session.scalar(
         select(func.min(OutboxTask.due_at)).where(OutboxTask.done_at.is_(None))

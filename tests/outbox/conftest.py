@@ -24,6 +24,10 @@ def backend_app(database_url):
 
 @pytest.fixture
 def opened_assignment(backend_app):
+    return make_opened_assignment()
+
+
+def make_opened_assignment():
     job = pipeline.create_job("Outbox", None)
     candidate = pipeline.add_candidate("Cara Candidate", "cara@example.com", "referral")
     application = pipeline.apply(candidate, job, None)
