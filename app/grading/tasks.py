@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from huey import Huey
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from app import outbox
 from app.extensions import db
@@ -19,7 +19,7 @@ from app.grading.exercises import load_exercise
 from app.grading.ingest import scored_run
 from app.grading.sandboxes import remove_sandbox_containers, remove_stale_sandboxes
 from app.grading.worker import GradingWorker, sandbox_label
-from app.models import GradingRun, OutboxTask, RunStatus
+from app.models import GradingRun, RunStatus
 from app.outbox.dispatch import Consumer, Dispatcher
 
 log = logging.getLogger(__name__)
@@ -76,11 +76,7 @@ def run_pending_until(run_id: int, now: datetime) -> datetime | None:
 def queued_runs_without_task(before: datetime) -> list[int]:
     """Queued runs older than `before` that no pending outbox task will ever send (e.g. rows from
     before the outbox existed)."""
-    pending = exists().where(
-        OutboxTask.kind == outbox.KIND_GRADE,
-        OutboxTask.target_id == GradingRun.id,
-        OutboxTask.done_at.is_(None),
-    )
+    pending = outbox.has_pending_task(outbox.KIND_GRADE, GradingRun.id)
     return list(
         db.session.scalars(
             select(GradingRun.id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, select, update
 
 from app.extensions import db
 from app.models import OutboxTask, now_utc
@@ -66,4 +66,13 @@ def complete(kind: str, target_id: int, error: str = "") -> None:
         )
         .values(done_at=now_utc(), last_error=error[:2000])
         .execution_options(synchronize_session=False)
+    )
+
+
+def has_pending_task(kind: str, target_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """SQL condition: the target (an id column) has a task of `kind` that is not done yet."""
+    return exists().where(
+        OutboxTask.kind == kind,
+        OutboxTask.target_id == target_id,
+        OutboxTask.done_at.is_(None),
     )

@@ -13,11 +13,11 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import or_, select, update
 
 from app import outbox
 from app.extensions import db
-from app.models import DeliveryStatus, OutboxTask, WebhookAttempt, WebhookDelivery, now_utc
+from app.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, now_utc
 from app.webhooks.signing import SIGNATURE_HEADER, signature_header
 
 TIMEOUT_S = 10
@@ -149,11 +149,7 @@ def pending_until(delivery_id: int, now: datetime) -> datetime | None:
 
 def without_task(before: datetime, limit: int = 500) -> list[int]:
     """Pending deliveries due before `before` that no outbox task sends (rows from before it)."""
-    pending = exists().where(
-        OutboxTask.kind == outbox.KIND_WEBHOOK,
-        OutboxTask.target_id == WebhookDelivery.id,
-        OutboxTask.done_at.is_(None),
-    )
+    pending = outbox.has_pending_task(outbox.KIND_WEBHOOK, WebhookDelivery.id)
     return list(
         db.session.scalars(
             select(WebhookDelivery.id)

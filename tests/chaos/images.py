@@ -78,7 +78,7 @@ def _requirements() -> list[str]:
 
 
 def _download_wheels() -> Path:
-    """Wheels for the base's Python 3.11.2 (redis then needs async-timeout); pip skips files it has."""
+    """Wheels for the base's Python 3.11.2 (so redis needs async-timeout); pip keeps what it has."""
     WHEELS.mkdir(parents=True, exist_ok=True)
     _run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(WHEELS),
