@@ -62,10 +62,9 @@ def _base(host: str) -> str:
 
     tag = ensure_base_image()
     if not _exists(host, tag):
-        save = subprocess.Popen(["docker", "save", tag], stdout=subprocess.PIPE)
-        subprocess.run(["docker", "-H", host, "load", "-q"], stdin=save.stdout, check=True,
-                       capture_output=True)
-        save.wait()
+        with subprocess.Popen(["docker", "save", tag], stdout=subprocess.PIPE) as save:
+            subprocess.run(["docker", "-H", host, "load", "-q"], stdin=save.stdout, check=True,
+                           capture_output=True)
     return tag
 
 

@@ -228,12 +228,12 @@ class PrivateDocker:
             pass
         finally:
             client.close()
-        save = subprocess.Popen(["docker", "save", tag], stdout=subprocess.PIPE)
-        subprocess.run(
-            ["docker", "-H", self.host, "load", "-q"], stdin=save.stdout, check=True,
-            capture_output=True,
-        )
-        if save.wait() != 0:
+        with subprocess.Popen(["docker", "save", tag], stdout=subprocess.PIPE) as save:
+            subprocess.run(
+                ["docker", "-H", self.host, "load", "-q"], stdin=save.stdout, check=True,
+                capture_output=True,
+            )
+        if save.returncode != 0:
             raise AssertionError(f"docker save {tag} failed: run `make image` first")
 
     def sandbox_containers(self) -> list[str]:

@@ -200,16 +200,26 @@ def counts(database_url: str) -> dict[str, int]:
     return found
 
 
-def wait_finished(database_url: str, expected: int, timeout: float) -> float:
-    """Until `expected` runs are graded or failed; returns when (monotonic)."""
+def wait_finished(database_url: str, expected: int, timeout: float, stall_s: float = 60) -> float:
+    """Until `expected` runs are graded or failed; returns when (monotonic). Fails early when
+    runs are stranded: none running and nothing changed for `stall_s` (a slow, loaded machine
+    still progresses; a lost queue message never does)."""
     deadline = time.monotonic() + timeout
     found: dict[str, int] = {}
+    last, changed = None, time.monotonic()
     while time.monotonic() < deadline:
         try:
             found = counts(database_url)
         except sa.exc.OperationalError:
-            found = {"database": 0}
+            found = {"database unreachable": 1}
         if found.get("graded", 0) + found.get("failed", 0) >= expected:
             return time.monotonic()
+        if found != last:
+            last, changed = found, time.monotonic()
+        elif not found.get("running") and time.monotonic() - changed > stall_s:
+            raise AssertionError(
+                f"stranded: {found} of {expected} runs, nothing running or changing for "
+                f"{stall_s:.0f} s"
+            )
         time.sleep(0.5)
     raise AssertionError(f"after {timeout:.0f} s only {found} of {expected} runs finished")

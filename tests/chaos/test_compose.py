@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.chaos import stack as st
 from tests.chaos.images import ensure_images
@@ -40,6 +41,20 @@ def compose_engine():
     finally:
         engine.stop()
         shutil.rmtree(engine.run_dir, ignore_errors=True)
+
+
+def on_loopback(compose_file: Path, tmp_path: Path) -> Path:
+    """compose.yaml as it is, but with the host's network for every service and so no published
+    ports (which host networking refuses): a bridge network would need firewall rules on the
+    shared machine. Variables stay for docker-compose to fill in."""
+    spec = yaml.safe_load(compose_file.read_text())
+    spec = {key: value for key, value in spec.items() if not key.startswith("x-")}
+    for service in spec["services"].values():
+        service.pop("ports", None)
+        service["network_mode"] = "host"
+    target = tmp_path / "compose.yaml"
+    target.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return target
 
 
 def test_compose_deployment_grades_every_upload_once_through_worker_and_redis_kills(
@@ -76,7 +91,8 @@ def test_compose_deployment_grades_every_upload_once_through_worker_and_redis_ki
         WORKER_THREADS="1",
     )
     compose = [
-        "docker-compose", "-f", str(REPO / "compose.yaml"),
+        "docker-compose", "--project-directory", str(REPO),
+        "-f", str(on_loopback(REPO / "compose.yaml", tmp_path)),
         "-f", str(REPO / "tests" / "chaos" / "compose.loopback.yaml"),
     ]
 

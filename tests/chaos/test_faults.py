@@ -21,7 +21,7 @@ from tests.chaos.services import wait_until
 
 pytestmark = [pytest.mark.docker, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 SUBMISSIONS = 20
-FINISH_TIMEOUT_S = 150
+FINISH_TIMEOUT_S = 900  # a cap only: wait_finished fails as soon as runs are stranded
 
 
 @dataclass
@@ -49,11 +49,6 @@ class Scenario:
             "grading under way",
         )
         self.fault_at = time.monotonic()
-
-
-def no_fault(s: Scenario) -> None:
-    s.upload_all()
-    s.fault_at = time.monotonic()
 
 
 def one_worker_sigkilled(s: Scenario) -> None:
@@ -120,8 +115,7 @@ def docker_engine_restarted(s: Scenario) -> None:
     s.services.docker.restart()
 
 
-FAULTS: list[Callable[[Scenario], None]] = [
-    no_fault,
+FAULTS: list[Callable[[Scenario], None]] = [  # the fault-free batch is every test's baseline
     one_worker_sigkilled,
     both_workers_sigkilled,
     web_killed_mid_upload,
