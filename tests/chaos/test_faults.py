@@ -45,7 +45,7 @@ class Scenario:
         wait_until(
             lambda: st.counts(self.database_url).get("graded", 0) >= 3
             and st.counts(self.database_url).get("running", 0) >= 1,
-            90,
+            FINISH_TIMEOUT_S,  # a loaded machine may take minutes to grade the first three
             "grading under way",
         )
         self.fault_at = time.monotonic()
