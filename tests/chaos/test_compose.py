@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import time
 import urllib.request
@@ -17,6 +18,7 @@ import pytest
 import yaml
 
 from tests.chaos import stack as st
+from tests.chaos.conftest import ARTIFACTS
 from tests.chaos.images import ensure_images
 from tests.chaos.services import PrivateDocker, free_port, wait_until
 
@@ -58,8 +60,11 @@ def on_loopback(compose_file: Path, tmp_path: Path) -> Path:
 
 
 def test_compose_deployment_grades_every_upload_once_through_worker_and_redis_kills(
-    compose_engine, tmp_path
+    compose_engine,
 ):
+    tmp_path = ARTIFACTS / "compose"  # pytest's own temp dirs are pruned by parallel sessions
+    shutil.rmtree(tmp_path, ignore_errors=True)
+    tmp_path.mkdir(parents=True)
     if shutil.which("docker-compose") is None:
         pytest.fail("docker-compose is missing: run `bash scripts/install-compose.sh`")
     images = ensure_images(compose_engine.host)
@@ -125,9 +130,15 @@ def test_compose_deployment_grades_every_upload_once_through_worker_and_redis_ki
         )
         worker = run("ps", "-q", "worker").stdout.split()[0]
         redis = run("ps", "-q", "redis").stdout.split()[0]
-        for container in (worker, redis):  # restart: unless-stopped brings them back
-            subprocess.run(["docker", "-H", compose_engine.host, "kill", container], check=True,
-                           capture_output=True)
+        for container in (worker, redis):
+            # SIGKILL the container's process from the host, as a crash or the OOM killer would
+            # (`docker kill` counts as a manual stop, which restart policies leave stopped);
+            # `restart: unless-stopped` brings both back.
+            pid = subprocess.run(
+                ["docker", "-H", compose_engine.host, "inspect", "-f", "{{.State.Pid}}",
+                 container], check=True, capture_output=True, text=True,
+            ).stdout.strip()
+            os.kill(int(pid), signal.SIGKILL)
         killed_at = time.monotonic()
         st.wait_finished(database_url, SUBMISSIONS, 240)
         print(f"compose: last run graded {time.monotonic() - killed_at:.1f} s after the kills")

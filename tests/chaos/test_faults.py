@@ -5,18 +5,18 @@ no sandbox container is left behind."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from tests.chaos import stack as st
-from tests.chaos.conftest import Services
+from tests.chaos.conftest import ARTIFACTS, Services
 from tests.chaos.services import wait_until
 
 pytestmark = [pytest.mark.docker, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -129,8 +129,11 @@ FAULTS: list[Callable[[Scenario], None]] = [  # the fault-free batch is every te
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.__name__ for f in FAULTS])
 def test_every_acknowledged_submission_is_graded_exactly_once(
-    fault, chaos_services: Services, recovery_log: dict, tmp_path: Path
+    fault, chaos_services: Services, recovery_log: dict
 ):
+    tmp_path = ARTIFACTS / fault.__name__  # pytest's temp dirs are pruned by parallel sessions
+    shutil.rmtree(tmp_path, ignore_errors=True)
+    tmp_path.mkdir(parents=True)
     services = chaos_services
     database_url = services.postgres.create_database(f"chaos_{fault.__name__}")
     services.redis.cli("FLUSHALL")  # the private Redis: nobody else's queue
