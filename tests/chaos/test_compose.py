@@ -150,7 +150,7 @@ def test_compose_deployment_grades_every_upload_once_through_worker_and_redis_ki
         run("down", "-v", "--remove-orphans", check=False)
     assert len(runs) == SUBMISSIONS and len({r.submission_id for r in runs}) == SUBMISSIONS
     assert {up.body["id"] for up in uploads} == {r.submission_id for r in runs}
-    assert all(r.status == "graded" and r.score == r.max_score == 10.0 for r in runs), (
+    assert all(r.status == "graded" and r.verdict == "completed" for r in runs), (
         f"logs: {tmp_path / 'compose.log'}"
     )
     assert {(r.tests, r.groups) for r in runs} == {(runs[0].tests, 2)}

@@ -165,7 +165,9 @@ def test_every_acknowledged_submission_is_graded_exactly_once(
     stored_assignments = {run.assignment_id for run in runs}
     assert not server_errors & stored_assignments, f"5xx for a stored submission; {logs}"
     assert [run for run in runs if run.status != "graded"] == [], logs
-    assert all(run.score == run.max_score == 10.0 for run in runs), logs
+    # The verdict, not the score: on a saturated machine the tiny exercise's hidden tests may time
+    # out (a lower score), which is the grader's judgement, not a lost or doubled run.
+    assert all(run.verdict == "completed" and run.max_score == 10.0 for run in runs), logs
     assert {(run.tests, run.groups) for run in runs} == {(runs[0].tests, 2)}, (
         f"each result stored exactly once; {logs}"
     )
