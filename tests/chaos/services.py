@@ -178,6 +178,16 @@ class PrivateDocker:
         except AssertionError:
             self.stop()
             raise
+        self.remove_containers()
+
+    def remove_containers(self) -> None:
+        """Containers an interrupted earlier session left in this (private, persistent) engine."""
+        client = self.client()
+        try:
+            for container in client.containers.list(all=True):
+                container.remove(force=True)
+        finally:
+            client.close()
 
     def _spawn(self, log) -> subprocess.Popen:
         return subprocess.Popen(
