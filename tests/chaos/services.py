@@ -165,7 +165,7 @@ class PrivateDocker:
     def client(self) -> docker.DockerClient:
         return docker.DockerClient(base_url=self.host, timeout=120)
 
-    def start(self) -> None:
+    def start(self, clean: bool = True) -> None:
         if self._lock is None:  # one private engine per data root at a time
             self.data_root.mkdir(parents=True, exist_ok=True)
             self._lock = (self.data_root.parent / f"{self.data_root.name}.lock").open("w")
@@ -178,7 +178,8 @@ class PrivateDocker:
         except AssertionError:
             self.stop()
             raise
-        self.remove_containers()
+        if clean:  # never after a restart: what the app leaves behind is what a test checks
+            self.remove_containers()
 
     def remove_containers(self) -> None:
         """Containers an interrupted earlier session left in this (private, persistent) engine."""
@@ -217,7 +218,7 @@ class PrivateDocker:
     def restart(self) -> None:
         """What `systemctl restart docker` does: SIGTERM (containers are stopped), start again."""
         self._terminate()
-        self.start()
+        self.start(clean=False)
 
     def _terminate(self) -> None:
         if self.process is not None and self.process.poll() is None:
