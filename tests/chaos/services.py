@@ -260,4 +260,7 @@ class PrivateDocker:
         if self._lock is not None:
             self._lock.close()
             self._lock = None
-        shutil.rmtree(self.run_dir / "exec", ignore_errors=True)
+        netns = self.run_dir / "exec" / "netns" / "default"  # dockerd leaves it bind-mounted
+        if netns.exists():
+            subprocess.run(["umount", "-l", str(netns)], capture_output=True)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
