@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 GRADING_REQUIREMENTS := $(wildcard sandbox/image/requirements.txt)
 
-.PHONY: help install run test lint services docker postgres redis chromium image bench
+.PHONY: help install run test lint services docker postgres redis chromium compose image bench
 
 help:
 	@echo "make run    set up a virtualenv, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -43,7 +43,7 @@ test: install services image
 lint: install
 	$(PY) -m ruff check .
 
-services: docker postgres redis chromium
+services: docker postgres redis chromium compose
 
 docker:
 	bash scripts/start-docker.sh
@@ -56,6 +56,10 @@ redis:
 
 chromium:
 	bash scripts/install-chromium.sh
+
+# Debian's docker-compose, for tests/chaos/test_compose.py (the compose deployment run for real).
+compose:
+	bash scripts/install-compose.sh
 
 image: install docker
 	$(PY) -m sandbox.image.build

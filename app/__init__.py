@@ -45,14 +45,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     json_for_unrouted_api_paths(app)
 
     from app.grading.tasks import init_grading_queue
-
-    grading_queue = init_grading_queue(app)
+    from app.mail import init_mail_task
+    from app.outbox.dispatch import init_outbox
+    from app.queue import make_queue
     from app.webhooks.tasks import init_webhook_tasks
 
-    init_webhook_tasks(app, grading_queue.huey)
+    huey = make_queue(app.config["QUEUE_URL"], app.config["QUEUE_NAME"])
+    dispatcher = init_outbox(app, huey)
+    init_grading_queue(app, huey, dispatcher)
+    init_webhook_tasks(app, huey, dispatcher)
+    init_mail_task(app, huey, dispatcher)
     from app.notifications.tasks import init_notification_tasks
 
-    init_notification_tasks(app, grading_queue.huey)
+    init_notification_tasks(app, huey)
+
+    from app.health.views import bp as health_bp
+
+    app.register_blueprint(health_bp)
 
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp

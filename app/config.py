@@ -39,6 +39,17 @@ class Config:
         self.SANDBOX_BACKEND = os.environ.get("SANDBOX_BACKEND", "auto")
         self.GRADING_LEASE_SECONDS = int(os.environ.get("GRADING_LEASE_SECONDS", "60"))
         self.GRADING_HEARTBEAT_SECONDS = float(os.environ.get("GRADING_HEARTBEAT_SECONDS", "5"))
+        # The outbox sweeper (in every `flask worker`): how often it looks, and how long a side
+        # effect may wait after its queue message fell due before another message is sent.
+        self.OUTBOX_SWEEP_SECONDS = float(os.environ.get("OUTBOX_SWEEP_SECONDS", "15"))
+        self.OUTBOX_REDISPATCH_SECONDS = float(os.environ.get("OUTBOX_REDISPATCH_SECONDS", "60"))
+        # /readyz: which of database, queue, sandbox this process needs (the web needs no engine).
+        self.READY_CHECKS = tuple(
+            name.strip()
+            for name in os.environ.get("READY_CHECKS", "database,queue,sandbox").split(",")
+            if name.strip()
+        )
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # empty: admins only
         self.SCORECARD_OVERDUE_HOURS = int(os.environ.get("SCORECARD_OVERDUE_HOURS", "24"))
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

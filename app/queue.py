@@ -1,11 +1,12 @@
 """The task queue: Huey on a SQLite file by default, on Redis when QUEUE_URL is a redis URL.
 
-The queue only carries run ids; the database rows are the source of truth (see grading/worker.py),
-so a lost or duplicated message is harmless.
+The queue only carries ids and is a wake-up signal; the database rows are the source of truth
+(app/outbox): a lost or duplicated message is harmless, the outbox sweeper re-sends what was lost.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +14,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from redis import ConnectionPool
+
+# A dead broker must fail fast (the outbox keeps the work), never hang a request or a worker.
+REDIS_CONNECT_TIMEOUT_S = 3
+REDIS_SOCKET_TIMEOUT_S = 10  # above the consumer's 1 s blocking read
 
 
 def make_queue(url: str, name: str = "hirelab") -> Huey:
@@ -22,11 +28,17 @@ def make_queue(url: str, name: str = "hirelab") -> Huey:
     if scheme == "sqlite":
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey(name, filename=str(path))
+        return SqliteHuey(name, filename=str(path), results=False)
     if scheme in {"redis", "rediss", "unix"}:
-        return RedisHuey(name, url=url)
+        pool = ConnectionPool.from_url(
+            url,
+            socket_connect_timeout=REDIS_CONNECT_TIMEOUT_S,
+            socket_timeout=REDIS_SOCKET_TIMEOUT_S,
+            health_check_interval=30,
+        )
+        return RedisHuey(name, connection_pool=pool, results=False)
     if scheme == "memory":
-        return MemoryHuey(name)
+        return MemoryHuey(name, results=False)
     raise ValueError(
         f"QUEUE_URL {url!r} is not supported: use sqlite:///path or redis://host:port/db"
     )
@@ -36,11 +48,22 @@ def make_queue(url: str, name: str = "hirelab") -> Huey:
 @click.option("--workers", default=1, show_default=True, help="Grading threads in this process.")
 @with_appcontext
 def worker_command(workers: int) -> None:
-    """Run a grading worker (Huey consumer); start more on any machine that shares the database."""
-    from app.grading.tasks import grading_queue
+    """Run a grading worker (Huey consumer and outbox sweeper); start more on any machine that
+    shares the database."""
+    from app.outbox.sweeper import Sweeper
 
     if workers < 1:
         raise click.UsageError("--workers must be at least 1.")
-    queue = grading_queue()
-    click.echo(f"Grading worker: {workers} thread(s) on {current_app.config['QUEUE_URL']}")
-    queue.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    huey: Huey = app.extensions["outbox"].huey
+    click.echo(f"Grading worker: {workers} thread(s) on {app.config['QUEUE_URL']}")
+    sweeper = Sweeper(
+        app,
+        app.config["OUTBOX_SWEEP_SECONDS"],
+        timedelta(seconds=app.config["OUTBOX_REDISPATCH_SECONDS"]),
+    )
+    sweeper.start()
+    try:
+        huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    finally:
+        sweeper.stopped.set()

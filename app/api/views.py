@@ -31,7 +31,6 @@ from app.errors import DomainError
 from app.extensions import csrf, db
 from app.grading import operations as grading
 from app.grading.exercises import ExerciseError, load_exercise
-from app.grading.tasks import grading_queue
 from app.models import (
     Application,
     Assignment,
@@ -360,7 +359,6 @@ def upload_submission(assignment_id: int):
         limit,
     )
     db.session.commit()
-    grading_queue().enqueue(run.id)
     return created(out.submission(run.submission, current_user))
 
 
@@ -372,7 +370,6 @@ def regrade_submission(submission_id: int):
         submission, current_user, _exercise_version(submission.assignment)
     )
     db.session.commit()
-    grading_queue().enqueue(run.id)
     return created(out.run(run, current_user))
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
+from app import outbox
 from app.auth import policy
 from app.errors import DomainError, DuplicateError
 from app.extensions import db
@@ -31,6 +32,7 @@ from app.webhooks import events as webhook_events
 from sandbox.intake import IntakeError, sanitize_notebook
 
 MAX_ATTEMPTS = 3
+RETRY_DELAY_S = 10  # after the sandbox infrastructure failed (engine restarting, image missing)
 MAX_FILENAME = 120
 
 
@@ -156,6 +158,7 @@ def submit(
     run = GradingRun(submission=submission, exercise_version=exercise_version, queued_at=now)
     db.session.add_all([submission, run])
     db.session.flush()
+    outbox.enqueue(outbox.KIND_GRADE, run.id)
     return run
 
 
@@ -172,6 +175,7 @@ def request_regrade(submission: Submission, actor: User, exercise_version: int) 
     run = GradingRun(submission=submission, requested_by=actor, exercise_version=exercise_version)
     db.session.add(run)
     db.session.flush()
+    outbox.enqueue(outbox.KIND_GRADE, run.id)
     return run
 
 
@@ -261,6 +265,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
         for test_id, group, outcome, message in scored.tests
     )
     db.session.flush()
+    outbox.complete(outbox.KIND_GRADE, run_id)
     webhook_events.submission_graded(run_id)
     return True
 
@@ -271,11 +276,11 @@ def release_after_error(run_id: int, owner: str, message: str) -> RunStatus | No
     run = db.session.get(GradingRun, run_id, populate_existing=True, with_for_update=True)
     if run is None or run.status is not RunStatus.RUNNING or run.lease_owner != owner:
         return None
-    _release(run, message)
+    _release(run, message, delay_s=RETRY_DELAY_S)
     return run.status
 
 
-def _release(run: GradingRun, message: str) -> None:
+def _release(run: GradingRun, message: str, delay_s: float = 0.0) -> None:
     run.lease_owner = None
     run.lease_expires_at = None
     if run.attempts >= MAX_ATTEMPTS:
@@ -283,9 +288,11 @@ def _release(run: GradingRun, message: str) -> None:
         run.verdict = "error"
         run.finished_at = now_utc()
         run.message = f"Grading failed {run.attempts} times; last error: {message}"
+        outbox.complete(outbox.KIND_GRADE, run.id, error=message)
     else:
         run.status = RunStatus.QUEUED
         run.message = f"Retrying after: {message}"
+        outbox.enqueue(outbox.KIND_GRADE, run.id, delay_s=delay_s)
 
 
 def requeue_expired(now: datetime | None = None) -> list[GradingRun]:

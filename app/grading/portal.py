@@ -23,7 +23,6 @@ from app.grading import operations, presenters
 from app.grading.exercises import load_exercise
 from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
-from app.grading.tasks import grading_queue
 from app.models import Assignment, Role, Submission, now_utc
 from app.notifications import operations as notifications
 from app.privacy import audit
@@ -135,7 +134,6 @@ def upload(assignment_id: int):
             )
             notifications.candidate_submitted(run.submission, current_app.config)
             db.session.commit()
-            grading_queue().enqueue(run.id)
             return redirect(url_for("portal.submission", submission_id=run.submission_id))
     return (
         render_template(

@@ -1,34 +1,41 @@
-"""The grading tasks on the queue: grade a run, and re-queue runs whose worker died."""
+"""The grading consumer on the queue, and what the outbox sweeper needs to know about runs."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
-from huey import Huey, crontab
+from huey import Huey
+from sqlalchemy import select
 
+from app import outbox
 from app.extensions import db
 from app.grading import operations
 from app.grading.backends import make_backend
 from app.grading.exercises import load_exercise
 from app.grading.ingest import scored_run
+from app.grading.sandboxes import (
+    remove_sandbox_containers,
+    remove_stale_sandboxes,
+    remove_unused_sandboxes,
+)
 from app.grading.worker import GradingWorker, sandbox_label
-from app.models import RunStatus
-from app.queue import make_queue
+from app.models import GradingRun, RunStatus
+from app.outbox.dispatch import Consumer, Dispatcher
 
 log = logging.getLogger(__name__)
-RETRY_DELAY_S = 10
 
 
 @dataclass(frozen=True)
 class GradingQueue:
     huey: Huey
     grade_run: Any  # the Huey task wrapper
-    reap: Any
 
     def enqueue(self, run_id: int) -> None:
+        """Send a message for a run now (tools and tests; the app goes through the outbox)."""
         self.grade_run(run_id)
 
 
@@ -37,8 +44,7 @@ def grading_queue() -> GradingQueue:
     return queue
 
 
-def init_grading_queue(app: Flask) -> GradingQueue:
-    huey = make_queue(app.config["QUEUE_URL"], app.config["QUEUE_NAME"])
+def init_grading_queue(app: Flask, huey: Huey, dispatcher: Dispatcher) -> GradingQueue:
     worker = GradingWorker(
         app,
         backend=lambda: make_backend(app.config["SANDBOX_BACKEND"]),
@@ -48,59 +54,53 @@ def init_grading_queue(app: Flask) -> GradingQueue:
 
     @huey.task(name="grade_run")
     def grade_run(run_id: int) -> None:
-        if worker.process(run_id) is RunStatus.QUEUED:
-            grade_run.schedule((run_id,), delay=RETRY_DELAY_S)
+        worker.process(run_id)  # a retry is scheduled through the outbox (release_after_error)
 
-    @huey.periodic_task(crontab(minute="*"), name="reap_expired_leases")
-    def reap() -> list[int]:
-        return reap_expired_leases(app, grade_run)
-
-    @huey.on_startup(name="reap_on_startup")
-    def reap_on_startup() -> None:
-        reap_expired_leases(app, grade_run)
-
-    queue = GradingQueue(huey=huey, grade_run=grade_run, reap=reap)
+    dispatcher.register(
+        outbox.KIND_GRADE, Consumer(grade_run, run_pending_until, queued_runs_without_task)
+    )
+    app.extensions.setdefault("outbox_sweep_hooks", []).extend(
+        [lambda: reap_expired_leases(app), lambda: remove_stale_sandboxes(app)]
+    )
+    queue = GradingQueue(huey=huey, grade_run=grade_run)
     app.extensions["grading_queue"] = queue
     return queue
 
 
-def reap_expired_leases(app: Flask, grade_run: Any) -> list[int]:
-    """Re-queue runs whose lease expired and remove their orphaned sandbox containers."""
-    with app.app_context():
-        expired = operations.requeue_expired()
-        released = [(run.id, run.attempts, run.status) for run in expired]
-        db.session.commit()
-    for run_id, attempt, status in released:
+def run_pending_until(run_id: int, now: datetime) -> datetime | None:
+    """None once the run is finished; its lease's end while a live worker holds it; else now."""
+    run = db.session.get(GradingRun, run_id, populate_existing=True)
+    if run is None or run.status in (RunStatus.GRADED, RunStatus.FAILED):
+        return None
+    if run.status is RunStatus.RUNNING and run.lease_expires_at is not None:
+        return max(run.lease_expires_at, now)
+    return now
+
+
+def queued_runs_without_task(before: datetime) -> list[int]:
+    """Queued runs older than `before` that no pending outbox task will ever send (e.g. rows from
+    before the outbox existed)."""
+    pending = outbox.has_pending_task(outbox.KIND_GRADE, GradingRun.id)
+    return list(
+        db.session.scalars(
+            select(GradingRun.id)
+            .where(GradingRun.status == RunStatus.QUEUED, GradingRun.queued_at < before, ~pending)
+            .order_by(GradingRun.id)
+            .limit(500)
+        )
+    )
+
+
+def reap_expired_leases(app: Flask) -> list[int]:
+    """Re-queue runs whose lease expired (through the outbox) and remove their containers."""
+    expired = operations.requeue_expired()
+    released = [(run.id, run.attempts) for run in expired]
+    db.session.commit()
+    for run_id, attempt in released:
         remove_sandbox_containers(
             sandbox_label(app.config["SQLALCHEMY_DATABASE_URI"], run_id, attempt)
         )
-        if status is RunStatus.QUEUED:
-            grade_run(run_id)
     if released:
         log.warning("re-queued runs whose worker stopped responding: %s", released)
     remove_unused_sandboxes()
-    return [run_id for run_id, _, _ in released]
-
-
-def remove_unused_sandboxes() -> int:
-    """Remove pre-started sandbox containers of dead processes (docker backend only)."""
-    try:
-        from docker.errors import DockerException
-
-        from sandbox.backends.docker import remove_unused_ready
-
-        return remove_unused_ready()
-    except DockerException:
-        return 0  # no engine on this machine
-
-
-def remove_sandbox_containers(label: str) -> int:
-    """Remove the containers a dead worker left behind for one attempt (docker backend only)."""
-    try:
-        from docker.errors import DockerException
-
-        from sandbox.backends.docker import remove_orphans
-
-        return remove_orphans(run_id=label)
-    except DockerException:
-        return 0  # no engine on this machine: nothing of ours can be running in one
+    return [run_id for run_id, _ in released]

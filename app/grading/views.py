@@ -38,7 +38,6 @@ from app.grading.exercises import list_exercises, load_exercise
 from app.grading.forms import AssignForm
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
-from app.grading.tasks import grading_queue
 from app.messages import templates as message_templates
 from app.models import Application, Assignment, GradingRun, OutboxMessage, Submission
 from app.privacy import audit
@@ -219,8 +218,7 @@ def regrade(submission_id: int):
     exercise = load_exercise(
         current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
     )
-    run = operations.request_regrade(submission, current_user, exercise.version)
+    operations.request_regrade(submission, current_user, exercise.version)
     db.session.commit()
-    grading_queue().enqueue(run.id)
     flash("A new grading run is queued.", "success")
     return redirect(url_for("grading.review", submission_id=submission.id))

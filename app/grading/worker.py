@@ -11,11 +11,13 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.grading import operations
@@ -27,13 +29,19 @@ from sandbox.job import GradingJob
 from sandbox.results import GradingResult
 
 log = logging.getLogger(__name__)
+STORE_TRIES = 10
+STORE_RETRY_S = 3.0
+
+
+def installation_id(database_url: str) -> str:
+    """Run ids restart in every database, so sandbox labels carry a digest of the database URL:
+    installations sharing an engine never collide."""
+    return hashlib.sha256(database_url.encode()).hexdigest()[:12]
 
 
 def sandbox_label(database_url: str, run_id: int, attempt: int) -> str:
-    """The label of one attempt's sandbox containers. Run ids restart in every database, so the
-    label carries a digest of the database URL: installations sharing an engine never collide."""
-    installation = hashlib.sha256(database_url.encode()).hexdigest()[:12]
-    return f"{installation}-{run_id}.{attempt}"
+    """The label of one attempt's sandbox containers."""
+    return f"{installation_id(database_url)}-{run_id}.{attempt}"
 
 
 def worker_name() -> str:
@@ -137,15 +145,37 @@ class GradingWorker:
         finally:
             heartbeat.stopped.set()
             heartbeat.join()
-        with self.app.app_context():
-            if result.retryable:  # the grading machinery failed, not the candidate's code
-                status = operations.release_after_error(run_id, owner, result.message)
-            else:
-                stored = operations.record_result(run_id, owner, self.score(result, exercise))
-                status = RunStatus.GRADED if stored else None
-                if stored:
-                    notifications.grading_finished(run_id, self.app.config)
-            db.session.commit()
+        scored = None if result.retryable else self.score(result, exercise)
+        status = self._store(run_id, owner, result, scored)
         if status is None:
             log.warning("run %s: lease lost while grading; result discarded", run_id)
         return status
+
+    def _store(
+        self,
+        run_id: int,
+        owner: str,
+        result: GradingResult,
+        scored: operations.ScoredRun | None,
+    ) -> RunStatus | None:
+        """Store the outcome; a database that restarted meanwhile is retried for a while rather
+        than throwing the finished grading away (the lease still protects against doubles)."""
+        for attempt in range(STORE_TRIES):
+            with self.app.app_context():
+                try:
+                    if scored is None:  # the grading machinery failed, not the candidate's code
+                        status = operations.release_after_error(run_id, owner, result.message)
+                    else:
+                        stored = operations.record_result(run_id, owner, scored)
+                        status = RunStatus.GRADED if stored else None
+                        if stored:  # in the same transaction: notified once, with the result
+                            notifications.grading_finished(run_id, self.app.config)
+                    db.session.commit()
+                    return status
+                except OperationalError:
+                    db.session.rollback()
+                    if attempt == STORE_TRIES - 1:
+                        raise
+                    log.warning("run %s: the database is unreachable; retrying the store", run_id)
+            time.sleep(STORE_RETRY_S)
+        return None

@@ -24,7 +24,7 @@ from app.models.job_team import JobMember
 from app.models.message_template import MessageTemplate
 from app.models.note import Note
 from app.models.notification import Notification
-from app.models.outbox import OutboxMessage
+from app.models.outbox import OutboxMessage, OutboxTask
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
 from app.models.self_id import DemographicReportGrant, SelfIdentification
@@ -60,6 +60,7 @@ __all__ = [
     "Note",
     "Notification",
     "OutboxMessage",
+    "OutboxTask",
     "RateLimitHit",
     "Resume",
     "Role",

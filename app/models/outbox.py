@@ -1,11 +1,12 @@
-"""Every email HireLab sends, kept so nothing is lost when no SMTP server is configured."""
+"""The outbox: every email HireLab sends (OutboxMessage), and one OutboxTask row per side effect
+(grade a run, deliver a webhook, send a mail) written in the transaction that caused it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -31,3 +32,24 @@ class OutboxMessage(db.Model):
     attachment_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     attachment_type: Mapped[str] = mapped_column(String(100), default="", server_default="")
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class OutboxTask(db.Model):
+    """One side effect still to happen (done_at is None) or done. `due_at` is when the latest
+    queue message for it falls due: past it by the re-dispatch delay, the sweeper sends another."""
+
+    __tablename__ = "outbox_tasks"
+    __table_args__ = (Index("ix_outbox_tasks_pending", "done_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    dispatches: Mapped[int] = mapped_column(Integer, default=1)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # consumer tries (mail)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+Index("ix_outbox_tasks_target", OutboxTask.kind, OutboxTask.target_id)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from app import outbox
 from app.extensions import db
 from app.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, now_utc
 from app.webhooks import destinations
@@ -140,18 +141,32 @@ def deliver(delivery_id: int, policy: Policy) -> float | None:
     else:
         retry_in = policy.delay(delivery.attempts)
         delivery.next_attempt_at = now_utc() + timedelta(seconds=retry_in)
+    if retry_in is None:
+        outbox.complete(outbox.KIND_WEBHOOK, delivery.id, error=response.error)
+    else:
+        outbox.enqueue(outbox.KIND_WEBHOOK, delivery.id, delay_s=retry_in)
     db.session.commit()
     return retry_in
 
 
-def overdue(grace: timedelta, limit: int = 500) -> list[int]:
-    """Pending deliveries due for longer than `grace`: their queue message was lost."""
+def pending_until(delivery_id: int, now: datetime) -> datetime | None:
+    """For the outbox sweeper: None once delivered or given up, else when the next try is due."""
+    delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+    if delivery is None or delivery.status is not DeliveryStatus.PENDING:
+        return None
+    return max(delivery.next_attempt_at or now, now)
+
+
+def without_task(before: datetime, limit: int = 500) -> list[int]:
+    """Pending deliveries due before `before` that no outbox task sends (rows from before it)."""
+    pending = outbox.has_pending_task(outbox.KIND_WEBHOOK, WebhookDelivery.id)
     return list(
         db.session.scalars(
             select(WebhookDelivery.id)
             .where(
                 WebhookDelivery.status == DeliveryStatus.PENDING,
-                WebhookDelivery.next_attempt_at <= now_utc() - grace,
+                WebhookDelivery.next_attempt_at < before,
+                ~pending,
             )
             .order_by(WebhookDelivery.id)
             .limit(limit)

@@ -1,7 +1,8 @@
 """Publishing events: one WebhookDelivery row per subscribed endpoint, in the caller's transaction.
 
-The rows commit (or roll back) with the change that caused them, and are handed to the queue only
-after the commit (see tasks.py), so a webhook never announces something that did not happen.
+The rows commit (or roll back) with the change that caused them, each with its outbox task, and are
+handed to the queue only after the commit (app/outbox), so a webhook never announces something that
+did not happen.
 Operations call the one-line helpers below; payloads carry ids, not personal data.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import outbox
 from app.extensions import db
 from app.models import (
     GradingRun,
@@ -27,7 +29,6 @@ STAGE_CHANGED = "stage.changed"
 SCORECARD_SUBMITTED = "scorecard.submitted"
 EVENTS = (SUBMISSION_GRADED, STAGE_CHANGED, SCORECARD_SUBMITTED)
 
-PENDING_KEY = "webhook_deliveries"  # session.info: delivery ids to enqueue after the commit
 ENDPOINTS_KEY = "webhook_endpoints"  # session.info: active endpoints, read once per transaction
 
 
@@ -64,7 +65,8 @@ def publish(event: str, data: dict[str, Any]) -> None:
     ]
     db.session.add_all(deliveries)
     db.session.flush()
-    db.session.info.setdefault(PENDING_KEY, []).extend(d.id for d in deliveries)
+    for delivery in deliveries:
+        outbox.enqueue(outbox.KIND_WEBHOOK, delivery.id)
 
 
 def submission_graded(run_id: int) -> None:
