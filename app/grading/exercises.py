@@ -7,7 +7,7 @@ explicitly, CTFd-style), which grades it and says which fields and files its fol
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +73,10 @@ class Exercise:
     def max_score(self) -> float:
         return sum(group.points for group in self.groups)
 
-    def job(self, notebook: bytes) -> GradingJob:
-        """A grading run of `notebook` (already through intake) against this exercise."""
-        return GradingJob(
+    def job(self, notebook: bytes, run_id: str | None = None) -> GradingJob:
+        """A grading run of `notebook` (already through intake) against this exercise; `run_id`
+        labels its sandbox containers (a fresh one when not given)."""
+        job = GradingJob(
             notebook=notebook,
             notebook_name=self.notebook,
             starter_dir=self.starter_dir,
@@ -83,6 +84,7 @@ class Exercise:
             limits=self.limits,
             kind=self.kind,
         )
+        return job if run_id is None else replace(job, run_id=run_id)
 
     def group(self, group_id: str) -> TestGroup | None:
         return next((group for group in self.groups if group.id == group_id), None)

@@ -25,7 +25,6 @@ from app.grading.exercises import Exercise
 from app.models import GradingRun, RunStatus
 from app.notifications import operations as notifications
 from sandbox.backends.base import Backend
-from sandbox.job import GradingJob
 from sandbox.results import GradingResult
 
 log = logging.getLogger(__name__)
@@ -123,16 +122,9 @@ class GradingWorker:
             assert run is not None
             slug = run.submission.assignment.exercise_slug
             exercise = self.load_exercise(slug)
-            job = GradingJob(
-                notebook=run.submission.notebook,
-                notebook_name=exercise.notebook,
-                starter_dir=exercise.starter_dir,
-                hidden_dir=exercise.hidden_dir,
-                limits=exercise.limits,
-                kind=exercise.kind,
-                run_id=sandbox_label(
-                    self.app.config["SQLALCHEMY_DATABASE_URI"], run.id, run.attempts
-                ),
+            job = exercise.job(
+                run.submission.notebook,
+                sandbox_label(self.app.config["SQLALCHEMY_DATABASE_URI"], run.id, run.attempts),
             )
         progress = Progress()
         heartbeat = Heartbeat(self.app, run_id, owner, self.lease, progress, self.heartbeat_s)
