@@ -26,6 +26,7 @@ from app.models import (
     User,
     now_utc,
 )
+from app.similarity import operations as similarity
 from app.webhooks import events as webhook_events
 from sandbox.intake import IntakeError, sanitize_notebook
 
@@ -258,6 +259,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
         for test_id, group, outcome, message in scored.tests
     )
     db.session.flush()
+    similarity.check_graded_run(run_id)  # evidence for reviewers; moves and scores nothing
     webhook_events.submission_graded(run_id)
     return True
 

@@ -25,6 +25,7 @@ from app.models.note import Note
 from app.models.outbox import OutboxMessage
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
+from app.models.similarity import SimilarityMatch, SubmissionFingerprint
 from app.models.stage_stats import ApplicationStageStats
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
@@ -59,10 +60,12 @@ __all__ = [
     "RunStatus",
     "Scorecard",
     "ScorecardStatus",
+    "SimilarityMatch",
     "Stage",
     "StageKind",
     "StageTransition",
     "Submission",
+    "SubmissionFingerprint",
     "TestOutcome",
     "User",
     "WebhookAttempt",
