@@ -68,8 +68,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(scorecards_bp)
 
     from app.privacy.views import bp as privacy_bp
+    from app.similarity.views import bp as similarity_bp
 
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(similarity_bp)
 
     from app.api.token_views import bp as api_tokens_bp
     from app.api.token_views import create_token_command
