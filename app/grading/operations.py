@@ -32,6 +32,7 @@ from sandbox.intake import IntakeError, sanitize_notebook
 
 MAX_ATTEMPTS = 3
 MAX_FILENAME = 120
+MAX_DISCLOSURE = 5_000
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,27 @@ def submit(
     exercise_version: int,
     max_bytes: int,
     now: datetime | None = None,
+    *,
+    ai_policy: str | None = None,
+    ai_disclosure: str = "",
 ) -> GradingRun:
-    """Validate and store an uploaded notebook and queue its grading (latest counts, all kept)."""
+    """Validate and store an uploaded notebook and queue its grading (latest counts, all kept).
+
+    `ai_policy` is the exercise's; under `allowed_with_disclosure` the upload needs a disclosure."""
     now = now or now_utc()
+    ai_disclosure = (ai_disclosure or "").strip()
+    if ai_policy == "allowed_with_disclosure" and not ai_disclosure:
+        raise DomainError(
+            "This exercise allows AI assistants only with a disclosure: say which tools you used "
+            "and for what (or that you used none), then upload again.",
+            field="ai_disclosure",
+        )
+    if len(ai_disclosure) > MAX_DISCLOSURE:
+        raise DomainError(
+            f"The AI-use disclosure is {len(ai_disclosure):,} characters; keep it under "
+            f"{MAX_DISCLOSURE:,}.",
+            field="ai_disclosure",
+        )
     if assignment.deadline_at is None:
         raise DomainError("Open the exercise before uploading a notebook.")
     if now > assignment.deadline_at:
@@ -150,6 +169,8 @@ def submit(
         sha256=hashlib.sha256(notebook).hexdigest(),
         size_bytes=len(notebook),
         submitted_at=now,
+        ai_policy=ai_policy,
+        ai_disclosure=ai_disclosure,
     )
     run = GradingRun(submission=submission, exercise_version=exercise_version, queued_at=now)
     db.session.add_all([submission, run])
