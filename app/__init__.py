@@ -72,6 +72,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(privacy_bp)
     app.register_blueprint(similarity_bp)
+    from app.authorship.views import bp as authorship_bp
+
+    app.register_blueprint(authorship_bp)
 
     from app.api.token_views import bp as api_tokens_bp
     from app.api.token_views import create_token_command

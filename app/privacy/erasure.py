@@ -73,7 +73,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
     session.execute(
         update(Scorecard)
         .where(Scorecard.id.in_(scorecard_ids))
-        .values(notes="", amendment_reason="")
+        .values(notes="", amendment_reason="", authorship_notes="")
         .execution_options(synchronize_session=False)
     )
     session.execute(

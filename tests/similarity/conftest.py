@@ -18,7 +18,7 @@ from tests.scorecards.conftest import staff
 EXERCISE = "ml-take-home"
 
 
-def graded(job: Job, name: str, notebook: bytes, exercise: str = EXERCISE) -> Submission:
+def graded(job: Job, name: str, notebook: bytes, exercise: str = EXERCISE, groups=()) -> Submission:
     """A new candidate of `job` uploads `notebook`; its run is claimed and recorded as graded."""
     recruiter = job.owner
     candidate = pipeline.add_candidate(f"{name} Person", f"{name.lower()}@example.com", "referral")
@@ -26,10 +26,12 @@ def graded(job: Job, name: str, notebook: bytes, exercise: str = EXERCISE) -> Su
         candidate.email, candidate.name, Role.CANDIDATE, None
     )
     application = pipeline.apply(candidate, job, recruiter)
-    return graded_again(application, notebook, exercise)
+    return graded_again(application, notebook, exercise, groups)
 
 
-def graded_again(application: Application, notebook: bytes, exercise: str = EXERCISE) -> Submission:
+def graded_again(
+    application: Application, notebook: bytes, exercise: str = EXERCISE, groups=()
+) -> Submission:
     """`application`'s candidate uploads `notebook` (a first or later version); it is graded."""
     assignment = next(
         (a for a in grading.assignments_of(application) if a.exercise_slug == exercise), None
@@ -43,8 +45,17 @@ def graded_again(application: Application, notebook: bytes, exercise: str = EXER
     db.session.commit()
     assert grading.claim_run(run.id, "test-worker", timedelta(minutes=5))
     scored = grading.ScoredRun(
-        verdict="completed", message="", score=1.0, max_score=1.0, duration_s=1.0,
-        cells_total=1, cells_executed=1, groups=(), tests=(), executed_notebook=None, logs="",
+        verdict="completed",
+        message="",
+        score=1.0,
+        max_score=1.0,
+        duration_s=1.0,
+        cells_total=1,
+        cells_executed=1,
+        groups=tuple(groups),
+        tests=(),
+        executed_notebook=None,
+        logs="",
     )
     assert grading.record_result(run.id, "test-worker", scored)
     db.session.commit()
