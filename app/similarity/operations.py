@@ -1,13 +1,15 @@
 """Fingerprint a graded submission and match it against every other submission of its exercise.
 
 Called once from the step that records a grading result; flushes, never commits. The check is
-a few indexed queries: the submission's hashes against `submission_fingerprints` on
-(exercise_slug, kind, hash), every exercise version, never the candidate's own other uploads.
+one bounded index range per hash of the submission on `submission_fingerprints`
+(exercise_slug, kind, hash), over every exercise version, never the candidate's own uploads.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, or_, select
+from collections import Counter
+
+from sqlalchemy import delete, func, or_, select, union_all
 
 from app.extensions import db
 from app.models import (
@@ -24,6 +26,9 @@ from app.similarity.fingerprints import CODE, KINDS, MARKDOWN, notebook_fingerpr
 CANDIDATE_POOL = 50  # best-sharing submissions per kind whose score is computed
 KEPT = 10  # matches stored per check
 MIN_SCORE = 0.05
+# A fingerprint held by more submissions than this is a common idiom, ignored (see _scores).
+COMMON_AT = 200
+CHUNK = 200  # SQLite allows 500 terms in one compound SELECT
 
 
 def check_graded_run(run_id: int) -> list[SimilarityMatch]:
@@ -87,33 +92,47 @@ def _distinct_counts(submission_ids: set[int], kind: str) -> dict[int, int]:
     )
 
 
-def _scores(submission: Submission, kind: str) -> dict[int, tuple[float, int]]:
-    """{other submission id: (score, shared hashes)} for the best-sharing submissions."""
+def _postings(slug: str, kind: str, hashes: list[int]) -> dict[int, list[int]]:
+    """{hash: ids of the submissions holding it}, at most COMMON_AT + 1 per hash: one bounded
+    index range per hash (UNION ALL in chunks), so a check costs the same at any pool size."""
     fp = SubmissionFingerprint
-    mine = (
-        select(fp.hash).where(fp.submission_id == submission.id, fp.kind == kind).distinct()
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(hashes), CHUNK):
+        parts = [
+            select(fp.hash, fp.submission_id)
+            .where(fp.exercise_slug == slug, fp.kind == kind, fp.hash == value)
+            .limit(COMMON_AT + 1)
+            .subquery()
+            for value in hashes[start : start + CHUNK]
+        ]
+        query = union_all(*(select(part.c.hash, part.c.submission_id) for part in parts))
+        for value, submission_id in db.session.execute(query):
+            found.setdefault(value, []).append(submission_id)
+    return found
+
+
+def _scores(submission: Submission, kind: str) -> dict[int, tuple[float, int]]:
+    """{other submission id: (score, shared hashes)} for the best-sharing submissions.
+
+    A hash held by more than COMMON_AT submissions is an idiom of the exercise, not evidence of
+    copying (MOSS ignores such passages too): it counts on neither side."""
+    fp = SubmissionFingerprint
+    mine = list(
+        db.session.scalars(
+            select(fp.hash).where(fp.submission_id == submission.id, fp.kind == kind).distinct()
+        )
     )
-    shared = dict(
-        db.session.execute(
-            select(fp.submission_id, func.count(func.distinct(fp.hash)).label("shared"))
-            .where(
-                fp.exercise_slug == submission.assignment.exercise_slug,
-                fp.kind == kind,
-                fp.hash.in_(mine),
-                fp.submission_id.not_in(_own_submissions(submission)),
-            )
-            .group_by(fp.submission_id)
-            .order_by(func.count(func.distinct(fp.hash)).desc())
-            .limit(CANDIDATE_POOL)
-        ).all()
-    )
-    if not shared:
+    own = set(db.session.scalars(_own_submissions(submission)))
+    postings = _postings(submission.assignment.exercise_slug, kind, mine)
+    rare = {h: ids for h, ids in postings.items() if len(ids) <= COMMON_AT}
+    shared = Counter(i for ids in rare.values() for i in set(ids) if i not in own)
+    best = dict(shared.most_common(CANDIDATE_POOL))
+    if not best:
         return {}
-    sizes = _distinct_counts(set(shared) | {submission.id}, kind)
-    own = sizes.get(submission.id, 0)
+    sizes = _distinct_counts(set(best), kind)
     return {
-        other: (count / max(1, min(own, sizes.get(other, 0))), count)
-        for other, count in shared.items()
+        other: (count / max(1, min(len(rare), sizes.get(other, 0))), count)
+        for other, count in best.items()
     }
 
 

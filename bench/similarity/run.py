@@ -46,7 +46,7 @@ from app.models import (  # noqa: E402
 from app.pipeline import operations as pipeline  # noqa: E402
 from app.similarity import base_code, operations  # noqa: E402
 from app.similarity.fingerprints import KINDS, fingerprints  # noqa: E402
-from bench.funnel.run import database_url  # noqa: E402
+from bench.funnel.run import POSTGRES_BENCH_URL, database_url  # noqa: E402
 from tests.similarity.answers import DISGUISED, INDEPENDENT, ORIGINAL, notebook  # noqa: E402
 
 EXERCISE = "ml-take-home"
@@ -198,14 +198,19 @@ def main() -> None:
     parser.add_argument(
         "--sqlite-path", type=Path, default=Path("/tmp/hirelab-bench-similarity.db")
     )
+    parser.add_argument("--reuse", action="store_true", help="keep an already filled database")
     args = parser.parse_args()
-    url = database_url(args.backend, args.sqlite_path)
+    if args.reuse:
+        url = f"sqlite:///{args.sqlite_path}" if args.backend == "sqlite" else POSTGRES_BENCH_URL
+    else:
+        url = database_url(args.backend, args.sqlite_path)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
-        db.create_all()
-        started = time.perf_counter()
-        fill(args.submissions, seed=2026)
-        print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        if not args.reuse:
+            db.create_all()
+            started = time.perf_counter()
+            fill(args.submissions, seed=2026)
+            print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         stored = db.session.scalar(sa.select(sa.func.count()).select_from(SubmissionFingerprint))
         probes = {
             "disguised copy of stored submission 1": notebook(DISGUISED),
