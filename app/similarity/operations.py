@@ -7,6 +7,7 @@ one bounded index range per hash of the submission on `submission_fingerprints`
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 from sqlalchemy import delete, func, or_, select, union_all
@@ -23,6 +24,7 @@ from app.models import (
 from app.similarity import base_code
 from app.similarity.fingerprints import CODE, KINDS, MARKDOWN, notebook_fingerprints
 
+log = logging.getLogger(__name__)
 CANDIDATE_POOL = 50  # best-sharing submissions per kind whose score is computed
 KEPT = 10  # matches stored per check
 MIN_SCORE = 0.05
@@ -32,7 +34,19 @@ CHUNK = 200  # SQLite allows 500 terms in one compound SELECT
 
 
 def check_graded_run(run_id: int) -> list[SimilarityMatch]:
-    """Store the fingerprints of the run's submission and its matches (replacing earlier ones)."""
+    """Store the fingerprints of the run's submission and its matches (replacing earlier ones).
+
+    In a savepoint: a failure here is logged and loses the similarity evidence, never the
+    grading result being recorded around it."""
+    try:
+        with db.session.begin_nested():
+            return _check(run_id)
+    except Exception:
+        log.exception("similarity check of run %s failed; the grading result is kept", run_id)
+        return []
+
+
+def _check(run_id: int) -> list[SimilarityMatch]:
     run = db.session.get(GradingRun, run_id)
     if run is None:
         return []

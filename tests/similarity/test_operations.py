@@ -100,3 +100,15 @@ def staff_admin():
     from app.models import Role
 
     return staff(Role.ADMIN, "Ann Admin")
+
+
+def test_a_failing_check_never_loses_the_grading_result(job, monkeypatch):
+    from app.similarity import operations as similarity
+
+    def broken(*args):
+        raise RuntimeError("fingerprinting bug")
+
+    monkeypatch.setattr(similarity, "store_fingerprints", broken)
+    submission = graded(job, "Ada", notebook(ORIGINAL))  # asserts record_result stored it
+    assert submission.runs[-1].status.value == "graded"
+    assert fingerprint_count(submission) == 0
