@@ -3,7 +3,7 @@ review page and the debrief. Evidence for people only: nothing here moves or sco
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from app.auth.access import roles_required
@@ -23,12 +23,19 @@ def similarity_matches(submission: Submission) -> list[queries.MatchView]:
     return queries.matches_for(submission, current_user)
 
 
-@bp.route("/submissions/<int:submission_id>/similar/<int:other_id>")
+@bp.route("/submissions/<int:submission_id>/similar")
 @roles_required(*STAFF)
-def compare(submission_id: int, other_id: int):
+def compare(submission_id: int):
+    """`?to=<other submission id>`: the pair side by side (both must be reachable)."""
     submission = db.get_or_404(Submission, submission_id)
+    if not may_open(current_user, submission):
+        abort(403)
+    other_id = request.args.get("to", type=int)
+    if other_id is None:
+        message = "Say which submission to compare with: add ?to=<submission id> to the address."
+        return render_template("error.html", code=400, title="Bad request", message=message), 400
     other = db.get_or_404(Submission, other_id)
-    if not (may_open(current_user, submission) and may_open(current_user, other)):
+    if not may_open(current_user, other):
         abort(403)
     match = queries.stored_match(submission.id, other.id)
     if match is None:

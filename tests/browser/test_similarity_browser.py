@@ -59,7 +59,7 @@ def test_interviewer_walks_a_flagged_pair_and_the_follow_up_questions(
 
     row.locator("a").click()
     page.wait_for_url(
-        f"{base}/submissions/{flagged_pair['copy']}/similar/{flagged_pair['original']}"
+        f"{base}/submissions/{flagged_pair['copy']}/similar?to={flagged_pair['original']}"
     )
     assert page.locator(".compare-side").count() == 2
     marks = page.locator(".compare-side").nth(0).locator("mark")

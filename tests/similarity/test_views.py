@@ -36,7 +36,7 @@ def test_the_review_page_flags_the_copy_and_says_why(world, client, auth):
     page = client.get(f"/submissions/{world['cy'].id}").get_data(as_text=True)
     assert "Similarity to other submissions" in page
     assert "flagged" in page and "Ada Person" in page
-    assert f"/submissions/{world['cy'].id}/similar/{world['ada'].id}" in page
+    assert f"/submissions/{world['cy'].id}/similar?to={world['ada'].id}" in page
     assert "code cell" in page and "after removing the starter notebook" in page
 
 
@@ -45,14 +45,14 @@ def test_a_match_in_a_job_the_recruiter_cannot_reach_reveals_no_one(world, clien
     page = client.get(f"/submissions/{world['cy'].id}").get_data(as_text=True)
     assert "a submission you cannot open" in page
     assert "Eve" not in page and "Job Two" not in page
-    assert f"/similar/{world['eve'].id}" not in page
-    response = client.get(f"/submissions/{world['cy'].id}/similar/{world['eve'].id}")
+    assert f"/similar?to={world['eve'].id}" not in page
+    response = client.get(f"/submissions/{world['cy'].id}/similar?to={world['eve'].id}")
     assert response.status_code == 403
 
 
 def test_the_side_by_side_view_marks_shared_regions_escaped(world, client, auth):
     auth.login_as(world["rita"])
-    response = client.get(f"/submissions/{world['cy'].id}/similar/{world['ada'].id}")
+    response = client.get(f"/submissions/{world['cy'].id}/similar?to={world['ada'].id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert page.count("<mark>") >= 6
@@ -64,7 +64,7 @@ def test_the_side_by_side_view_marks_shared_regions_escaped(world, client, auth)
 def test_pairs_without_a_stored_match_are_not_comparable(world, client, auth):
     auth.login_as(world["rita"])
     lonely = graded(world["job_one"], "Lo", notebook([("code", "print('hello there')")]))
-    assert client.get(f"/submissions/{lonely.id}/similar/{world['ada'].id}").status_code == 404
+    assert client.get(f"/submissions/{lonely.id}/similar?to={world['ada'].id}").status_code == 404
 
 
 def test_blind_interviewer_sees_pseudonyms_and_only_their_panels(world, client, auth):
@@ -77,7 +77,7 @@ def test_blind_interviewer_sees_pseudonyms_and_only_their_panels(world, client, 
     assert "Ada Person" not in page and "Cy Person" not in page
     assert f"Candidate #{world['ada'].assignment.application_id}" in page
     assert "a submission you cannot open" in page  # Eve: not on this interviewer's panel
-    compare = client.get(f"/submissions/{world['cy'].id}/similar/{world['ada'].id}")
+    compare = client.get(f"/submissions/{world['cy'].id}/similar?to={world['ada'].id}")
     assert compare.status_code == 200
     assert "Ada Person" not in compare.get_data(as_text=True)
 
@@ -87,3 +87,9 @@ def test_the_debrief_shows_the_match(world, client, auth):
     application = world["cy"].assignment.application
     page = client.get(f"/applications/{application.id}/debrief").get_data(as_text=True)
     assert "Similarity to other submissions" in page and "flagged" in page
+
+
+def test_a_comparison_without_the_other_submission_is_a_clear_400(world, client, auth):
+    auth.login_as(world["rita"])
+    response = client.get(f"/submissions/{world['cy'].id}/similar")
+    assert response.status_code == 400 and "?to=" in response.get_data(as_text=True)
