@@ -80,8 +80,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(scorecards_bp)
 
     from app.privacy.views import bp as privacy_bp
+    from app.similarity.views import bp as similarity_bp
 
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(similarity_bp)
+    from app.authorship.views import bp as authorship_bp
+
+    app.register_blueprint(authorship_bp)
 
     from app.grading.self_id_portal import bp as self_id_bp
     from app.reports.assessment_views import bp as assessment_bp

@@ -158,6 +158,8 @@ SCHEMAS: dict[str, Any] = {
             "sha256": STRING,
             "size_bytes": INTEGER,
             "submitted_at": TIME,
+            "ai_policy": nullable(STRING),
+            "ai_disclosure": STRING,
             "runs": {"type": "array", "items": ref("Run")},
         }
     ),
@@ -441,7 +443,15 @@ def paths() -> dict[str, Any]:
                         "multipart/form-data": {
                             "schema": {
                                 "type": "object",
-                                "properties": {"notebook": {"type": "string", "format": "binary"}},
+                                "properties": {
+                                    "notebook": {"type": "string", "format": "binary"},
+                                    "ai_disclosure": {
+                                        "type": "string",
+                                        "description": "How AI assistants were used; required "
+                                        "when the exercise's ai_policy is "
+                                        "allowed_with_disclosure",
+                                    },
+                                },
                                 "required": ["notebook"],
                             }
                         }

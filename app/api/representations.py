@@ -137,6 +137,8 @@ def submission(submission: Submission, viewer: User, with_runs: bool = True) -> 
         "sha256": submission.sha256,
         "size_bytes": submission.size_bytes,
         "submitted_at": iso(submission.submitted_at),
+        "ai_policy": submission.ai_policy,
+        "ai_disclosure": submission.ai_disclosure,
     }
     if with_runs:
         data["runs"] = [run(r, viewer) for r in submission.runs]

@@ -316,8 +316,12 @@ def _own_assignment(assignment_id: int) -> Assignment:
 
 
 def _exercise_version(assignment: Assignment) -> int:
+    return _exercise(assignment).version
+
+
+def _exercise(assignment: Assignment):
     try:
-        return load_exercise(current_app.config["EXERCISES_DIR"], assignment.exercise_slug).version
+        return load_exercise(current_app.config["EXERCISES_DIR"], assignment.exercise_slug)
     except ExerciseError as error:
         raise ApiError(409, f"This exercise is no longer available: {error}") from error
 
@@ -350,13 +354,16 @@ def upload_submission(assignment_id: int):
             {"notebook": "Required: the .ipynb file."},
         )
     limit = current_app.config["MAX_NOTEBOOK_BYTES"]
+    exercise = _exercise(assignment)
     run = _domain(
         grading.submit,
         assignment,
         upload.filename or "notebook.ipynb",
         upload.read(limit + 1),
-        _exercise_version(assignment),
+        exercise.version,
         limit,
+        ai_policy=exercise.ai_policy,
+        ai_disclosure=request.form.get("ai_disclosure", ""),
     )
     db.session.commit()
     return created(out.submission(run.submission, current_user))

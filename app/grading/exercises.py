@@ -25,6 +25,17 @@ DIMENSIONS = (
     "collaboration",
     "learning_agility",
 )
+# What candidates may do with AI assistants (`ai_policy` in exercise.yaml), as they are told.
+AI_POLICIES = {
+    "not_allowed": (
+        "AI assistants (ChatGPT, Copilot and the like) are not allowed for this exercise."
+    ),
+    "allowed_with_disclosure": (
+        "AI assistants are allowed, but you must say how you used them when you upload."
+    ),
+    "allowed": "AI assistants are allowed for this exercise.",
+}
+DEFAULT_AI_POLICY = "not_allowed"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
@@ -55,6 +66,15 @@ class Exercise:
     limits: Limits
     groups: tuple[TestGroup, ...]
     folder: Path
+    ai_policy: str = DEFAULT_AI_POLICY
+
+    @property
+    def ai_policy_text(self) -> str:
+        return AI_POLICIES[self.ai_policy]
+
+    @property
+    def asks_ai_disclosure(self) -> bool:
+        return self.ai_policy == "allowed_with_disclosure"
 
     @property
     def starter_dir(self) -> Path:
@@ -137,6 +157,11 @@ def parse_exercise(folder: Path) -> Exercise:
     problem = kind_for(kind).check_folder(folder, data)
     if problem is not None:
         raise ExerciseError(f"{path}: {problem}")
+    ai_policy = data.get("ai_policy", DEFAULT_AI_POLICY)
+    if ai_policy not in AI_POLICIES:
+        raise ExerciseError(
+            f"{path}: field 'ai_policy' must be one of {', '.join(AI_POLICIES)}, not {ai_policy!r}"
+        )
     groups = tuple(_group(path, index, raw) for index, raw in enumerate(field.list("groups")))
     if len({g.id for g in groups}) != len(groups):
         raise ExerciseError(f"{path}: field 'groups' has duplicate ids")
@@ -150,6 +175,7 @@ def parse_exercise(folder: Path) -> Exercise:
         limits=limits,
         groups=groups,
         folder=folder,
+        ai_policy=ai_policy,
     )
 
 

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, SubmitField
+from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange
 
 
@@ -19,5 +19,10 @@ class UploadForm(FlaskForm):
     notebook = FileField(
         "Your notebook (.ipynb)",
         validators=[FileRequired("Choose your .ipynb file to upload.")],
+    )
+    # removed by the view unless the exercise's AI policy asks for a disclosure
+    ai_disclosure = TextAreaField(
+        "How you used AI assistants (required by this exercise's AI policy; write \"none\" if "
+        "you used none)"
     )
     submit = SubmitField("Upload and grade")

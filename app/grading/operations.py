@@ -28,12 +28,14 @@ from app.models import (
     User,
     now_utc,
 )
+from app.similarity import operations as similarity
 from app.webhooks import events as webhook_events
 from sandbox.intake import IntakeError, sanitize_notebook
 
 MAX_ATTEMPTS = 3
 RETRY_DELAY_S = 10  # after the sandbox infrastructure failed (engine restarting, image missing)
 MAX_FILENAME = 120
+MAX_DISCLOSURE = 5_000
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,27 @@ def submit(
     exercise_version: int,
     max_bytes: int,
     now: datetime | None = None,
+    *,
+    ai_policy: str | None = None,
+    ai_disclosure: str = "",
 ) -> GradingRun:
-    """Validate and store an uploaded notebook and queue its grading (latest counts, all kept)."""
+    """Validate and store an uploaded notebook and queue its grading (latest counts, all kept).
+
+    `ai_policy` is the exercise's; under `allowed_with_disclosure` the upload needs a disclosure."""
     now = now or now_utc()
+    ai_disclosure = (ai_disclosure or "").strip()
+    if ai_policy == "allowed_with_disclosure" and not ai_disclosure:
+        raise DomainError(
+            "This exercise allows AI assistants only with a disclosure: say which tools you used "
+            "and for what (or that you used none), then upload again.",
+            field="ai_disclosure",
+        )
+    if len(ai_disclosure) > MAX_DISCLOSURE:
+        raise DomainError(
+            f"The AI-use disclosure is {len(ai_disclosure):,} characters; keep it under "
+            f"{MAX_DISCLOSURE:,}.",
+            field="ai_disclosure",
+        )
     if assignment.deadline_at is None:
         raise DomainError("Open the exercise before uploading a notebook.")
     if now > assignment.deadline_at:
@@ -154,6 +174,8 @@ def submit(
         sha256=hashlib.sha256(notebook).hexdigest(),
         size_bytes=len(notebook),
         submitted_at=now,
+        ai_policy=ai_policy,
+        ai_disclosure=ai_disclosure,
     )
     run = GradingRun(submission=submission, exercise_version=exercise_version, queued_at=now)
     db.session.add_all([submission, run])
@@ -265,6 +287,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
         for test_id, group, outcome, message in scored.tests
     )
     db.session.flush()
+    similarity.check_graded_run(run_id)  # evidence for reviewers; moves and scores nothing
     outbox.complete(outbox.KIND_GRADE, run_id)
     webhook_events.submission_graded(run_id)
     return True

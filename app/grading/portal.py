@@ -43,6 +43,13 @@ def _own_assignment(assignment_id: int) -> Assignment:
     return assignment
 
 
+def _upload_form(exercise) -> UploadForm:
+    form = UploadForm()
+    if not exercise.asks_ai_disclosure:
+        del form.ai_disclosure
+    return form
+
+
 def _exercise(assignment: Assignment):
     return load_exercise(current_app.config["EXERCISES_DIR"], assignment.exercise_slug)
 
@@ -68,7 +75,7 @@ def assignment(assignment_id: int):
         assignment=assignment,
         exercise=exercise,
         brief=presenters.brief_html(exercise),
-        form=UploadForm(),
+        form=_upload_form(exercise),
         submissions=presenters.candidate_submissions(assignment),
         now=now_utc(),
     )
@@ -112,7 +119,7 @@ def starter_kit(assignment_id: int):
 def upload(assignment_id: int):
     assignment = _own_assignment(assignment_id)
     exercise = _exercise(assignment)
-    form = UploadForm()
+    form = _upload_form(exercise)
     if form.validate_on_submit():
         upload = form.notebook.data
         try:
@@ -122,6 +129,8 @@ def upload(assignment_id: int):
                 upload.read(current_app.config["MAX_NOTEBOOK_BYTES"] + 1),
                 exercise.version,
                 current_app.config["MAX_NOTEBOOK_BYTES"],
+                ai_policy=exercise.ai_policy,
+                ai_disclosure=form.ai_disclosure.data if "ai_disclosure" in form else "",
             )
         except DomainError as error:
             db.session.rollback()

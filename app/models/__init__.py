@@ -28,6 +28,7 @@ from app.models.outbox import OutboxMessage, OutboxTask
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
 from app.models.self_id import DemographicReportGrant, SelfIdentification
+from app.models.similarity import SimilarityMatch, SubmissionFingerprint
 from app.models.stage_stats import ApplicationStageStats
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
@@ -68,10 +69,12 @@ __all__ = [
     "Scorecard",
     "ScorecardStatus",
     "SelfIdentification",
+    "SimilarityMatch",
     "Stage",
     "StageKind",
     "StageTransition",
     "Submission",
+    "SubmissionFingerprint",
     "TestOutcome",
     "User",
     "WebhookAttempt",

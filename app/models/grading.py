@@ -63,6 +63,9 @@ class Submission(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size_bytes: Mapped[int]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # the exercise's AI-use policy when this was uploaded, and what the candidate disclosed
+    ai_policy: Mapped[str | None] = mapped_column(String(30))
+    ai_disclosure: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     assignment: Mapped[Assignment] = relationship(back_populates="submissions")
     runs: Mapped[list[GradingRun]] = relationship(

@@ -105,6 +105,10 @@ class Scorecard(db.Model):
     red_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     recommendation: Mapped[str | None] = mapped_column(String(30))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # how well the candidate explained their own submission (scorecards.operations.AUTHORSHIP);
+    # None: not discussed. Evidence for the panel, never a score.
+    authorship: Mapped[str | None] = mapped_column(String(20))
+    authorship_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("scorecards.id"))
     amendment_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

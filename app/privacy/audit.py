@@ -25,6 +25,7 @@ ACTIONS = {
     "application.moved": "moved an application",
     "submission.reviewed": "opened a submission's review",
     "notebook.viewed": "opened a notebook",
+    "submission.compared": "compared two similar submissions side by side",
     "notebook.uploaded": "uploaded a notebook",
     "starter_kit.downloaded": "downloaded a starter kit",
     "export.csv": "downloaded a CSV export",

@@ -2,6 +2,7 @@
 
 What goes: name and email (on the candidate and their sign-in account), notes, invites, emails
 in the outbox, uploaded and executed notebooks with their grading runs, logs and test output,
+their similarity fingerprints and matches,
 the free text of scorecards (notes, amendment reasons) and of stage moves (details after the
 reason category), and the voluntary self-identification answers. What stays, detached from any
 person: the applications, stage transitions and
@@ -42,6 +43,7 @@ from app.pipeline.reasons import reason_category
 from app.privacy import audit
 from app.reports import self_id
 from app.search import index as search_index
+from app.similarity.operations import erase_fingerprints
 
 ERASED_DOMAIN = "erased.invalid"
 
@@ -59,6 +61,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
     )
     run_ids = select(GradingRun.id).where(GradingRun.submission_id.in_(submission_ids))
     session = db.session
+    erase_fingerprints(submission_ids)
     session.execute(delete(TestOutcome).where(TestOutcome.run_id.in_(run_ids)))
     session.execute(delete(GroupScore).where(GroupScore.run_id.in_(run_ids)))
     session.execute(delete(GradingRun).where(GradingRun.id.in_(run_ids)))
@@ -74,7 +77,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
     session.execute(
         update(Scorecard)
         .where(Scorecard.id.in_(scorecard_ids))
-        .values(notes="", amendment_reason="")
+        .values(notes="", amendment_reason="", authorship_notes="")
         .execution_options(synchronize_session=False)
     )
     session.execute(

@@ -23,7 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.models import Scorecard
 from app.pipeline.reasons import REJECTION_REASONS
 from app.scorecards.kits import Kit
-from app.scorecards.operations import MAX_NOTES, ScorecardInput
+from app.scorecards.operations import AUTHORSHIP, MAX_NOTES, ScorecardInput
 from app.scorecards.rubrics import Rubric
 
 
@@ -116,6 +116,8 @@ class ScorecardFormBase(FlaskForm):
             red_flags=tuple(self["red_flags"].data or ()),
             recommendation=self["recommendation"].data or None,
             notes=self["notes"].data or "",
+            authorship=self["authorship"].data or None,
+            authorship_notes=self["authorship_notes"].data or "",
         )
 
 
@@ -147,6 +149,17 @@ def scorecard_form(rubric: Rubric, kit: Kit, scorecard: Scorecard | None) -> Sco
         validators=[Optional()],
     )
     attributes["notes"] = TextAreaField("Summary", validators=[Optional(), Length(max=MAX_NOTES)])
+    attributes["authorship"] = RadioField(
+        "How well did the candidate explain their own submission?",
+        choices=[SelectChoice("", "Not discussed")]
+        + [SelectChoice(key, text) for key, text in AUTHORSHIP.items()],
+        validators=[Optional()],
+        default="",
+    )
+    attributes["authorship_notes"] = TextAreaField(
+        "What they explained, or could not (which follow-up questions)",
+        validators=[Optional(), Length(max=MAX_NOTES)],
+    )
     attributes["save"] = SubmitField("Save draft")
     attributes["submit"] = SubmitField("Submit scorecard")
     form_class = type("ScorecardForm", (ScorecardFormBase,), attributes)
@@ -162,5 +175,7 @@ def scorecard_form(rubric: Rubric, kit: Kit, scorecard: Scorecard | None) -> Sco
             red_flags=list(scorecard.red_flags),
             recommendation=scorecard.recommendation,
             notes=scorecard.notes,
+            authorship=scorecard.authorship or "",
+            authorship_notes=scorecard.authorship_notes,
         )
     return form_class(data=data)

@@ -33,6 +33,11 @@ from app.scorecards.scheduling import clean_place
 from app.webhooks import events as webhook_events
 
 MAX_NOTES = 10_000
+AUTHORSHIP = {
+    "clear": "Explained their own work clearly, including the why behind it",
+    "partial": "Explained some parts, unsure about others",
+    "unclear": "Could not explain their own work",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class ScorecardInput:
     red_flags: tuple[str, ...] = ()
     recommendation: str | None = None
     notes: str = ""
+    authorship: str | None = None
+    authorship_notes: str = ""
 
 
 def schedule_interview(
@@ -155,6 +162,12 @@ def _apply(scorecard: Scorecard, data: ScorecardInput) -> None:
         raise DomainError("Choose a recommendation from the list.", field="recommendation")
     if len(data.notes) > MAX_NOTES:
         raise DomainError(f"Keep the notes under {MAX_NOTES} characters.", field="notes")
+    if data.authorship and data.authorship not in AUTHORSHIP:
+        raise DomainError("Choose how well they explained their work.", field="authorship")
+    if len(data.authorship_notes) > MAX_NOTES:
+        raise DomainError(
+            f"Keep the notes under {MAX_NOTES} characters.", field="authorship_notes"
+        )
     for key in covered:
         dimension = rubric.dimension(key)
         level_key = data.levels.get(key) or None
@@ -175,6 +188,8 @@ def _apply(scorecard: Scorecard, data: ScorecardInput) -> None:
     scorecard.red_flags = list(dict.fromkeys(data.red_flags))
     scorecard.recommendation = data.recommendation or None
     scorecard.notes = data.notes.strip()
+    scorecard.authorship = data.authorship or None
+    scorecard.authorship_notes = data.authorship_notes.strip()
     scorecard.updated_at = now_utc()
 
 
@@ -267,6 +282,8 @@ def amend(scorecard: Scorecard, actor: User, reason: str) -> Scorecard:
         red_flags=list(scorecard.red_flags),
         recommendation=scorecard.recommendation,
         notes=scorecard.notes,
+        authorship=scorecard.authorship,
+        authorship_notes=scorecard.authorship_notes,
         amends=scorecard,
         amendment_reason=reason.strip(),
         scores=scores,
