@@ -36,5 +36,7 @@ def make_opened_assignment():
     )
     assignment = operations.assign_exercise(application, "tiny", 10, None, timedelta(days=1))
     operations.open_assignment(assignment)
+    # A candidate's sign-in and API tokens live as long as a valid invite (app/auth/sessions.py).
+    auth_operations.issue_invite(candidate, None, "test", timedelta(days=1))
     db.session.commit()
     return assignment
