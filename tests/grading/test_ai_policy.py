@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import io
 import shutil
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from app.api.tokens import create_token
+from app.auth import operations as auth_operations
 from app.extensions import db
 from app.grading.exercises import ExerciseError, parse_exercise
 from app.models import Role, Submission
@@ -91,7 +93,10 @@ def test_the_portal_requires_the_disclosure_and_the_review_shows_it(client, auth
 
 def test_the_api_requires_the_disclosure(app, disclosed):
     client = app.test_client()
-    _, token = create_token(disclosed.application.candidate.user, "tests")
+    candidate = disclosed.application.candidate
+    # A candidate's API tokens live as long as a valid invite (app/auth/sessions.py).
+    auth_operations.issue_invite(candidate, None, "test", timedelta(days=1))
+    _, token = create_token(candidate.user, "tests")
     db.session.commit()
     headers = {"Authorization": f"Bearer {token}"}
     url = f"/api/v1/assignments/{disclosed.id}/submissions"

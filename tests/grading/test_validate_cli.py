@@ -74,7 +74,7 @@ def test_the_table_has_a_row_per_reference_and_attack(validate):
     client, _ = require_docker()
     client.close()
     result = validate("tiny", "--attack", "tag-raises-exception", "--attack", "word-salad")
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # progress goes to stderr
     assert lines[0].split() == [
         "exercise",
         "reference/attack",
