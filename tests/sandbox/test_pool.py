@@ -109,6 +109,7 @@ def test_the_sweep_removes_ready_containers_of_dead_processes_only(docker_client
             name=f"{POOL_NAME_PREFIX}test-{name}-{os.getpid()}",
             labels={LABEL: "ready", POOL_LABEL: value},
             network_disabled=True,
+            stdin_open=True,  # as pooled containers are: the runner waits for a bundle, idle
         )
         for name, value in labels.items()
     }
