@@ -37,7 +37,7 @@ def seed(database_url: str, queue_url: str, count: int) -> list[tuple[int, str]]
     """A job and `count` candidates, each with an opened assignment and an API token."""
     from app import create_app
     from app.api.tokens import create_token
-    from app.auth.operations import create_user
+    from app.auth.operations import create_user, issue_invite
     from app.extensions import db
     from app.grading import operations as grading
     from app.models import Role
@@ -61,6 +61,7 @@ def seed(database_url: str, queue_url: str, count: int) -> list[tuple[int, str]]
             candidate.user = create_user(candidate.email, candidate.name, Role.CANDIDATE, None)
             assignment = grading.assign_exercise(application, "tiny", 60, None, timedelta(days=1))
             grading.open_assignment(assignment)
+            issue_invite(candidate, None, "bench", timedelta(days=1))  # candidate tokens need one
             _, token = create_token(candidate.user, "bench")
             seeded.append((assignment.id, token))
         db.session.commit()

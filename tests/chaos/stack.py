@@ -50,7 +50,7 @@ def app_env(database_url: str, queue_url: str, docker_host: str) -> dict[str, st
 def seed(database_url: str, count: int) -> list[tuple[int, str]]:
     """Schema, a job and `count` candidates with an opened tiny assignment and an API token."""
     from app.api.tokens import create_token
-    from app.auth.operations import create_user
+    from app.auth.operations import create_user, issue_invite
     from app.extensions import db
     from app.grading import operations as grading
     from app.models import Role
@@ -67,6 +67,8 @@ def seed(database_url: str, count: int) -> list[tuple[int, str]]:
             candidate.user = create_user(candidate.email, candidate.name, Role.CANDIDATE, None)
             assignment = grading.assign_exercise(application, "tiny", 60, None, timedelta(days=1))
             grading.open_assignment(assignment)
+            # A candidate's API token lives as long as a valid invite (app/auth/sessions.py).
+            issue_invite(candidate, None, "chaos", timedelta(days=1))
             _, token = create_token(candidate.user, "chaos")
             seeded.append((assignment.id, token))
         db.session.commit()
