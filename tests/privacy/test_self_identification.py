@@ -21,7 +21,7 @@ from tests.grading.conftest import FIXTURES
 from tests.privacy.test_erasure import personal_traces
 from tests.scorecards.conftest import staff
 
-MARKER = "zqx"
+MARKER = "zqxselfident"  # long enough never to appear by chance in a signed token
 QUESTIONS = f"""
 questions:
   - key: {MARKER}_origin
