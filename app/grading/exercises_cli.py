@@ -40,9 +40,30 @@ exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
     default=1.0,
     help="Multiply every time limit (a loaded machine; the default grades as production does).",
 )
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Also grade the references on the variants of seeds 1..N (exercises with variants; "
+    "others are graded N more times, each run drawing fresh hidden inputs).",
+)
+@click.option(
+    "--seed-reference",
+    "seeded_references",
+    multiple=True,
+    help="With --seeds: only these references on the extra seeds (repeatable; default all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as one JSON list.")
 def validate_command(
-    slugs, backend, workers, attack_ids, no_references, time_factor, as_json
+    slugs,
+    backend,
+    workers,
+    attack_ids,
+    no_references,
+    time_factor,
+    seeds,
+    seeded_references,
+    as_json,
 ) -> None:
     """Grade each exercise's references against reference/verdicts.yaml and the adversarial pack;
     exit non-zero when a reference misses its verdict or an attack scores above its honest twin."""
@@ -67,6 +88,8 @@ def validate_command(
             workers=workers,
             attack_ids=attack_ids or None,
             references=not no_references,
+            seeds=range(1, seeds + 1),
+            seeded_references=seeded_references or None,
             progress=lambda done, total: click.echo(f"graded {done} of {total}", err=True),
         )
     except ValidationError as error:
