@@ -34,6 +34,7 @@ exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
     help="Only these attacks (repeatable).",
 )
 @click.option("--no-references", is_flag=True, help="Grade the attacks and their twins only.")
+@click.option("--no-attacks", is_flag=True, help="Grade the references only.")
 @click.option(
     "--time-factor",
     type=click.FloatRange(min=1),
@@ -51,7 +52,8 @@ exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
     "--seed-reference",
     "seeded_references",
     multiple=True,
-    help="With --seeds: only these references on the extra seeds (repeatable; default all).",
+    help="With --seeds: only these references on the extra seeds, NAME or EXERCISE/NAME "
+    "(repeatable; default all).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as one JSON list.")
 def validate_command(
@@ -60,6 +62,7 @@ def validate_command(
     workers,
     attack_ids,
     no_references,
+    no_attacks,
     time_factor,
     seeds,
     seeded_references,
@@ -90,6 +93,7 @@ def validate_command(
             references=not no_references,
             seeds=range(1, seeds + 1),
             seeded_references=seeded_references or None,
+            attacks=not no_attacks,
             progress=lambda done, total: click.echo(f"graded {done} of {total}", err=True),
         )
     except ValidationError as error:

@@ -207,8 +207,11 @@ def with_more_time(exercise: Exercise, factor: float) -> Exercise:
 def _seeded(
     p: _Plan, seeds: Sequence[int], names: Sequence[str] | None
 ) -> list[tuple[str, int]]:
-    """(reference, seed) pairs to grade on variants: `names` of this exercise, or all."""
-    chosen = [n for n in p.verdicts if names is None or n in names]
+    """(reference, seed) pairs to grade on variants: the references `names` chooses (a name, or
+    `exercise/name` for one exercise's), or all."""
+    chosen = [
+        n for n in p.verdicts if names is None or n in names or f"{p.exercise.id}/{n}" in names
+    ]
     return [(name, seed) for seed in seeds for name in chosen]
 
 
@@ -226,6 +229,7 @@ def validate(
     progress: Callable[[int, int], None] | None = None,
     seeds: Sequence[int] = (),
     seeded_references: Sequence[str] | None = None,
+    attacks: bool = True,
 ) -> list[Row]:
     """Grade the references and the pack for each exercise; one row per reference and attack.
 
@@ -234,7 +238,12 @@ def validate(
     exercise without variants grades them again as they are (each run draws fresh hidden inputs).
     """
     plans = [plan(exercise, attack_ids) for exercise in exercises]
-    unknown = sorted(set(seeded_references or ()) - {n for p in plans for n in p.verdicts})
+    if not attacks:
+        plans = [dataclasses.replace(p, attacks=[]) for p in plans]
+    known = {n for p in plans for n in p.verdicts} | {
+        f"{p.exercise.id}/{n}" for p in plans for n in p.verdicts
+    }
+    unknown = sorted(set(seeded_references or ()) - known)
     if unknown:
         raise ValidationError(f"no reference {', '.join(unknown)} in any reference/verdicts.yaml")
     jobs: dict[tuple[str, str, int | None], tuple[Exercise, bytes, int | None]] = {}
