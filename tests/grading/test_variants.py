@@ -19,7 +19,7 @@ from app.extensions import db
 from app.grading import operations, variants
 from app.grading.exercises import ExerciseError, load_exercise, parse_exercise
 from app.models import Role
-from tests.grading.conftest import TINY
+from tests.grading.conftest import SLOPE_GENERATOR, TINY, tiny_with_generator
 
 EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
 TRAIN, HOLDOUT = "starter/data/train.csv", "hidden/data/holdout.csv"
@@ -119,18 +119,6 @@ def test_grading_carries_the_variant_holdout_and_the_same_hidden_tests(churn):
     assert again.hidden_dir == one.hidden_dir, "a cached variant is reused"
 
 
-def _tiny_with_generator(tmp_path: Path, generator: str) -> Path:
-    folder = tmp_path / "exercises" / "tiny"
-    shutil.copytree(TINY, folder)
-    (folder / "make_variant.py").write_text(generator, encoding="utf-8")
-    yaml_path = folder / "exercise.yaml"
-    yaml_path.write_text(
-        yaml_path.read_text(encoding="utf-8") + "variants:\n  generator: make_variant.py\n",
-        encoding="utf-8",
-    )
-    return folder
-
-
 COUNTING_GENERATOR = '''
 from pathlib import Path
 
@@ -146,7 +134,7 @@ def variant_files(seed):
 
 
 def test_variants_are_cached_by_version_seed_and_content(tmp_path):
-    folder = _tiny_with_generator(tmp_path, COUNTING_GENERATOR)
+    folder = tiny_with_generator(tmp_path, COUNTING_GENERATOR)
     calls = folder / "calls.txt"
     exercise = parse_exercise(folder)
     first = variants.variant_folder(exercise, 5)
@@ -180,7 +168,7 @@ def test_variants_are_cached_by_version_seed_and_content(tmp_path):
 def test_a_generator_breaking_the_contract_is_refused_and_nothing_is_cached(
     tmp_path, variant_cache, returned, problem
 ):
-    folder = _tiny_with_generator(tmp_path, f"def variant_files(seed):\n    return {returned}\n")
+    folder = tiny_with_generator(tmp_path, f"def variant_files(seed):\n    return {returned}\n")
     exercise = parse_exercise(folder)
     with pytest.raises(variants.VariantError, match=problem):
         variants.variant_folder(exercise, 3)
@@ -212,15 +200,6 @@ def test_an_exercise_without_variants_ignores_the_seed(exercises_app):
     assert job.starter_dir == tiny.starter_dir and job.hidden_dir == tiny.hidden_dir
 
 
-SLOPE_GENERATOR = '''
-def variant_files(seed):
-    """Even seeds keep the slope 2 of the training data; odd seeds make a holdout of slope 3."""
-    slope = 2 if seed % 2 == 0 else 3
-    rows = "".join(f"{x},{slope * x}\\n" for x in (4, -2, 9))
-    return {"hidden/data/holdout.csv": ("x,y\\n" + rows).encode()}
-'''
-
-
 @pytest.mark.docker
 def test_the_worker_grades_against_the_holdout_of_the_assignments_seed(
     exercises_app, opened, full_marks, tmp_path
@@ -230,7 +209,7 @@ def test_the_worker_grades_against_the_holdout_of_the_assignments_seed(
     from app.models import GradingRun, RunStatus
     from sandbox.backends.docker import DockerBackend
 
-    folder = _tiny_with_generator(tmp_path, SLOPE_GENERATOR)
+    folder = tiny_with_generator(tmp_path, SLOPE_GENERATOR)
     opened.variant_seed = 3  # a holdout the full-marks answer (slope 2) cannot fit
     run = operations.submit(opened, "tiny.ipynb", full_marks, 1, 10**6)
     db.session.commit()
