@@ -104,3 +104,14 @@ def _check(submission: Submission) -> list[VariantNumbersFlag]:
     db.session.add_all(flags)
     db.session.flush()
     return flags
+
+
+def erase_flags(submission_ids, assignment_ids) -> None:
+    """Erasure: the flags of these submissions and those pointing at these assignments (selects
+    or lists of ids), like the similarity matches of either side."""
+    db.session.execute(
+        delete(VariantNumbersFlag).where(
+            VariantNumbersFlag.submission_id.in_(submission_ids)
+            | VariantNumbersFlag.other_assignment_id.in_(assignment_ids)
+        )
+    )

@@ -124,3 +124,15 @@ def test_the_review_page_says_why_and_links_to_the_other_candidate(
     assert "baseline validation ROC AUC" in page
     own_page = client.get(f"/submissions/{ada.id}").get_data(as_text=True)
     assert "Numbers from another candidate" not in own_page
+
+
+def test_erasing_either_candidate_removes_the_flag(pair):
+    from app.privacy.erasure import erase_candidate
+
+    ada_numbers = _numbers(pair["ada"])
+    _submit(pair["ada"], _summary(ada_numbers))
+    _submit(pair["cy"], _summary(ada_numbers))
+    assert len(db.session.scalars(db.select(VariantNumbersFlag)).all()) == 1
+    erase_candidate(pair["ada"].candidate, pair["rita"])  # the side that was copied from
+    db.session.commit()
+    assert db.session.scalars(db.select(VariantNumbersFlag)).all() == []
