@@ -23,6 +23,7 @@ from app.config import Config
 from app.grading.backends import CHOICES, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.scoring import score
+from app.grading.variants import VariantError
 from sandbox.backends.base import Backend
 from sandbox.intake import IntakeError
 from sandbox.kinds import kind_for
@@ -61,7 +62,10 @@ def grade_command(
     except IntakeError as error:
         result = GradingResult.failed("rejected", f"The notebook was rejected: {error}")
     else:
-        job = exercise.job(data, variant_seed=variant_seed)
+        try:
+            job = exercise.job(data, variant_seed=variant_seed)
+        except VariantError as error:
+            raise click.ClickException(f"the variant could not be made: {error}") from error
         # One grading: nothing kept ready beyond it (phase 2's container still starts early).
         chosen = make_backend(backend or default_backend, keep_ready=0)
         with _interruptible(chosen):

@@ -13,6 +13,7 @@ from app.grading.attacks import PACK
 from app.grading.backends import CHOICES, docker_available, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.validation import Row, ValidationError, validate, with_more_time
+from app.grading.variants import VariantError
 
 exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
 
@@ -96,7 +97,7 @@ def validate_command(
             attacks=not no_attacks,
             progress=lambda done, total: click.echo(f"graded {done} of {total}", err=True),
         )
-    except ValidationError as error:
+    except (ValidationError, VariantError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps([asdict(row) for row in rows]))
