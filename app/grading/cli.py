@@ -23,6 +23,7 @@ from app.config import Config
 from app.grading.backends import CHOICES, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.scoring import score
+from app.grading.variants import VariantError
 from sandbox.backends.base import Backend
 from sandbox.intake import IntakeError
 from sandbox.kinds import kind_for
@@ -38,8 +39,16 @@ from sandbox.results import GradingResult
     default=None,
     help="Sandbox backend (default: SANDBOX_BACKEND).",
 )
+@click.option(
+    "--variant-seed",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Grade against this seed's variant of the data (default: the exercise's own files).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_json: bool) -> None:
+def grade_command(
+    notebook: Path, exercise_ref: str, backend: str | None, variant_seed: int | None, as_json: bool
+) -> None:
     """Grade NOTEBOOK against an exercise and report the verdict, score and test groups."""
     exercises_dir, default_backend = _settings()
     try:
@@ -53,7 +62,10 @@ def grade_command(notebook: Path, exercise_ref: str, backend: str | None, as_jso
     except IntakeError as error:
         result = GradingResult.failed("rejected", f"The notebook was rejected: {error}")
     else:
-        job = exercise.job(data)
+        try:
+            job = exercise.job(data, variant_seed=variant_seed)
+        except VariantError as error:
+            raise click.ClickException(f"the variant could not be made: {error}") from error
         # One grading: nothing kept ready beyond it (phase 2's container still starts early).
         chosen = make_backend(backend or default_backend, keep_ready=0)
         with _interruptible(chosen):

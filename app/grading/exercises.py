@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from app.grading import variants
 from sandbox.job import GradingJob
 from sandbox.kinds import KINDS, kind_for
 from sandbox.limits import Limits
@@ -67,6 +68,9 @@ class Exercise:
     groups: tuple[TestGroup, ...]
     folder: Path
     ai_policy: str = DEFAULT_AI_POLICY
+    # `variants: {generator: file.py}` in exercise.yaml: a script of the folder whose
+    # `variant_files(seed)` makes one candidate's data (app/grading/variants.py); None: one data set
+    variant_generator: str | None = None
 
     @property
     def ai_policy_text(self) -> str:
@@ -93,14 +97,23 @@ class Exercise:
     def max_score(self) -> float:
         return sum(group.points for group in self.groups)
 
-    def job(self, notebook: bytes, run_id: str | None = None) -> GradingJob:
+    @property
+    def has_variants(self) -> bool:
+        return self.variant_generator is not None
+
+    def job(
+        self, notebook: bytes, run_id: str | None = None, variant_seed: int | None = None
+    ) -> GradingJob:
         """A grading run of `notebook` (already through intake) against this exercise; `run_id`
-        labels its sandbox containers (a fresh one when not given)."""
+        labels its sandbox containers (a fresh one when not given). `variant_seed` (the
+        assignment's) grades against that candidate's starter data and hidden holdout, generated
+        here on the trusted side; None, or an exercise without variants, uses the folder's own."""
+        folder = variants.variant_folder(self, variant_seed)
         job = GradingJob(
             notebook=notebook,
             notebook_name=self.notebook,
-            starter_dir=self.starter_dir,
-            hidden_dir=self.hidden_dir,
+            starter_dir=folder / "starter",
+            hidden_dir=folder / "hidden",
             limits=self.limits,
             kind=self.kind,
         )
@@ -162,6 +175,7 @@ def parse_exercise(folder: Path) -> Exercise:
         raise ExerciseError(
             f"{path}: field 'ai_policy' must be one of {', '.join(AI_POLICIES)}, not {ai_policy!r}"
         )
+    generator = _variant_generator(path, folder, data.get("variants"))
     groups = tuple(_group(path, index, raw) for index, raw in enumerate(field.list("groups")))
     if len({g.id for g in groups}) != len(groups):
         raise ExerciseError(f"{path}: field 'groups' has duplicate ids")
@@ -176,7 +190,23 @@ def parse_exercise(folder: Path) -> Exercise:
         groups=groups,
         folder=folder,
         ai_policy=ai_policy,
+        variant_generator=generator,
     )
+
+
+def _variant_generator(path: Path, folder: Path, raw: Any) -> str | None:
+    """The `variants:` field: None, or `{generator: <a .py file of the folder>}`."""
+    if raw is None:
+        return None
+    generator = raw.get("generator") if isinstance(raw, dict) else None
+    if not isinstance(generator, str) or not generator.endswith(".py"):
+        raise ExerciseError(
+            f"{path}: field 'variants' must be a mapping with 'generator: <script>.py'"
+        )
+    script = (folder / generator).resolve()
+    if folder.resolve() not in script.parents or not script.is_file():
+        raise ExerciseError(f"{path}: field 'variants.generator': no file {generator} in {folder}")
+    return generator
 
 
 def _group(path: Path, index: int, raw: Any) -> TestGroup:

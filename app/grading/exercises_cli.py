@@ -13,6 +13,7 @@ from app.grading.attacks import PACK
 from app.grading.backends import CHOICES, docker_available, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.validation import Row, ValidationError, validate, with_more_time
+from app.grading.variants import VariantError
 
 exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
 
@@ -34,15 +35,39 @@ exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
     help="Only these attacks (repeatable).",
 )
 @click.option("--no-references", is_flag=True, help="Grade the attacks and their twins only.")
+@click.option("--no-attacks", is_flag=True, help="Grade the references only.")
 @click.option(
     "--time-factor",
     type=click.FloatRange(min=1),
     default=1.0,
     help="Multiply every time limit (a loaded machine; the default grades as production does).",
 )
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Also grade the references on the variants of seeds 1..N (exercises with variants; "
+    "others are graded N more times, each run drawing fresh hidden inputs).",
+)
+@click.option(
+    "--seed-reference",
+    "seeded_references",
+    multiple=True,
+    help="With --seeds: only these references on the extra seeds, NAME or EXERCISE/NAME "
+    "(repeatable; default all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as one JSON list.")
 def validate_command(
-    slugs, backend, workers, attack_ids, no_references, time_factor, as_json
+    slugs,
+    backend,
+    workers,
+    attack_ids,
+    no_references,
+    no_attacks,
+    time_factor,
+    seeds,
+    seeded_references,
+    as_json,
 ) -> None:
     """Grade each exercise's references against reference/verdicts.yaml and the adversarial pack;
     exit non-zero when a reference misses its verdict or an attack scores above its honest twin."""
@@ -67,9 +92,12 @@ def validate_command(
             workers=workers,
             attack_ids=attack_ids or None,
             references=not no_references,
+            seeds=range(1, seeds + 1),
+            seeded_references=seeded_references or None,
+            attacks=not no_attacks,
             progress=lambda done, total: click.echo(f"graded {done} of {total}", err=True),
         )
-    except ValidationError as error:
+    except (ValidationError, VariantError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps([asdict(row) for row in rows]))

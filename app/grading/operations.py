@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import update
 
@@ -17,6 +18,8 @@ from app import outbox
 from app.auth import policy
 from app.errors import DomainError, DuplicateError
 from app.extensions import db
+from app.grading import variants
+from app.grading.exercises import Exercise
 from app.models import (
     Application,
     Assignment,
@@ -29,6 +32,7 @@ from app.models import (
     now_utc,
 )
 from app.similarity import operations as similarity
+from app.similarity import variant_numbers
 from app.webhooks import events as webhook_events
 from sandbox.intake import IntakeError, sanitize_notebook
 
@@ -88,6 +92,7 @@ def assign_exercise(
         time_budget_minutes=time_budget_minutes,
         assigned_by=actor,
         open_by=now_utc() + open_within,
+        variant_seed=variants.new_seed(),
     )
     db.session.add(assignment)
     db.session.flush()
@@ -98,6 +103,15 @@ def assignments_of(application: Application) -> list[Assignment]:
     return list(
         db.session.scalars(db.select(Assignment).where(Assignment.application_id == application.id))
     )
+
+
+def variant_folder(assignment: Assignment, exercise: Exercise) -> Path:
+    """The folder of the assignment's variant (starter/ to download, hidden/ to grade), generated
+    from the seed stored on the assignment; its expected numbers are stored the first time."""
+    folder = variants.variant_folder(exercise, assignment.variant_seed)
+    if assignment.variant_numbers is None and folder != exercise.folder:
+        assignment.variant_numbers = variants.expected_numbers(exercise, assignment.variant_seed)
+    return folder
 
 
 def open_assignment(assignment: Assignment, now: datetime | None = None) -> None:
@@ -288,6 +302,9 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
     )
     db.session.flush()
     similarity.check_graded_run(run_id)  # evidence for reviewers; moves and scores nothing
+    run = db.session.get(GradingRun, run_id)
+    if run is not None:  # numbers computed on another candidate's variant: evidence, too
+        variant_numbers.check_submission(run.submission)
     outbox.complete(outbox.KIND_GRADE, run_id)
     webhook_events.submission_graded(run_id)
     return True

@@ -101,6 +101,7 @@ def starter_kit(assignment_id: int):
     if assignment.opened_at is None:
         abort(403, description="Start the exercise to download its starter kit.")
     exercise = _exercise(assignment)
+    folder = operations.variant_folder(assignment, exercise)  # this candidate's own data
     audit.record(
         "starter_kit.downloaded",
         candidate_id=assignment.application.candidate_id,
@@ -108,7 +109,7 @@ def starter_kit(assignment_id: int):
     )
     db.session.commit()
     return Response(
-        starter_zip(exercise.starter_dir, exercise.id),
+        starter_zip(folder / "starter", exercise.id),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{exercise.id}-starter.zip"'},
     )

@@ -56,6 +56,7 @@ class Row:
     mechanism: int | None = None
     twin: str | None = None
     twin_graded: Graded | None = None
+    variant_seed: int | None = None  # a reference graded on this seed's variant (None: default)
 
 
 @dataclass
@@ -133,8 +134,10 @@ def _read(data: bytes) -> nbformat.NotebookNode:
     return nbformat.reads(data.decode("utf-8"), as_version=4)
 
 
-def grade_notebook(backend: Backend, exercise: Exercise, notebook: bytes) -> Graded:
-    job = exercise.job(notebook)
+def grade_notebook(
+    backend: Backend, exercise: Exercise, notebook: bytes, variant_seed: int | None = None
+) -> Graded:
+    job = exercise.job(notebook, variant_seed=variant_seed)
     result = backend.grade(job)
     scored = score(result, exercise)
     return Graded(
@@ -201,6 +204,21 @@ def with_more_time(exercise: Exercise, factor: float) -> Exercise:
     return dataclasses.replace(exercise, limits=limits)
 
 
+def _seeded(
+    p: _Plan, seeds: Sequence[int], names: Sequence[str] | None
+) -> list[tuple[str, int]]:
+    """(reference, seed) pairs to grade on variants: the references `names` chooses (a name, or
+    `exercise/name` for one exercise's), or all."""
+    chosen = [
+        n for n in p.verdicts if names is None or n in names or f"{p.exercise.id}/{n}" in names
+    ]
+    return [(name, seed) for seed in seeds for name in chosen]
+
+
+def _seed_label(exercise: Exercise, seed: int) -> str:
+    return f"variant seed {seed}" if exercise.has_variants else f"repeat {seed} (no variants)"
+
+
 def validate(
     exercises: Sequence[Exercise],
     make_backend: Callable[[], Backend],
@@ -209,16 +227,37 @@ def validate(
     attack_ids: Sequence[str] | None = None,
     references: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    seeds: Sequence[int] = (),
+    seeded_references: Sequence[str] | None = None,
+    attacks: bool = True,
 ) -> list[Row]:
-    """Grade the references and the pack for each exercise; one row per reference and attack."""
+    """Grade the references and the pack for each exercise; one row per reference and attack.
+
+    The exercise's own files are the default variant. With `seeds`, the references (those named
+    in `seeded_references`, or all) are graded again on each seed's variant, one row per seed; an
+    exercise without variants grades them again as they are (each run draws fresh hidden inputs).
+    """
     plans = [plan(exercise, attack_ids) for exercise in exercises]
-    jobs: dict[tuple[str, str], tuple[Exercise, bytes]] = {}
+    if not attacks:
+        plans = [dataclasses.replace(p, attacks=[]) for p in plans]
+    known = {n for p in plans for n in p.verdicts} | {
+        f"{p.exercise.id}/{n}" for p in plans for n in p.verdicts
+    }
+    unknown = sorted(set(seeded_references or ()) - known)
+    if unknown:
+        raise ValidationError(f"no reference {', '.join(unknown)} in any reference/verdicts.yaml")
+    jobs: dict[tuple[str, str, int | None], tuple[Exercise, bytes, int | None]] = {}
     for p in plans:
         wanted = set(p.verdicts) if references else set()
         wanted |= {twin for _, twin in p.attacks} | {"attack/" + a.id for a, _ in p.attacks}
         for name in wanted:
             data = p.notebooks[name]
-            jobs.setdefault((p.exercise.id, hashlib.sha256(data).hexdigest()), (p.exercise, data))
+            key = (p.exercise.id, hashlib.sha256(data).hexdigest(), None)
+            jobs.setdefault(key, (p.exercise, data, None))
+        for name, seed in _seeded(p, seeds, seeded_references):
+            data = p.notebooks[name]
+            key = (p.exercise.id, hashlib.sha256(data).hexdigest(), seed)
+            jobs.setdefault(key, (p.exercise, data, seed))
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         futures = {
             pool.submit(lambda job: grade_notebook(make_backend(), *job), job): key
@@ -232,20 +271,23 @@ def validate(
     rows: list[Row] = []
     for p in plans:
 
-        def graded(name: str, p: _Plan = p) -> Graded:
-            return grades[(p.exercise.id, hashlib.sha256(p.notebooks[name]).hexdigest())]
+        def graded(name: str, seed: int | None = None, p: _Plan = p) -> Graded:
+            return grades[(p.exercise.id, hashlib.sha256(p.notebooks[name]).hexdigest(), seed)]
 
-        for name, verdict in p.verdicts.items() if references else ():
-            reason = _check_reference(verdict or {}, graded(name))
+        cases = [(name, None) for name in p.verdicts] if references else []
+        for name, seed in cases + _seeded(p, seeds, seeded_references):
+            verdict = p.verdicts[name] or {}
+            reason = _check_reference(verdict, graded(name, seed))
             rows.append(
                 Row(
                     p.exercise.id,
                     "reference",
-                    name,
-                    _expectation(verdict or {}),
-                    graded(name),
+                    name if seed is None else f"{name} @ {_seed_label(p.exercise, seed)}",
+                    _expectation(verdict),
+                    graded(name, seed),
                     reason is None,
                     reason or "verdict holds",
+                    variant_seed=seed,
                 )
             )
         for attack, twin in p.attacks:

@@ -120,12 +120,23 @@ class GradingWorker:
             db.session.commit()
             run = db.session.get(GradingRun, run_id)
             assert run is not None
-            slug = run.submission.assignment.exercise_slug
-            exercise = self.load_exercise(slug)
-            job = exercise.job(
-                run.submission.notebook,
-                sandbox_label(self.app.config["SQLALCHEMY_DATABASE_URI"], run.id, run.attempts),
-            )
+            assignment = run.submission.assignment
+            exercise = self.load_exercise(assignment.exercise_slug)
+            try:  # the assignment's variant, generated here from its stored seed
+                operations.variant_folder(assignment, exercise)
+                db.session.commit()
+                job = exercise.job(
+                    run.submission.notebook,
+                    sandbox_label(self.app.config["SQLALCHEMY_DATABASE_URI"], run.id, run.attempts),
+                    variant_seed=assignment.variant_seed,
+                )
+            except Exception as error:  # a broken generator: retried, then failed, never hung
+                db.session.rollback()
+                log.exception("run %s: the exercise's variant could not be made", run_id)
+                failed = GradingResult.failed(
+                    "error", f"the exercise's variant could not be made: {error}", retryable=True
+                )
+                return self._store(run_id, owner, failed, None)
         progress = Progress()
         heartbeat = Heartbeat(self.app, run_id, owner, self.lease, progress, self.heartbeat_s)
         heartbeat.start()

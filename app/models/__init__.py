@@ -28,7 +28,7 @@ from app.models.outbox import OutboxMessage, OutboxTask
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
 from app.models.self_id import DemographicReportGrant, SelfIdentification
-from app.models.similarity import SimilarityMatch, SubmissionFingerprint
+from app.models.similarity import SimilarityMatch, SubmissionFingerprint, VariantNumbersFlag
 from app.models.stage_stats import ApplicationStageStats
 from app.models.types import now_utc
 from app.models.user import STAFF_ROLES, Role, User
@@ -77,6 +77,7 @@ __all__ = [
     "SubmissionFingerprint",
     "TestOutcome",
     "User",
+    "VariantNumbersFlag",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -43,6 +43,13 @@ class Assignment(db.Model):
     open_by: Mapped[datetime] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The candidate's variant of an exercise that declares one (app/grading/variants.py): the
+    # starter data downloaded and the hidden holdout graded are generated from it. None: the
+    # exercise's own files (assigned before variants, or an exercise without them).
+    variant_seed: Mapped[int | None] = mapped_column(Integer)
+    # The variant's expected numbers ({name: value}), stored when the variant is first generated,
+    # so a submission's reported numbers can be compared with every candidate's variant.
+    variant_numbers: Mapped[dict | None] = mapped_column(JSON)
 
     application: Mapped[Application] = relationship()
     assigned_by: Mapped[User | None] = relationship()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
-    from app.models.grading import Submission
+    from app.models.grading import Assignment, Submission
 
 
 class SubmissionFingerprint(db.Model):
@@ -59,3 +59,25 @@ class SimilarityMatch(db.Model):
 
     submission: Mapped[Submission] = relationship(foreign_keys=[submission_id])
     other_submission: Mapped[Submission] = relationship(foreign_keys=[other_submission_id])
+
+
+class VariantNumbersFlag(db.Model):
+    """A submission whose reported numbers fit another candidate's variant better than its own.
+
+    `matched` lists {name, reported, own, other} per number; evidence for people, moves nothing."""
+
+    __tablename__ = "variant_numbers_flags"
+    __table_args__ = (UniqueConstraint("submission_id", "other_assignment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    other_assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    matched: Mapped[list] = mapped_column(JSON, default=list)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    submission: Mapped[Submission] = relationship(foreign_keys=[submission_id])
+    other_assignment: Mapped[Assignment] = relationship(foreign_keys=[other_assignment_id])

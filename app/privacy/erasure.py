@@ -2,7 +2,7 @@
 
 What goes: name and email (on the candidate and their sign-in account), notes, invites, emails
 in the outbox, uploaded and executed notebooks with their grading runs, logs and test output,
-their similarity fingerprints and matches,
+their similarity fingerprints and matches (and variant-numbers flags of either side),
 the free text of scorecards (notes, amendment reasons) and of stage moves (details after the
 reason category), and the voluntary self-identification answers. What stays, detached from any
 person: the applications, stage transitions and
@@ -44,6 +44,7 @@ from app.privacy import audit
 from app.reports import self_id
 from app.search import index as search_index
 from app.similarity.operations import erase_fingerprints
+from app.similarity.variant_numbers import erase_flags
 
 ERASED_DOMAIN = "erased.invalid"
 
@@ -62,6 +63,10 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
     run_ids = select(GradingRun.id).where(GradingRun.submission_id.in_(submission_ids))
     session = db.session
     erase_fingerprints(submission_ids)
+    erase_flags(
+        submission_ids,
+        select(Assignment.id).where(Assignment.application_id.in_(application_ids)),
+    )
     session.execute(delete(TestOutcome).where(TestOutcome.run_id.in_(run_ids)))
     session.execute(delete(GroupScore).where(GroupScore.run_id.in_(run_ids)))
     session.execute(delete(GradingRun).where(GradingRun.id.in_(run_ids)))

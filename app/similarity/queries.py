@@ -15,8 +15,15 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models import SimilarityMatch, Submission, SubmissionFingerprint, User
-from app.similarity.access import may_open
+from app.models import (
+    SimilarityMatch,
+    Submission,
+    SubmissionFingerprint,
+    User,
+    VariantNumbersFlag,
+)
+from app.privacy.blind import candidate_label
+from app.similarity.access import may_open, may_open_assignment
 
 FLAG_AT = 0.5  # a share of fingerprints at which a match is flagged for a human to look at
 SHOWN = 5
@@ -111,3 +118,43 @@ def stored_match(submission_id: int, other_id: int) -> SimilarityMatch | None:
         )
     )
 
+
+
+@dataclass(frozen=True)
+class VariantFlagView:
+    """A variant-numbers flag as `viewer` may see it: the other side only when reachable."""
+
+    other: Submission | None  # the other candidate's latest submission, when the viewer may open it
+    other_label: str | None  # the other candidate, when the viewer may open their application
+    matched: list[dict]  # {name, reported, value (the other variant's), own (this variant's)}
+
+    @property
+    def why(self) -> str:
+        shown = "; ".join(
+            f"{m['reported']:g} equals the {m['name']} of the other candidate's data "
+            f"({m['value']:.4f}; on this candidate's own data it is "
+            + (f"{m['own']:.4f})" if m.get("own") is not None else "unknown)")
+            for m in self.matched
+        )
+        return f"{len(self.matched)} numbers reported here fit another candidate's data: {shown}"
+
+
+def variant_flags_for(submission: Submission, viewer: User) -> list[VariantFlagView]:
+    flags = db.session.scalars(
+        select(VariantNumbersFlag)
+        .where(VariantNumbersFlag.submission_id == submission.id)
+        .order_by(VariantNumbersFlag.id)
+    )
+    views = []
+    for flag in flags:
+        other = flag.other_assignment
+        visible = may_open_assignment(viewer, other)
+        latest = other.submissions[-1] if visible and other.submissions else None
+        views.append(
+            VariantFlagView(
+                other=latest,
+                other_label=candidate_label(other.application, viewer) if visible else None,
+                matched=list(flag.matched),
+            )
+        )
+    return views

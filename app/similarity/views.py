@@ -23,6 +23,11 @@ def similarity_matches(submission: Submission) -> list[queries.MatchView]:
     return queries.matches_for(submission, current_user)
 
 
+@bp.app_template_global("variant_number_flags")
+def variant_number_flags(submission: Submission) -> list[queries.VariantFlagView]:
+    return queries.variant_flags_for(submission, current_user)
+
+
 @bp.route("/submissions/<int:submission_id>/similar")
 @roles_required(*STAFF)
 def compare(submission_id: int):

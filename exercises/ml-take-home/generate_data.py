@@ -2,6 +2,11 @@
 
     python exercises/ml-take-home/generate_data.py          # rewrites the committed CSVs
 
+It is also the exercise's variant generator (``variants:`` in exercise.yaml):
+``variant_files(seed)`` makes one candidate's training file and holdout, generated the same way
+from that seed, and ``expected_numbers(files)`` the numbers a candidate would report about them
+(the baseline's validation scores, the churn rate). The platform calls both on the trusted side.
+
 The training file is what the candidate gets; the holdout is a snapshot taken at prediction time
 (``refund_issued`` is not known yet, so it is always 0) for customers generated the same way with
 another seed, with a few more customers from the rare ``islands`` region.
@@ -59,7 +64,7 @@ def _regions(rng: np.random.Generator, n: int, islands_share: float) -> np.ndarr
     )
 
 
-def generate(seed: int, rows: int, *, holdout: bool, id_offset: int) -> pd.DataFrame:
+def generate(seed: int | list[int], rows: int, *, holdout: bool, id_offset: int) -> pd.DataFrame:
     """One customer table; ``holdout=True`` makes the prediction-time snapshot."""
     rng = np.random.default_rng(seed)
     plan = rng.choice(PLANS, size=rows, p=PLAN_PROBS)
@@ -128,6 +133,43 @@ def build() -> dict[Path, bytes]:
     train = generate(TRAIN_SEED, TRAIN_ROWS, holdout=False, id_offset=100000)
     holdout = generate(HOLDOUT_SEED, HOLDOUT_ROWS, holdout=True, id_offset=500000)
     return {TRAIN_PATH: to_csv_bytes(train), HOLDOUT_PATH: to_csv_bytes(holdout)}
+
+
+def variant_files(seed: int) -> dict[str, bytes]:
+    """One candidate's variant: same columns, sizes and data-generating process, other rows."""
+    train = generate([TRAIN_SEED, seed], TRAIN_ROWS, holdout=False, id_offset=100000)
+    holdout = generate([HOLDOUT_SEED, seed], HOLDOUT_ROWS, holdout=True, id_offset=500000)
+    return {
+        "starter/data/train.csv": to_csv_bytes(train),
+        "hidden/data/holdout.csv": to_csv_bytes(holdout),
+    }
+
+
+def expected_numbers(files: dict[str, bytes]) -> dict[str, float]:
+    """What `python baseline.py` prints for this variant, and its churn rate: the numbers that
+    differ per candidate and that a Summary copied from another candidate would carry."""
+    import importlib.util
+    import io
+
+    from sklearn.metrics import average_precision_score, roc_auc_score
+    from sklearn.model_selection import train_test_split
+
+    spec = importlib.util.spec_from_file_location(
+        "ml_take_home_baseline", HERE / "starter" / "baseline.py"
+    )
+    baseline = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(baseline)
+    data = pd.read_csv(io.BytesIO(files["starter/data/train.csv"]))
+    X, y = data.drop(columns="churned"), data["churned"]
+    X_train, X_valid, y_train, y_valid = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=0
+    )
+    scores = baseline.build_baseline().fit(X_train, y_train).predict_proba(X_valid)[:, 1]
+    return {
+        "baseline validation ROC AUC": float(roc_auc_score(y_valid, scores)),
+        "baseline validation average precision": float(average_precision_score(y_valid, scores)),
+        "churn rate of the training file": float(y.mean()),
+    }
 
 
 def main() -> None:

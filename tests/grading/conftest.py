@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -71,3 +72,25 @@ def hostile_json(depth: int) -> bytes:
     return json.dumps(
         {"cells": [], "nbformat": 4, "x": json.loads("[" * depth + "]" * depth)}
     ).encode()
+
+
+SLOPE_GENERATOR = '''
+def variant_files(seed):
+    """Even seeds keep the slope 2 of the training data; odd seeds make a holdout of slope 3."""
+    slope = 2 if seed % 2 == 0 else 3
+    rows = "".join(f"{x},{slope * x}\\n" for x in (4, -2, 9))
+    return {"hidden/data/holdout.csv": ("x,y\\n" + rows).encode()}
+'''
+
+
+def tiny_with_generator(tmp_path: Path, generator: str) -> Path:
+    """A copy of the tiny exercise under `tmp_path` that declares `generator` as its variants."""
+    folder = tmp_path / "exercises" / "tiny"
+    shutil.copytree(TINY, folder)
+    (folder / "make_variant.py").write_text(generator, encoding="utf-8")
+    yaml_path = folder / "exercise.yaml"
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8") + "variants:\n  generator: make_variant.py\n",
+        encoding="utf-8",
+    )
+    return folder

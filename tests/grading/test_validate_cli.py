@@ -7,11 +7,12 @@ exercise with one attack shows the command end to end on docker, and the errors 
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 
 import pytest
 
-from tests.grading.conftest import FIXTURES
+from tests.grading.conftest import FIXTURES, SLOPE_GENERATOR, tiny_with_generator
 from tests.sandbox.helpers import require_docker
 
 
@@ -94,3 +95,36 @@ def test_the_table_has_a_row_per_reference_and_attack(validate):
     assert "<= starter/tiny.ipynb" in rows["word-salad"], result.output
     failed = [line for line in rows.values() if "FAIL" in line]
     assert result.exit_code == (1 if failed else 0), result.output
+
+
+def test_an_unknown_seed_reference_is_refused_before_grading(validate):
+    result = validate("tiny", "--seeds", "2", "--seed-reference", "gone.ipynb", "--no-attacks")
+    assert result.exit_code == 1
+    assert "no reference gone.ipynb in any reference/verdicts.yaml" in result.output
+
+
+@pytest.mark.docker
+def test_seeds_grade_the_references_on_each_variant(validate, exercises_app, tmp_path, monkeypatch):
+    """Odd seeds' holdouts have another slope: the full-marks verdict must fail exactly there."""
+    client, _ = require_docker()
+    client.close()
+    monkeypatch.setenv("HIRELAB_VARIANT_CACHE", str(tmp_path / "variants"))
+    tiny_with_generator(tmp_path, SLOPE_GENERATOR)
+    exercises_app.config["EXERCISES_DIR"] = tmp_path / "exercises"
+    result = validate(
+        "tiny", "--no-attacks", "--seeds", "2", "--seed-reference", "full-marks.ipynb", "--json",
+        "--time-factor", "3",  # the verdicts under test depend on data, not on the load
+    )
+    rows = {row["name"]: row for row in json.loads(result.stdout.splitlines()[-1])}
+    assert set(rows) == {
+        "full-marks.ipynb",
+        "half-done.ipynb",
+        "full-marks.ipynb @ variant seed 1",
+        "full-marks.ipynb @ variant seed 2",
+    }, result.output
+    for name in ("full-marks.ipynb", "full-marks.ipynb @ variant seed 2"):
+        assert rows[name]["passed"], f"{name}: {rows[name]['reason']}\n{result.output}"
+    odd = rows["full-marks.ipynb @ variant seed 1"]
+    assert not odd["passed"] and odd["variant_seed"] == 1, result.output
+    assert odd["graded"]["groups"]["accuracy"] < 100
+    assert result.exit_code == 1, result.output

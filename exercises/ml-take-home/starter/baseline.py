@@ -3,7 +3,8 @@
     python baseline.py
 
 Fits on 75% of data/train.csv and reports ROC AUC on the other 25% (stratified, seed 0).
-It prints: validation ROC AUC 0.667 (average precision 0.271).
+It prints its validation ROC AUC and average precision on your copy of the data (every
+candidate's data set is generated for them, so the numbers differ slightly between candidates).
 Your pipeline should clearly beat it; the grader compares both on a hidden holdout set.
 """
 
