@@ -82,6 +82,9 @@ class GradingResult:
     timings: Timings = field(default_factory=Timings)
     retryable: bool = False
     flags: tuple[RedFlag, ...] = ()
+    # Phase 1 only: the cross-check's record {"seed", "answers"} (sandbox/runner/crosscheck.py),
+    # handed to phase 2 and never stored or shown.
+    crosscheck: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -151,6 +154,7 @@ class GradingResult:
             execution_error=_cap(_opt(data, "execution_error", str)),
             retryable=data.get("retryable") is True,
             flags=tuple(_flag(f) for f in flags[:MAX_FLAGS]),
+            crosscheck=_opt(data, "crosscheck", dict),
             timings=Timings(
                 **{
                     k: float(_opt(timings, k, (int, float)) or 0.0)

@@ -70,6 +70,7 @@ def execute_then_test(job: GradingJob, notebook: bytes, phases: Phases) -> Gradi
         "cells_total": first.cells_total,
         "cells_executed": first.cells_executed,
         "error": first.execution_error or (None if first.status == "completed" else first.message),
+        "crosscheck": first.crosscheck,  # phase 1's answers to the cross-check's probes
     }
     executed = first.notebook if first.notebook is not None else notebook
     second = phases.run("test", executed, execution)

@@ -96,6 +96,7 @@ def work(
         run_dir = _prepare_run_dir(workdir, job.notebook_name)
         if job.phase == "execute":
             from sandbox.runner.execute import execute_notebook
+            from sandbox.runner.probes import Probes
 
             result = execute_notebook(
                 (run_dir / job.notebook_name).read_bytes(),
@@ -104,6 +105,7 @@ def work(
                 use_cgroup=job.use_cgroup,
                 on_cell=lambda i, n: channel.progress(message_fd, i, n),
                 kernel_manager=kernel,
+                probes=Probes.from_workdir(workdir),  # read before any cell runs
             )
         else:
             from sandbox.runner.testing import run_tests

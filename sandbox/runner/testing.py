@@ -18,6 +18,8 @@ import pytest
 from sandbox.results import GradingResult, TestOutcome, Timings
 from sandbox.runner import plugin
 from sandbox.runner.bundle import Job
+from sandbox.runner.crosscheck import SPEC_FILE
+from sandbox.runner.phase_check import PhaseCheck
 from sandbox.runner.supervisor import PR_SET_DUMPABLE, prctl
 from sandbox.runner.zygote import ZygoteClient
 
@@ -55,6 +57,7 @@ def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> G
     prctl(PR_SET_DUMPABLE, 0)  # no ptrace and no /proc/<pid>/mem for the candidate process
     execution = job.execution
     notebook = (run_dir / job.notebook_name).read_bytes()
+    spec = workdir / SPEC_FILE
     state = plugin.PhaseTwo(
         hidden_root=hidden,
         hidden_data=plugin.HiddenData(_load_data(hidden / "data")),
@@ -74,6 +77,9 @@ def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> G
         call_timeout_s=job.limits.call_timeout_s,
         answer_bytes=job.limits.answer_bytes,
         deadline=started + job.limits.tests_timeout_s,
+        phase_check=PhaseCheck.from_phase_one(
+            spec.read_bytes() if spec.is_file() else None, execution.get("crosscheck")
+        ),
     )
     plugin.STATE = state
     # Only our plugin: hidden tests behave the same whatever pytest plugins the host has installed
@@ -98,9 +104,14 @@ def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> G
         ],
         plugins=[plugin],
     )
+    if code not in INTERRUPTED_CODES and not state.collect_errors and state.hidden_deleted:
+        plugin.run_phase_check(state)  # its drawn test never started
     timings = Timings(tests_s=time.monotonic() - started)
     duration = time.monotonic() - started
     tests = _every_collected(state)
+    if state.phase_check is not None:
+        tests = state.phase_check.apply(tests)
+        state.flags.extend(state.phase_check.flags)
     if code in INTERRUPTED_CODES and not state.collect_errors:
         return GradingResult.failed(
             "error",

@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.runner import privileges
+from sandbox.runner.warm import WARM_MODULES as KERNEL_MODULES
 
-WARM_MODULES = ("numpy", "pandas", "scipy.stats", "sklearn", "sklearn.pipeline", "sklearn.metrics")
+# Phase 1's kernel imports (``warm.py``) plus the kernel's own, so a candidate process finds in
+# sys.modules what a kernel would (and costs a fork, not the imports).
+WARM_MODULES = (*KERNEL_MODULES, "IPython", "ipykernel.kernelapp", "ipykernel.zmqshell")
 MAX_REQUEST = 64 * 1024
 
 
