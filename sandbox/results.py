@@ -85,6 +85,9 @@ class GradingResult:
     # Phase 1 only: the cross-check's record {"seed", "answers"} (sandbox/runner/crosscheck.py),
     # handed to phase 2 and never stored or shown.
     crosscheck: dict[str, Any] | None = None
+    # A retryable result that candidate code may have caused (e.g. it interrupted the hidden test
+    # session): retried, and once the retries are used up a verdict, not an error (``settled``).
+    interference: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -106,6 +109,22 @@ class GradingResult:
         """A verdict reached before any result existed (crash, rejection, infrastructure error)."""
         return cls(
             status=status, message=message, logs=logs, duration_s=duration_s, retryable=retryable
+        )
+
+    def settled(self, attempts: int) -> GradingResult:
+        """The verdict of a run whose every retry was stopped by what candidate code did: what
+        could not be graded scores nothing, and the interviewer sees why (a red flag)."""
+        message = (
+            f"grading was stopped {attempts} times while the candidate's code ran "
+            f"({self.message}); what could not be graded scores 0"
+        )
+        flag = RedFlag("grading_interrupted", "", "", message)
+        return self.with_changes(
+            status="crashed",
+            message=message,
+            retryable=False,
+            interference=False,
+            flags=(*self.flags, flag)[:MAX_FLAGS],
         )
 
     def with_changes(self, **changes: Any) -> GradingResult:
@@ -155,6 +174,7 @@ class GradingResult:
             retryable=data.get("retryable") is True,
             flags=tuple(_flag(f) for f in flags[:MAX_FLAGS]),
             crosscheck=_opt(data, "crosscheck", dict),
+            interference=data.get("interference") is True,
             timings=Timings(
                 **{
                     k: float(_opt(timings, k, (int, float)) or 0.0)

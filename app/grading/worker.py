@@ -121,6 +121,7 @@ class GradingWorker:
             run = db.session.get(GradingRun, run_id)
             assert run is not None
             slug = run.submission.assignment.exercise_slug
+            attempts = run.attempts
             exercise = self.load_exercise(slug)
             job = exercise.job(
                 run.submission.notebook,
@@ -137,6 +138,8 @@ class GradingWorker:
         finally:
             heartbeat.stopped.set()
             heartbeat.join()
+        if result.retryable and result.interference and attempts >= operations.MAX_ATTEMPTS:
+            result = result.settled(attempts)  # the candidate's code stopped every attempt
         scored = None if result.retryable else self.score(result, exercise)
         status = self._store(run_id, owner, result, scored)
         if status is None:

@@ -96,6 +96,7 @@ def merge(first: GradingResult, second: GradingResult, duration_s: float) -> Gra
         execution_status=first.execution_status or first.status,
         execution_error=first.execution_error,
         retryable=second.retryable,
+        interference=second.interference,
         flags=second.flags,
         timings=Timings(
             container_start_s=first.timings.container_start_s + second.timings.container_start_s,

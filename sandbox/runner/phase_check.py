@@ -30,6 +30,7 @@ class PhaseCheck:
     record: dict[str, Any]
     target: str | None = None  # the test before which the check runs (drawn at collection)
     done: bool = False
+    compared: bool = False
     failed_groups: set[str] = field(default_factory=set)
     flags: list[RedFlag] = field(default_factory=list)
 
@@ -63,6 +64,7 @@ class PhaseCheck:
                         for name in names
                     }
                 )
+        self.compared = True
         for name in names:
             why = crosscheck.verdict(
                 self.record["answers"].get(name), [rounds[0][name], rounds[1][name]]
@@ -79,6 +81,15 @@ class PhaseCheck:
                     f"probe {name!r}: {why}; tests of {', '.join(groups)} not scored",
                 )
             )
+
+    def unverified_fail(self) -> None:
+        """Where no comparison was made (the session stopped first, or no process started),
+        nothing the probes cover is scored."""
+        if self.done and self.compared:
+            return
+        self.failed_groups.update(
+            str(g) for probe in self.spec["PROBES"].values() for g in probe.get("groups", ())
+        )
 
     def apply(self, outcomes: tuple[TestOutcome, ...]) -> tuple[TestOutcome, ...]:
         """Every test of a group whose probe disagreed fails."""

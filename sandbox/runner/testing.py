@@ -110,15 +110,18 @@ def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> G
     duration = time.monotonic() - started
     tests = _every_collected(state)
     if state.phase_check is not None:
+        state.phase_check.unverified_fail()  # a session that stopped before the check ran
         tests = state.phase_check.apply(tests)
         state.flags.extend(state.phase_check.flags)
     if code in INTERRUPTED_CODES and not state.collect_errors:
-        return GradingResult.failed(
-            "error",
-            f"the hidden test session stopped early ({INTERRUPTED_CODES[code]}); not graded, "
-            "try again",
+        return GradingResult(
+            status="error",
+            message=f"the hidden test session stopped early ({INTERRUPTED_CODES[code]}); "
+            "not graded, try again",
+            tests=tests,  # kept for the verdict once every retry was interrupted (settled)
             duration_s=duration,
             retryable=True,
+            interference=True,
         )
     if state.collect_errors or (not tests and code != 0):
         detail = "; ".join(state.collect_errors)[:2000] or f"pytest exit code {int(code)}"
