@@ -56,6 +56,7 @@ class Timings:
     kernel_start_s: float = 0.0
     cells_s: float = 0.0
     tests_s: float = 0.0
+    crosscheck_s: float = 0.0  # the cross-check of phase 1, both phases (part of the above)
 
 
 @dataclass(frozen=True)

@@ -103,5 +103,6 @@ def merge(first: GradingResult, second: GradingResult, duration_s: float) -> Gra
             kernel_start_s=first.timings.kernel_start_s,
             cells_s=first.timings.cells_s,
             tests_s=second.timings.tests_s,
+            crosscheck_s=first.timings.crosscheck_s + second.timings.crosscheck_s,
         ),
     )

@@ -157,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         "--warm-kernel", action="store_true", help="phase 1: start the kernel before the bundle"
     )
     parser.add_argument(
-        "--preimport", action="store_true", help="with --warm-kernel: import the scientific stack"
+        "--preimport",
+        action="store_true",
+        help="with --warm-kernel: import the scientific stack; with --zygote: the kernel's modules",
     )
     from_environment = os.environ.pop("HIRELAB_RUNNER_ARGS", "").split()  # docker backend
     args = parser.parse_args(argv if argv is not None else (from_environment or sys.argv[1:]))
@@ -170,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     warm = None
     if args.zygote:  # warmed while a pre-started container still waits for its bundle
-        warm = _start_zygote(args.workdir, privileged)
+        warm = _start_zygote(args.workdir, privileged, args.preimport)
     drop_to = args.drop_to if privileged else None
     deadline = args.deadline
     if args.warm_kernel:  # the worker waits for its bundle inside the supervised time
@@ -181,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _start_zygote(workdir: Path, privileged: bool) -> socket.socket:
+def _start_zygote(workdir: Path, privileged: bool, kernel_like: bool) -> socket.socket:
     """Import the stack, close the shared directories (as root), fork the zygote; warm the rest."""
-    zygote.warm_imports()
+    zygote.warm_imports(kernel_like)
     grader_tmp = Path("/tmp/grader")
     if privileged:
         privileges.close_shared_dirs(grader_tmp)

@@ -115,8 +115,9 @@ def kernel_probe(payload: dict[str, Any]) -> dict[str, Any]:
             sys.modules["__main__"] = main
 
 
-def record_from_text(text: str, nonce: str, seed: int) -> dict[str, Any]:
-    """Phase 1's record from the probe cell's stdout: {"seed", "answers"} (answers may be {})."""
+def record_from_text(text: str, nonce: str, seed: int, seconds: float = 0.0) -> dict[str, Any]:
+    """Phase 1's record from the probe cell's stdout: {"seed", "answers", "seconds"} (answers
+    may be {}: nothing answered)."""
     answers: Any = {}
     for line in text.splitlines():
         if line.startswith(nonce) and len(line) < MAX_RECORD_BYTES:
@@ -126,7 +127,7 @@ def record_from_text(text: str, nonce: str, seed: int) -> dict[str, Any]:
                 answers = {}
     if not isinstance(answers, dict) or "__error__" in answers:
         answers = {}
-    return {"seed": seed, "answers": answers}
+    return {"seed": seed, "answers": answers, "seconds": round(seconds, 3)}
 
 
 def differs(first: Any, second: Any, spread_a: Any, spread_b: Any) -> bool:

@@ -85,7 +85,11 @@ def execute_notebook(
             cells_executed=state["done"],
             execution_status=status,
             execution_error=error,
-            timings=Timings(kernel_start_s=kernel_s, cells_s=cells_s),
+            timings=Timings(
+                kernel_start_s=kernel_s,
+                cells_s=cells_s,
+                crosscheck_s=float((kept["record"] or {}).get("seconds", 0.0)),
+            ),
             logs="outputs truncated at the size cap\n" if client.outputs_truncated else "",
         )
 

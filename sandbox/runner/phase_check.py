@@ -8,6 +8,7 @@ and leaves a ``grader_detection`` red flag.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ class PhaseCheck:
     target: str | None = None  # the test before which the check runs (drawn at collection)
     done: bool = False
     compared: bool = False
+    seconds: float = 0.0
     failed_groups: set[str] = field(default_factory=set)
     flags: list[RedFlag] = field(default_factory=list)
 
@@ -50,6 +52,13 @@ class PhaseCheck:
         if self.done:
             return
         self.done = True
+        started = time.monotonic()
+        try:
+            self._compare(submission, starter)
+        finally:
+            self.seconds = time.monotonic() - started
+
+    def _compare(self, submission: Submission, starter: Mapping[str, bytes]) -> None:
         seed = int(self.record["seed"])
         names = list(self.spec["PROBES"])
         inputs = self.spec["inputs"](starter, seed)

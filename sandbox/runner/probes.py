@@ -57,16 +57,19 @@ class Probes:
         self, client: CappedNotebookClient, cells: list[str], limits: Limits, budget: dict
     ) -> dict[str, Any]:
         """Probe the notebook's kernel (alive, idle, the cells finished)."""
+        started = time.monotonic()
         source, seed, nonce = self._cell(cells)
         cell = new_code_cell(source)
         budget["end"] = time.monotonic() + limits.call_timeout_s
         client.output_budget = max(client.output_budget, PROBE_OUTPUT_BYTES)
         with contextlib.suppress(Exception):
             client.execute_cell(cell, 0, store_history=False)
-        return crosscheck.record_from_text(_stdout(cell), nonce, seed)
+        seconds = time.monotonic() - started
+        return crosscheck.record_from_text(_stdout(cell), nonce, seed, seconds)
 
     def in_fresh_kernel(self, cwd: Path, cells: list[str], limits: Limits) -> dict[str, Any]:
         """Probe a new kernel (the notebook's timed out, died or ran out of memory)."""
+        started = time.monotonic()
         source, seed, nonce = self._cell(cells)
         nb = new_notebook(cells=[new_code_cell(source)])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
@@ -82,7 +85,8 @@ class Probes:
         )
         with contextlib.suppress(Exception):
             client.execute(cwd=str(cwd))
-        return crosscheck.record_from_text(_stdout(nb.cells[0]), nonce, seed)
+        seconds = time.monotonic() - started
+        return crosscheck.record_from_text(_stdout(nb.cells[0]), nonce, seed, seconds)
 
 
 def _stdout(cell: nbformat.NotebookNode) -> str:

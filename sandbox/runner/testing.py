@@ -106,7 +106,8 @@ def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> G
     )
     if code not in INTERRUPTED_CODES and not state.collect_errors and state.hidden_deleted:
         plugin.run_phase_check(state)  # its drawn test never started
-    timings = Timings(tests_s=time.monotonic() - started)
+    check_s = state.phase_check.seconds if state.phase_check is not None else 0.0
+    timings = Timings(tests_s=time.monotonic() - started, crosscheck_s=check_s)
     duration = time.monotonic() - started
     tests = _every_collected(state)
     if state.phase_check is not None:

@@ -7,6 +7,7 @@ import contextlib
 import io
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -52,18 +53,18 @@ def test_a_nondeterministic_function_is_judged_within_its_own_spread():
 def _kernel_record(notebook: Path, seed_dir: Path) -> dict:
     """Phase 1's record for ``notebook``, computed as the probe cell computes it in the kernel."""
     spec_source = (DEBUGGING / crosscheck.SPEC_FILE).read_bytes()
-    cells = [
-        c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"
-    ]
+    cells = [c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
     source, seed, nonce = crosscheck.kernel_cell(spec_source, {}, cells, str(REPO))
     shutil.copytree(DEBUGGING / "starter", seed_dir, dirs_exist_ok=True)
     out, here = io.StringIO(), os.getcwd()
+    ours = {k: v for k, v in sys.modules.items() if k == "sandbox" or k.startswith("sandbox.")}
     os.chdir(seed_dir)
     try:
         with contextlib.redirect_stdout(out):
             exec(source, {"__name__": "__main__"})
-    finally:
+    finally:  # the cell forgets the runner's modules, as a kernel should: not this session
         os.chdir(here)
+        sys.modules.update(ours)
     return crosscheck.record_from_text(out.getvalue(), nonce, seed)
 
 
@@ -87,7 +88,7 @@ def test_the_probe_cell_answers_every_probe_through_its_nonce_line(records):
 
 def test_only_the_nonce_line_counts():
     text = 'HIRELAB-CROSSCHECK-forged:{"x": {"ok": true, "result": 1}}\nREAL:{"y": 1}\n'
-    assert crosscheck.record_from_text(text, "REAL:", 7) == {"seed": 7, "answers": {"y": 1}}
+    assert crosscheck.record_from_text(text, "REAL:", 7)["answers"] == {"y": 1}
     assert crosscheck.record_from_text("no record\n", "REAL:", 7)["answers"] == {}
 
 

@@ -15,7 +15,7 @@ from tests.sandbox.helpers import FAST, TINY, notebook, passing_reference, run_i
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
-PROBES = '''
+PROBES = """
 STARTER_FILES = ["data/train.csv"]
 PROBES = {
     "add": {"groups": ["basics"], "code": "result = [add(a, b) for a, b in PAIRS]"},
@@ -35,7 +35,7 @@ def inputs(starter, seed):
         "add": {"PAIRS": [(rng.randint(-99, 99), rng.randint(-99, 99)) for _ in range(6)]},
         "predict": {"XS": [x + rng.random() for x in xs]},
     }
-'''
+"""
 # Recognises phase 2 by a marker the sandbox cannot remove (the runner's command line, which a
 # candidate process inherits from the zygote) and is right only there.
 DETECTS = """
