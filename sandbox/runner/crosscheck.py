@@ -130,42 +130,37 @@ def record_from_text(text: str, nonce: str, seed: int, seconds: float = 0.0) -> 
     return {"seed": seed, "answers": answers, "seconds": round(seconds, 3)}
 
 
-def differs(first: Any, second: Any, spread_a: Any, spread_b: Any) -> bool:
-    """Whether ``first`` (phase 1) differs from ``second`` (phase 2), allowing for the spread
-    between phase 2's two answers ``spread_a``/``spread_b`` (a nondeterministic function)."""
+def differs(first: Any, second: Any, noise: float = 0.0) -> bool:
+    """Whether ``first`` (phase 1) differs from ``second`` (phase 2): same structure, equal
+    values, numbers within 1e-7 relative plus ten times ``noise``."""
     if isinstance(first, bool) or isinstance(second, bool):
         return first != second
     if isinstance(first, (int, float)) and isinstance(second, (int, float)):
         a, b = float(first), float(second)
         if math.isnan(a) or math.isnan(b):
             return not (math.isnan(a) and math.isnan(b))
-        noise = _spread(spread_a, spread_b)
         return abs(a - b) > 1e-7 * max(1.0, abs(a), abs(b)) + 10 * noise
     if isinstance(first, dict) and isinstance(second, dict):
-        if set(first) != set(second):
-            return True
-        return any(differs(first[k], second[k], _at(spread_a, k), _at(spread_b, k)) for k in first)
+        return set(first) != set(second) or any(differs(first[k], second[k], noise) for k in first)
     if isinstance(first, list) and isinstance(second, list):
-        if len(first) != len(second):
-            return True
-        return any(
-            differs(x, y, _at(spread_a, i), _at(spread_b, i))
-            for i, (x, y) in enumerate(zip(first, second, strict=True))
+        return len(first) != len(second) or any(
+            differs(x, y, noise) for x, y in zip(first, second, strict=True)
         )
     return bool(first != second)
 
 
-def _at(value: Any, key: Any) -> Any:
-    try:
-        return value[key]
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _spread(a: Any, b: Any) -> float:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+def spread(a: Any, b: Any) -> float:
+    """The largest gap between two answers' paired numbers: how nondeterministic a function is
+    (0.0 for one that answers the same twice)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return 0.0
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         gap = abs(float(a) - float(b))
         return 0.0 if math.isnan(gap) else gap
+    if isinstance(a, dict) and isinstance(b, dict):
+        return max((spread(a[k], b[k]) for k in a if k in b), default=0.0)
+    if isinstance(a, list) and isinstance(b, list):
+        return max((spread(x, y) for x, y in zip(a, b, strict=False)), default=0.0)
     return 0.0
 
 
@@ -184,6 +179,7 @@ def verdict(phase1: Any, phase2: list[dict[str, Any]]) -> str | None:
     if not phase1.get("ok"):
         error = str(phase1.get("error", ""))[:300]
         return f"phase 1 raised ({error}) where phase 2 answered"
-    if differs(phase1.get("result"), first["result"], first["result"], second["result"]):
+    noise = spread(first["result"], second["result"])
+    if differs(phase1.get("result"), first["result"], noise):
         return "phase 1 and phase 2 returned different values for the same inputs"
     return None
