@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.job import GradingJob
-from tests.sandbox.helpers import FAST, TINY, notebook, passing_reference, run_id
+from tests.sandbox.helpers import FAST, TINY, grade_with_hidden, notebook, passing_reference
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -65,20 +64,6 @@ def exercise(tmp_path_factory) -> Path:
     return folder
 
 
-def _grade(backend, folder: Path, source: bytes):
-    return backend.grade(
-        GradingJob(
-            notebook=source,
-            notebook_name="tiny.ipynb",
-            starter_dir=folder / "starter",
-            hidden_dir=folder / "hidden",
-            limits=LIMITS,
-            run_id=run_id(),
-            crosscheck=(folder / "crosscheck.py").read_bytes(),
-        )
-    )
-
-
 def _with_cell(source: str) -> bytes:
     import nbformat
 
@@ -88,14 +73,14 @@ def _with_cell(source: str) -> bytes:
 
 
 def test_an_honest_notebook_passes_the_cross_check(docker_backend, exercise):
-    result = _grade(docker_backend, exercise, _with_cell(NOISY))
+    result = grade_with_hidden(docker_backend, exercise, _with_cell(NOISY), LIMITS)
     assert result.status == "completed", result.message
     assert not [f for f in result.flags if f.kind == "grader_detection"], result.flags
     assert all(t.outcome == "passed" for t in result.tests), result.tests
 
 
 def test_code_that_is_right_only_when_graded_loses_the_probed_group(docker_backend, exercise):
-    result = _grade(docker_backend, exercise, _with_cell(DETECTS))
+    result = grade_with_hidden(docker_backend, exercise, _with_cell(DETECTS), LIMITS)
     assert result.status == "completed", result.message
     flags = [f for f in result.flags if f.kind == "grader_detection"]
     assert [f.test for f in flags] == ["crosscheck::add"], result.flags
