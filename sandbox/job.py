@@ -25,3 +25,4 @@ class GradingJob:
     limits: Limits = field(default_factory=Limits)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     kind: str = "notebook"
+    crosscheck: bytes | None = None  # the exercise's crosscheck.py (sandbox/runner/crosscheck.py)

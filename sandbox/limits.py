@@ -65,8 +65,9 @@ class Limits:
 
     @property
     def phase1_wall_s(self) -> float:
-        """Host-side wall-clock kill for phase 1 (the outer watchdog)."""
-        return self.notebook_timeout_s + self.startup_grace_s
+        """Host-side wall-clock kill for phase 1 (the outer watchdog): the notebook, then the
+        cross-check's probe (a call, in a fresh kernel when the notebook's is gone)."""
+        return self.notebook_timeout_s + self.call_timeout_s + 2 * self.startup_grace_s
 
     @property
     def phase2_wall_s(self) -> float:

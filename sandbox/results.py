@@ -56,6 +56,7 @@ class Timings:
     kernel_start_s: float = 0.0
     cells_s: float = 0.0
     tests_s: float = 0.0
+    crosscheck_s: float = 0.0  # the cross-check of phase 1, both phases (part of the above)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ class GradingResult:
     timings: Timings = field(default_factory=Timings)
     retryable: bool = False
     flags: tuple[RedFlag, ...] = ()
+    # Phase 1 only: the cross-check's record {"seed", "answers"} (sandbox/runner/crosscheck.py),
+    # handed to phase 2 and never stored or shown.
+    crosscheck: dict[str, Any] | None = None
+    # A retryable result that candidate code may have caused (e.g. it interrupted the hidden test
+    # session): retried, and once the retries are used up a verdict, not an error (``settled``).
+    interference: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -103,6 +110,22 @@ class GradingResult:
         """A verdict reached before any result existed (crash, rejection, infrastructure error)."""
         return cls(
             status=status, message=message, logs=logs, duration_s=duration_s, retryable=retryable
+        )
+
+    def settled(self, attempts: int) -> GradingResult:
+        """The verdict of a run whose every retry was stopped by what candidate code did: what
+        could not be graded scores nothing, and the interviewer sees why (a red flag)."""
+        message = (
+            f"grading was stopped {attempts} times while the candidate's code ran "
+            f"({self.message}); what could not be graded scores 0"
+        )
+        flag = RedFlag("grading_interrupted", "", "", message)
+        return self.with_changes(
+            status="crashed",
+            message=message,
+            retryable=False,
+            interference=False,
+            flags=(*self.flags, flag)[:MAX_FLAGS],
         )
 
     def with_changes(self, **changes: Any) -> GradingResult:
@@ -151,6 +174,8 @@ class GradingResult:
             execution_error=_cap(_opt(data, "execution_error", str)),
             retryable=data.get("retryable") is True,
             flags=tuple(_flag(f) for f in flags[:MAX_FLAGS]),
+            crosscheck=_opt(data, "crosscheck", dict),
+            interference=data.get("interference") is True,
             timings=Timings(
                 **{
                     k: float(_opt(timings, k, (int, float)) or 0.0)

@@ -94,6 +94,12 @@ class Exercise:
         return readme.read_text(encoding="utf-8") if readme.is_file() else ""
 
     @property
+    def crosscheck(self) -> bytes | None:
+        """The probes phase 2 compares with phase 1 (exercises/README.md), if any."""
+        path = self.folder / "crosscheck.py"
+        return path.read_bytes() if path.is_file() else None
+
+    @property
     def max_score(self) -> float:
         return sum(group.points for group in self.groups)
 
@@ -116,6 +122,7 @@ class Exercise:
             hidden_dir=folder / "hidden",
             limits=self.limits,
             kind=self.kind,
+            crosscheck=self.crosscheck,
         )
         return job if run_id is None else replace(job, run_id=run_id)
 

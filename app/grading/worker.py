@@ -121,6 +121,7 @@ class GradingWorker:
             run = db.session.get(GradingRun, run_id)
             assert run is not None
             assignment = run.submission.assignment
+            attempts = run.attempts
             exercise = self.load_exercise(assignment.exercise_slug)
             try:  # the assignment's variant, generated here from its stored seed
                 operations.variant_folder(assignment, exercise)
@@ -148,6 +149,8 @@ class GradingWorker:
         finally:
             heartbeat.stopped.set()
             heartbeat.join()
+        if result.retryable and result.interference and attempts >= operations.MAX_ATTEMPTS:
+            result = result.settled(attempts)  # the candidate's code stopped every attempt
         scored = None if result.retryable else self.score(result, exercise)
         status = self._store(run_id, owner, result, scored)
         if status is None:

@@ -49,6 +49,8 @@ def build_bundle(
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         _add_bytes(tar, "job.json", json.dumps(spec).encode())
         _add_bytes(tar, "submission.ipynb", notebook)
+        if job.crosscheck is not None:
+            _add_bytes(tar, "crosscheck.py", job.crosscheck)
         if job.starter_dir.is_dir():
             _add_tree(tar, job.starter_dir, "starter")
         if phase == "test" and job.hidden_dir is not None:

@@ -94,8 +94,8 @@ def runner_arguments(job: GradingJob, phase: str, idle_s: float | None = None) -
     arguments = ["--deadline", str(_phase_deadline(limits, phase)), "--drop-to", str(GRADER_UID)]
     if phase == "execute":
         arguments += ["--warm-kernel", *(["--preimport"] if limits.preimport_stack else [])]
-    else:
-        arguments.append("--zygote")
+    else:  # candidate processes then find the modules a warm kernel holds
+        arguments += ["--zygote", *(["--preimport"] if limits.preimport_stack else [])]
     if idle_s is not None:
         arguments += ["--idle", str(idle_s)]
     return " ".join(arguments)

@@ -70,6 +70,7 @@ def execute_then_test(job: GradingJob, notebook: bytes, phases: Phases) -> Gradi
         "cells_total": first.cells_total,
         "cells_executed": first.cells_executed,
         "error": first.execution_error or (None if first.status == "completed" else first.message),
+        "crosscheck": first.crosscheck,  # phase 1's answers to the cross-check's probes
     }
     executed = first.notebook if first.notebook is not None else notebook
     second = phases.run("test", executed, execution)
@@ -95,11 +96,13 @@ def merge(first: GradingResult, second: GradingResult, duration_s: float) -> Gra
         execution_status=first.execution_status or first.status,
         execution_error=first.execution_error,
         retryable=second.retryable,
+        interference=second.interference,
         flags=second.flags,
         timings=Timings(
             container_start_s=first.timings.container_start_s + second.timings.container_start_s,
             kernel_start_s=first.timings.kernel_start_s,
             cells_s=first.timings.cells_s,
             tests_s=second.timings.tests_s,
+            crosscheck_s=first.timings.crosscheck_s + second.timings.crosscheck_s,
         ),
     )

@@ -96,6 +96,7 @@ def work(
         run_dir = _prepare_run_dir(workdir, job.notebook_name)
         if job.phase == "execute":
             from sandbox.runner.execute import execute_notebook
+            from sandbox.runner.probes import Probes
 
             result = execute_notebook(
                 (run_dir / job.notebook_name).read_bytes(),
@@ -104,6 +105,7 @@ def work(
                 use_cgroup=job.use_cgroup,
                 on_cell=lambda i, n: channel.progress(message_fd, i, n),
                 kernel_manager=kernel,
+                probes=Probes.from_workdir(workdir),  # read before any cell runs
             )
         else:
             from sandbox.runner.testing import run_tests
@@ -155,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         "--warm-kernel", action="store_true", help="phase 1: start the kernel before the bundle"
     )
     parser.add_argument(
-        "--preimport", action="store_true", help="with --warm-kernel: import the scientific stack"
+        "--preimport",
+        action="store_true",
+        help="with --warm-kernel: import the scientific stack; with --zygote: the kernel's modules",
     )
     from_environment = os.environ.pop("HIRELAB_RUNNER_ARGS", "").split()  # docker backend
     args = parser.parse_args(argv if argv is not None else (from_environment or sys.argv[1:]))
@@ -168,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     warm = None
     if args.zygote:  # warmed while a pre-started container still waits for its bundle
-        warm = _start_zygote(args.workdir, privileged)
+        warm = _start_zygote(args.workdir, privileged, args.preimport)
     drop_to = args.drop_to if privileged else None
     deadline = args.deadline
     if args.warm_kernel:  # the worker waits for its bundle inside the supervised time
@@ -179,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _start_zygote(workdir: Path, privileged: bool) -> socket.socket:
+def _start_zygote(workdir: Path, privileged: bool, kernel_like: bool) -> socket.socket:
     """Import the stack, close the shared directories (as root), fork the zygote; warm the rest."""
-    zygote.warm_imports()
+    zygote.warm_imports(kernel_like)
     grader_tmp = Path("/tmp/grader")
     if privileged:
         privileges.close_shared_dirs(grader_tmp)

@@ -1,6 +1,7 @@
 """Unpack the job bundle (a tar the host sent on stdin) into the sandbox's working directory.
 
-Layout inside the tar: ``job.json``, ``starter/...``, ``submission.ipynb`` and, in phase 2 only,
+Layout inside the tar: ``job.json``, ``starter/...``, ``submission.ipynb``, the exercise's
+``crosscheck.py`` if it has one (both phases) and, in phase 2 only,
 ``hidden/tests/...`` and ``hidden/data/...``. Only regular files and directories are extracted, with
 normalised relative names (the image's Python 3.11.2 predates tarfile's extraction filters).
 """

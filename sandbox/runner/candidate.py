@@ -18,6 +18,7 @@ import pickle
 import signal
 import sys
 import types
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,17 @@ from sandbox.runner.definitions import extract_definitions, where_defined
 MAX_REQUEST_BYTES = 1 << 31
 _EXEC = exec  # taken before candidate code can patch builtins
 MAX_DEPTH = 200
+# What ipykernel and jupyter_client add to a phase-1 kernel's environment (JPY_PARENT_PID: the
+# parent's pid), so a candidate process's environment has the kernel's shape.
+KERNEL_ENVIRONMENT = {
+    "PYDEVD_USE_FRAME_EVAL": "NO",
+    "TERM": "xterm-color",
+    "CLICOLOR": "1",
+    "FORCE_COLOR": "1",
+    "CLICOLOR_FORCE": "1",
+    "PAGER": "cat",
+    "GIT_PAGER": "cat",
+}
 
 
 def to_jsonable(value: Any, depth: int = 0) -> Any:
@@ -122,14 +134,27 @@ def _close_other_fds(keep: tuple[int, ...]) -> None:
                     os.close(fd)
 
 
+def look_like_a_kernel(workdir: Path) -> None:
+    """Give this process the phase-1 kernel's shape where it is cheap to (exercises/README.md:
+    phase 2 offers no marker phase 1 lacks; what cannot be changed, e.g. /proc/self/cmdline, is
+    covered by the cross-check of phase 1): the kernel's argv, environment and ``sys.path`` (the
+    working directory as ``""`` before site-packages), no grader modules."""
+    runtime = os.environ.get("JUPYTER_RUNTIME_DIR", "/tmp/jupyter")
+    sys.argv[:] = ["-c", "-f", f"{runtime}/kernel-{uuid.uuid4()}.json"]
+    sys.argv.append("--HistoryManager.hist_file=:memory:")
+    os.environ.update(KERNEL_ENVIRONMENT, JPY_PARENT_PID=str(os.getppid()))
+    paths = [p for p in sys.path if p and p not in (".", str(workdir))]
+    site = next((i for i, p in enumerate(paths) if p.endswith("-packages")), len(paths))
+    sys.path[:] = [*paths[:site], "", *paths[site:]]
+    zygote.main_module_clean()
+
+
 def serve(read_fd: int, write_fd: int, workdir: Path, keep_fds: tuple[int, ...]) -> None:
     """Load the definitions the test sends, then serve requests until the pipe closes."""
     _close_other_fds(keep_fds)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    # The same shape as the phase-1 kernel: the working directory first, no grader modules.
-    sys.path[:] = [str(workdir)] + [p for p in sys.path if p and p != "."]
-    zygote.main_module_clean()
+    look_like_a_kernel(workdir)
     _reseed()
     first = pickle.loads(framing.recv(read_fd, MAX_REQUEST_BYTES))
     try:

@@ -20,6 +20,7 @@ from sandbox.limits import Limits
 from sandbox.results import GradingResult, Timings
 from sandbox.runner.capped_client import MESSAGE_SLACK, CappedNotebookClient
 from sandbox.runner.oom import OomCounter
+from sandbox.runner.probes import Probes
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -32,10 +33,12 @@ def execute_notebook(
     use_cgroup: bool,
     on_cell: Callable[[int, int], None],
     kernel_manager: Any = None,
+    probes: Probes | None = None,
 ) -> GradingResult:
     """Run every cell of ``notebook`` in ``cwd``; ``on_cell(i, n)`` runs as code cell i starts.
 
     ``kernel_manager``: a kernel already started in ``cwd`` (``warm.py``); else one starts here.
+    ``probes``: the exercise's cross-check, run once the cells have finished (``crosscheck.py``).
     """
     started = time.monotonic()
     nb = nbformat.reads(notebook.decode("utf-8"), as_version=4)
@@ -65,18 +68,28 @@ def execute_notebook(
     oom = OomCounter(enabled=use_cgroup)
     state = {"done": 0, "current": 0}
     kernel_s = cells_s = 0.0
+    cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    kept: dict[str, Any] = {"notebook": None, "record": None}
 
     def outcome(status: str, message: str, error: str | None = None) -> GradingResult:
+        if kept["record"] is None and probes is not None:  # the notebook's kernel is gone
+            kept["notebook"] = nbformat.writes(nb).encode()
+            kept["record"] = probes.in_fresh_kernel(cwd, cells, limits)
         return GradingResult(
             status=status,
             message=message,
-            notebook=nbformat.writes(nb).encode(),
+            notebook=kept["notebook"] or nbformat.writes(nb).encode(),
+            crosscheck=kept["record"],
             duration_s=time.monotonic() - started,
             cells_total=total,
             cells_executed=state["done"],
             execution_status=status,
             execution_error=error,
-            timings=Timings(kernel_start_s=kernel_s, cells_s=cells_s),
+            timings=Timings(
+                kernel_start_s=kernel_s,
+                cells_s=cells_s,
+                crosscheck_s=float((kept["record"] or {}).get("seconds", 0.0)),
+            ),
             logs="outputs truncated at the size cap\n" if client.outputs_truncated else "",
         )
 
@@ -87,16 +100,26 @@ def execute_notebook(
             client.wait_for_reply(client.kc.kernel_info())
             kernel_s = time.monotonic() - started
             budget["end"] = time.monotonic() + limits.notebook_timeout_s
-            for index, cell in enumerate(nb.cells):
-                if index in position:
-                    state["current"] = position[index]
-                    on_cell(position[index], total)
-                    if time.monotonic() >= budget["end"]:
-                        raise CellTimeoutError("notebook budget exhausted")
-                client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-                if index in position:
-                    state["done"] += 1
+            try:
+                for index, cell in enumerate(nb.cells):
+                    if index in position:
+                        state["current"] = position[index]
+                        on_cell(position[index], total)
+                        if time.monotonic() >= budget["end"]:
+                            raise CellTimeoutError("notebook budget exhausted")
+                    client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+                    if index in position:
+                        state["done"] += 1
+            except CellExecutionError:
+                if probes is not None:  # the kernel is alive and idle: probe it before it goes
+                    cells_s = time.monotonic() - started - kernel_s
+                    kept["notebook"] = nbformat.writes(nb).encode()
+                    kept["record"] = probes.in_kernel(client, cells, limits, budget)
+                raise
             cells_s = time.monotonic() - started - kernel_s
+            if probes is not None:  # the notebook as executed, before the probe runs
+                kept["notebook"] = nbformat.writes(nb).encode()
+                kept["record"] = probes.in_kernel(client, cells, limits, budget)
     except CellTimeoutError:
         cells_s = time.monotonic() - started - kernel_s
         if time.monotonic() >= budget["end"] - 1:
@@ -121,7 +144,7 @@ def execute_notebook(
             f"{where}: kernel died",
         )
     except CellExecutionError as exc:
-        cells_s = time.monotonic() - started - kernel_s
+        cells_s = cells_s or time.monotonic() - started - kernel_s
         where = f"cell {state['current']}"
         error = f"{where}: {exc.ename}: {exc.evalue}"[:2000]
         if exc.ename == "MemoryError" or oom.fired():

@@ -6,6 +6,8 @@ starts candidate code. Outcomes are recorded from reports in memory and leave on
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 import shutil
 import sys
 import time
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 
 from sandbox.results import RedFlag, TestOutcome
+from sandbox.runner.phase_check import PhaseCheck
 from sandbox.runner.submission import Submission
 from sandbox.runner.zygote import ZygoteClient
 
@@ -89,6 +92,7 @@ class PhaseTwo:
     flags: list[RedFlag] = field(default_factory=list)
     hidden_deleted: bool = False
     out_of_time: bool = False
+    phase_check: PhaseCheck | None = None  # the cross-check of phase 1 (phase_check.py)
 
 
 STATE: PhaseTwo | None = None
@@ -115,6 +119,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         state.groups[item.nodeid] = (
             str(marks[0].args[0]) if len(marks) == 1 and marks[0].args else ""
         )
+    if state.phase_check is not None and session.items:  # at a point candidate code can't know
+        state.phase_check.target = session.items[secrets.randbelow(len(session.items))].nodeid
     shutil.rmtree(state.hidden_root, ignore_errors=True)
     state.hidden_deleted = not state.hidden_root.exists()
     # pytest put the rootdir and test folders on sys.path; after collection nothing may be
@@ -135,6 +141,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if time.monotonic() >= state.deadline:
         state.out_of_time = True
         pytest.fail("not run: the hidden tests' time budget was exhausted", pytrace=False)
+    check = state.phase_check
+    if check is not None and item.nodeid == check.target:
+        run_phase_check(state)
     if not state.groups.get(item.nodeid):
         pytest.fail(
             "exercise bug: this hidden test needs exactly one @pytest.mark.group(...)",
@@ -172,11 +181,8 @@ def _message(report: pytest.TestReport | pytest.CollectReport) -> str:
     return text.strip()[:4000]
 
 
-@pytest.fixture(scope="module")
-def submission() -> Iterator[Submission]:
-    """A fresh candidate process per test module (lazily started)."""
-    state = _state()
-    handle = Submission(
+def _submission(state: PhaseTwo) -> Submission:
+    return Submission(
         state.notebook,
         state.run_dir,
         state.zygote,
@@ -184,6 +190,26 @@ def submission() -> Iterator[Submission]:
         answer_bytes=state.answer_bytes,
         remaining_s=lambda: state.deadline - time.monotonic(),
     )
+
+
+def run_phase_check(state: PhaseTwo) -> None:
+    """The cross-check of phase 1, once (before its drawn test, or after the session)."""
+    if state.phase_check is None or state.phase_check.done:
+        return
+    handle = _submission(state)
+    try:
+        state.phase_check.run(handle, state.starter)
+    except Exception:  # e.g. no candidate process could start: nothing was verified
+        state.phase_check.done = True
+    finally:
+        with contextlib.suppress(Exception):
+            handle.close()
+
+
+@pytest.fixture(scope="module")
+def submission() -> Iterator[Submission]:
+    """A fresh candidate process per test module (lazily started)."""
+    handle = _submission(_state())
     yield handle
     handle.close()
 

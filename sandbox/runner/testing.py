@@ -18,6 +18,8 @@ import pytest
 from sandbox.results import GradingResult, TestOutcome, Timings
 from sandbox.runner import plugin
 from sandbox.runner.bundle import Job
+from sandbox.runner.crosscheck import SPEC_FILE
+from sandbox.runner.phase_check import PhaseCheck
 from sandbox.runner.supervisor import PR_SET_DUMPABLE, prctl
 from sandbox.runner.zygote import ZygoteClient
 
@@ -55,6 +57,7 @@ def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> G
     prctl(PR_SET_DUMPABLE, 0)  # no ptrace and no /proc/<pid>/mem for the candidate process
     execution = job.execution
     notebook = (run_dir / job.notebook_name).read_bytes()
+    spec = workdir / SPEC_FILE
     state = plugin.PhaseTwo(
         hidden_root=hidden,
         hidden_data=plugin.HiddenData(_load_data(hidden / "data")),
@@ -74,6 +77,9 @@ def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> G
         call_timeout_s=job.limits.call_timeout_s,
         answer_bytes=job.limits.answer_bytes,
         deadline=started + job.limits.tests_timeout_s,
+        phase_check=PhaseCheck.from_phase_one(
+            spec.read_bytes() if spec.is_file() else None, execution.get("crosscheck")
+        ),
     )
     plugin.STATE = state
     # Only our plugin: hidden tests behave the same whatever pytest plugins the host has installed
@@ -98,16 +104,25 @@ def run_tests(workdir: Path, run_dir: Path, job: Job, zygote: ZygoteClient) -> G
         ],
         plugins=[plugin],
     )
-    timings = Timings(tests_s=time.monotonic() - started)
+    if code not in INTERRUPTED_CODES and not state.collect_errors and state.hidden_deleted:
+        plugin.run_phase_check(state)  # its drawn test never started
+    check_s = state.phase_check.seconds if state.phase_check is not None else 0.0
+    timings = Timings(tests_s=time.monotonic() - started, crosscheck_s=check_s)
     duration = time.monotonic() - started
     tests = _every_collected(state)
+    if state.phase_check is not None:
+        state.phase_check.unverified_fail()  # a session that stopped before the check ran
+        tests = state.phase_check.apply(tests)
+        state.flags.extend(state.phase_check.flags)
     if code in INTERRUPTED_CODES and not state.collect_errors:
-        return GradingResult.failed(
-            "error",
-            f"the hidden test session stopped early ({INTERRUPTED_CODES[code]}); not graded, "
-            "try again",
+        return GradingResult(
+            status="error",
+            message=f"the hidden test session stopped early ({INTERRUPTED_CODES[code]}); "
+            "not graded, try again",
+            tests=tests,  # kept for the verdict once every retry was interrupted (settled)
             duration_s=duration,
             retryable=True,
+            interference=True,
         )
     if state.collect_errors or (not tests and code != 0):
         detail = "; ".join(state.collect_errors)[:2000] or f"pytest exit code {int(code)}"

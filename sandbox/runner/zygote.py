@@ -22,14 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sandbox.runner import privileges
+from sandbox.runner.warm import WARM_MODULES as KERNEL_MODULES
 
 WARM_MODULES = ("numpy", "pandas", "scipy.stats", "sklearn", "sklearn.pipeline", "sklearn.metrics")
+# With the memory for them (``Limits.preimport_stack``, as phase 1's kernel): the kernel's imports
+# (``warm.py``) and the kernel's own, so a candidate process finds in sys.modules what a kernel
+# would, and costs a fork, not the imports.
+KERNEL_LIKE_MODULES = (*KERNEL_MODULES, "IPython", "ipykernel.kernelapp", "ipykernel.zmqshell")
 MAX_REQUEST = 64 * 1024
 
 
-def warm_imports() -> None:
-    """Import the scientific stack once (each module only if installed)."""
-    for name in WARM_MODULES:
+def warm_imports(kernel_like: bool = False) -> None:
+    """Import the scientific stack once (each module only if installed); ``kernel_like``: all
+    that phase 1's warm kernel holds."""
+    for name in KERNEL_LIKE_MODULES if kernel_like else WARM_MODULES:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
 

@@ -139,15 +139,20 @@ def tiny_with_tests(tmp_path: Path, source: str, name: str) -> Path:
     return folder
 
 
-def grade_with_hidden(backend: Backend, folder: Path, submission: bytes) -> GradingResult:
-    """Grade ``submission`` on the exercise in ``folder`` (both phases, FAST limits)."""
+def grade_with_hidden(
+    backend: Backend, folder: Path, submission: bytes, limits: Limits = FAST
+) -> GradingResult:
+    """Grade ``submission`` on the exercise in ``folder`` (both phases, FAST limits unless told;
+    with its cross-check when the folder has a ``crosscheck.py``)."""
+    probes = folder / "crosscheck.py"
     return backend.grade(
         GradingJob(
             notebook=submission,
             notebook_name="tiny.ipynb",
             starter_dir=folder / "starter",
             hidden_dir=folder / "hidden",
-            limits=FAST,
+            limits=limits,
             run_id=run_id(),
+            crosscheck=probes.read_bytes() if probes.is_file() else None,
         )
     )

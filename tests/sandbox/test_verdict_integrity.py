@@ -81,9 +81,10 @@ def test_no_grader_module_and_no_grader_path_in_the_candidate_process(submission
     modules, path0 = submission.run(
         "import os, sys\\n"
         "result = [[m for m in sys.modules if m.split('.')[0] in ('sandbox', '_pytest', 'pytest')],"
-        " sys.path[0] == os.getcwd()]"
+        " sys.path.index('') < min(i for i, p in enumerate(sys.path) if p.endswith('-packages'))"
+        " and os.getcwd() not in sys.path]"
     )
-    assert modules == [] and path0 is True
+    assert modules == [] and path0 is True  # the kernel's shape: the working directory as ""
 
 
 @pytest.mark.group("basics")

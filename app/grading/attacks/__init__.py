@@ -231,7 +231,8 @@ PACK: tuple[Attack, ...] = (
     Attack(
         "detect-no-kernel",
         5,
-        "the best reference's code answers wherever no IPython kernel runs",
+        "the best reference's code answers wherever no IPython shell runs (a grader may import "
+        "IPython to look like a kernel; it cannot run the shell)",
         _swap(True),
     ),
     Attack(
