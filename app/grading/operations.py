@@ -17,6 +17,7 @@ from app import outbox
 from app.auth import policy
 from app.errors import DomainError, DuplicateError
 from app.extensions import db
+from app.integrations import callbacks as ats_callbacks
 from app.models import (
     Application,
     Assignment,
@@ -290,6 +291,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
     similarity.check_graded_run(run_id)  # evidence for reviewers; moves and scores nothing
     outbox.complete(outbox.KIND_GRADE, run_id)
     webhook_events.submission_graded(run_id)
+    ats_callbacks.assessment_graded(run_id)
     return True
 
 

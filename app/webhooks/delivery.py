@@ -59,10 +59,17 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-def post(url: str, body: bytes, headers: dict[str, str], address: str | None = None) -> Response:
-    """POST to `url`, connecting to `address` when given (the one destinations.py checked). The
-    receiver's response body is never kept or shown: only its status."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def post(
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    address: str | None = None,
+    method: str = "POST",
+) -> Response:
+    """Send `body` to `url` (POST, or `method`), connecting to `address` when given (the one
+    destinations.py checked). The receiver's response body is never kept or shown: only its
+    status."""
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
     opener = _opener
     if address is not None:
         opener = urllib.request.build_opener(_NoRedirects, *destinations.pinned_handlers(address))
