@@ -47,6 +47,11 @@ class SendTest:
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def order_key(self) -> str:
+        """The ATS's id of this order, hashed: Greenhouse gives every take-home test its own url."""
+        return hashlib.sha256(self.url.encode()).hexdigest()
+
     def fingerprint(self) -> str:
         """What makes two requests with the same `url` the same order."""
         return hashlib.sha256(f"{self.partner_test_id}\n{self.email}".encode()).hexdigest()

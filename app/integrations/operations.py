@@ -65,7 +65,7 @@ def existing_order(connection: AtsConnection, order: SendTest) -> AtsOrder | Non
     is refused (the ATS sends a new url for a new test)."""
     found = db.session.scalar(
         select(AtsOrder).where(
-            AtsOrder.connection_id == connection.id, AtsOrder.order_key == order.url
+            AtsOrder.connection_id == connection.id, AtsOrder.order_key == order.order_key
         )
     )
     if found is not None and found.request_sha256 != order.fingerprint():
@@ -108,7 +108,7 @@ def send_test(
         connection=connection,
         partner_interview_id=secrets.token_urlsafe(18),
         partner_test_id=test.partner_test_id,
-        order_key=order.url,
+        order_key=order.order_key,
         request_sha256=order.fingerprint(),
         callback_url=order.url,
         assignment=assignment,

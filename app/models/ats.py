@@ -77,9 +77,9 @@ class AtsOrder(db.Model):
     # What the ATS calls this test instance (its partner_interview_id), random and unguessable.
     partner_interview_id: Mapped[str] = mapped_column(String(40), unique=True)
     partner_test_id: Mapped[str] = mapped_column(String(120))
-    # The ATS's own id of the order (Greenhouse: the `url` of its take-home test): a second
-    # send_test with the same key is the same order (idempotent).
-    order_key: Mapped[str] = mapped_column(String(2000))
+    # SHA-256 of the ATS's own id of the order (Greenhouse: the `url` of its take-home test): a
+    # second send_test with the same key is the same order (idempotent).
+    order_key: Mapped[str] = mapped_column(String(64))
     # SHA-256 of what was ordered (test + email): the same key with a different order is refused.
     request_sha256: Mapped[str] = mapped_column(String(64))
     callback_url: Mapped[str] = mapped_column(String(2000), default="")
