@@ -62,7 +62,7 @@ def test_order_upload_grade_callback_and_status(app, tmp_path, create_job, conne
         )
         log = tmp_path / "worker.log"
         with worker_process(env, log):
-            wait_for(lambda: ats_side.requests, 240, "the worker to grade and call the ATS", log)
+            wait_for(lambda: ats_side.requests, 480, "the worker to grade and call the ATS", log)
 
     (callback,) = ats_side.requests
     assert callback.method == "PATCH" and callback.headers["Authorization"].startswith("Basic ")
