@@ -6,13 +6,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField, widgets
+from wtforms import SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.access import roles_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import apply_domain_error
+from app.forms import CheckboxesField, apply_domain_error
 from app.integrations import connections
 from app.models import AtsConnection, AtsOrder, Job, Role
 
@@ -23,12 +23,7 @@ class ConnectionForm(FlaskForm):
     name = StringField(
         "ATS", validators=[DataRequired(), Length(max=connections.MAX_NAME)], default="Greenhouse"
     )
-    jobs = SelectMultipleField(
-        "Jobs it may order tests in",
-        coerce=int,
-        widget=widgets.ListWidget(prefix_label=False),
-        option_widget=widgets.CheckboxInput(),
-    )
+    jobs = CheckboxesField("Jobs it may order tests in", coerce=int)
     submit = SubmitField("Connect and show the API key")
 
 

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.integrations.connections import api_key
 from app.models import AtsOrder, CallbackStatus, GradingRun, now_utc
 from app.webhooks import destinations
-from app.webhooks.delivery import CLAIM, USER_AGENT, Policy, Response, post
+from app.webhooks.delivery import CLAIM, USER_AGENT, Policy, Response, post, settle
 
 
 def assessment_graded(run_id: int) -> None:
@@ -79,21 +79,20 @@ def deliver(order_id: int, policy: Policy) -> float | None:
     assert order is not None
     response = _send(order)
     order.callback_error = response.error
-    retry_in = None
+    retry_in = settle(
+        outbox.KIND_ATS_CALLBACK,
+        order.id,
+        response,
+        order.callback_attempts,
+        policy,
+        order.connection.is_active,
+    )
     if response.ok:
         order.callback_status = CallbackStatus.DELIVERED
         order.callback_delivered_at = now_utc()
-        order.callback_next_at = None
-    elif order.callback_attempts >= policy.max_attempts or not order.connection.is_active:
+    elif retry_in is None:
         order.callback_status = CallbackStatus.FAILED
-        order.callback_next_at = None
-    else:
-        retry_in = policy.delay(order.callback_attempts)
-        order.callback_next_at = now_utc() + timedelta(seconds=retry_in)
-    if retry_in is None:
-        outbox.complete(outbox.KIND_ATS_CALLBACK, order.id, error=response.error)
-    else:
-        outbox.enqueue(outbox.KIND_ATS_CALLBACK, order.id, delay_s=retry_in)
+    order.callback_next_at = None if retry_in is None else now_utc() + timedelta(seconds=retry_in)
     db.session.commit()
     return retry_in
 

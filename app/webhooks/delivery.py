@@ -137,22 +137,29 @@ def deliver(delivery_id: int, policy: Policy) -> float | None:
             duration_ms=response.duration_ms,
         )
     )
-    retry_in = None
+    retry_in = settle(
+        outbox.KIND_WEBHOOK, delivery.id, response, delivery.attempts, policy, endpoint.active
+    )
     if response.ok:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = now_utc()
-        delivery.next_attempt_at = None
-    elif delivery.attempts >= policy.max_attempts or not endpoint.active:
+    elif retry_in is None:
         delivery.status = DeliveryStatus.FAILED
-        delivery.next_attempt_at = None
-    else:
-        retry_in = policy.delay(delivery.attempts)
-        delivery.next_attempt_at = now_utc() + timedelta(seconds=retry_in)
-    if retry_in is None:
-        outbox.complete(outbox.KIND_WEBHOOK, delivery.id, error=response.error)
-    else:
-        outbox.enqueue(outbox.KIND_WEBHOOK, delivery.id, delay_s=retry_in)
+    delivery.next_attempt_at = None if retry_in is None else now_utc() + timedelta(seconds=retry_in)
     db.session.commit()
+    return retry_in
+
+
+def settle(
+    kind: str, target_id: int, response: Response, attempts: int, policy: Policy, wanted: bool
+) -> float | None:
+    """After an attempt: the outbox task is done (delivered, out of attempts, or no longer
+    `wanted`) or its retry is scheduled; returns the delay before that retry, or None."""
+    if response.ok or attempts >= policy.max_attempts or not wanted:
+        outbox.complete(kind, target_id, error=response.error)
+        return None
+    retry_in = policy.delay(attempts)
+    outbox.enqueue(kind, target_id, delay_s=retry_in)
     return retry_in
 
 
