@@ -63,6 +63,14 @@ def ats_for(live_url) -> Callable[[str | None], SimulatedAts]:
     return lambda key: SimulatedAts(live_url + GREENHOUSE_PATH, key)
 
 
+@pytest.fixture
+def ordering(create_job, connect, ats_for) -> tuple[SimulatedAts, Job, AtsConnection]:
+    """The simulated ATS with a connection to one job: (ats, job, connection)."""
+    job = create_job()
+    connection, key = connect(job)
+    return ats_for(key), job, connection
+
+
 def candidate_payload(email: str = "harry@hogwarts.example", **extra: str) -> dict[str, str]:
     """A send_test candidate as Greenhouse sends one."""
     payload = {

@@ -100,20 +100,16 @@ def test_send_test_creates_candidate_application_assignment_and_mails_the_invite
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ats.test_sent"))
 
 
-def test_the_same_order_twice_is_one_order(create_job, connect, ats_for):
-    job = create_job()
-    _, key = connect(job)
-    ats = ats_for(key)
+def test_the_same_order_twice_is_one_order(ordering):
+    ats, job, _ = ordering
     first = ats.send_test(f"{job.id}-tiny", candidate_payload(), ORDER_URL.format(7))
     before = counts()
     again = ats.send_test(f"{job.id}-tiny", candidate_payload(), ORDER_URL.format(7))
     assert again == first and counts() == before  # no second candidate, assignment or mail
 
 
-def test_a_reused_order_url_for_another_order_is_refused(create_job, connect, ats_for):
-    job = create_job()
-    _, key = connect(job)
-    ats = ats_for(key)
+def test_a_reused_order_url_for_another_order_is_refused(ordering):
+    ats, job, _ = ordering
     first = ats.send_test(f"{job.id}-tiny", candidate_payload(), ORDER_URL.format(8))
     before = counts()
     body = {
@@ -126,10 +122,8 @@ def test_a_reused_order_url_for_another_order_is_refused(create_job, connect, at
     assert counts() == before
 
 
-def test_a_second_order_of_the_same_test_reuses_the_assignment(create_job, connect, ats_for):
-    job = create_job()
-    _, key = connect(job)
-    ats = ats_for(key)
+def test_a_second_order_of_the_same_test_reuses_the_assignment(ordering):
+    ats, job, _ = ordering
     first = ats.send_test(f"{job.id}-tiny", candidate_payload(), ORDER_URL.format(1))
     second = ats.send_test(f"{job.id}-tiny", candidate_payload(), ORDER_URL.format(2))
     assert first != second
