@@ -13,14 +13,14 @@ import base64
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 
 from app import outbox
 from app.extensions import db
 from app.integrations.connections import api_key
 from app.models import AtsOrder, CallbackStatus, GradingRun, now_utc
 from app.webhooks import destinations
-from app.webhooks.delivery import CLAIM, USER_AGENT, Policy, Response, post, settle
+from app.webhooks.delivery import USER_AGENT, Policy, Response, claim_due, post, settle
 
 
 def assessment_graded(run_id: int) -> None:
@@ -44,17 +44,15 @@ def assessment_graded(run_id: int) -> None:
 
 
 def _claim(order_id: int, now: datetime) -> bool:
-    result = db.session.execute(
-        update(AtsOrder)
-        .where(
-            AtsOrder.id == order_id,
-            AtsOrder.callback_status == CallbackStatus.PENDING,
-            or_(AtsOrder.callback_next_at.is_(None), AtsOrder.callback_next_at <= now),
-        )
-        .values(callback_next_at=now + CLAIM, callback_attempts=AtsOrder.callback_attempts + 1)
-        .execution_options(synchronize_session=False)
+    return claim_due(
+        AtsOrder.id,
+        order_id,
+        AtsOrder.callback_status,
+        CallbackStatus.PENDING,
+        AtsOrder.callback_next_at,
+        AtsOrder.callback_attempts,
+        now,
     )
-    return result.rowcount == 1
 
 
 def _send(order: AtsOrder) -> Response:

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 
@@ -86,18 +87,40 @@ def post(
     return Response(status, error[:2000], round((time.perf_counter() - start) * 1000))
 
 
-def claim(delivery_id: int, now: datetime) -> bool:
+def claim_due(
+    id_column: Any,
+    target_id: int,
+    status_column: Any,
+    pending: Any,
+    next_column: Any,
+    attempts_column: Any,
+    now: datetime,
+) -> bool:
+    """Take a row's due attempt (pending, next attempt due): its next attempt moves out by CLAIM
+    and the attempt is counted; False when another sender has it, or it is done or not due."""
     result = db.session.execute(
-        update(WebhookDelivery)
+        update(id_column.class_)
         .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-            or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+            id_column == target_id,
+            status_column == pending,
+            or_(next_column.is_(None), next_column <= now),
         )
-        .values(next_attempt_at=now + CLAIM, attempts=WebhookDelivery.attempts + 1)
+        .values({next_column: now + CLAIM, attempts_column: attempts_column + 1})
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def claim(delivery_id: int, now: datetime) -> bool:
+    return claim_due(
+        WebhookDelivery.id,
+        delivery_id,
+        WebhookDelivery.status,
+        DeliveryStatus.PENDING,
+        WebhookDelivery.next_attempt_at,
+        WebhookDelivery.attempts,
+        now,
+    )
 
 
 def deliver(delivery_id: int, policy: Policy) -> float | None:

@@ -216,15 +216,20 @@ def test_a_closed_application_is_refused_and_nothing_is_half_written(create_job,
     assert counts() == before
 
 
+def applied(name: str, email: str, job) -> Candidate:
+    candidate = pipeline.add_candidate(name, email, "referral")
+    pipeline.apply(candidate, job, None)
+    db.session.commit()
+    return candidate
+
+
 def test_the_ats_never_reaches_another_recruiters_candidate(
     create_job, create_user, connect, ats_for
 ):
     """The same email in a job outside the connection is never matched, touched or revealed."""
     mine = create_job("Mine", owner=create_user(Role.RECRUITER))
     theirs = create_job("Theirs", owner=create_user(Role.RECRUITER))
-    existing = pipeline.add_candidate("Harry Elsewhere", "harry@hogwarts.example", "referral")
-    pipeline.apply(existing, theirs, None)
-    db.session.commit()
+    existing = applied("Harry Elsewhere", "harry@hogwarts.example", theirs)
     _, key = connect(mine)
     ats_for(key).send_test(f"{mine.id}-tiny", candidate_payload(), ORDER_URL.format(5))
     order = db.session.scalar(select(AtsOrder))
@@ -244,9 +249,7 @@ def test_the_ats_never_reaches_another_recruiters_candidate(
 
 def test_a_candidate_of_the_connections_job_is_matched(create_job, connect, ats_for):
     job = create_job()
-    existing = pipeline.add_candidate("Harry Potter", "Harry@Hogwarts.example", "referral")
-    pipeline.apply(existing, job, None)
-    db.session.commit()
+    existing = applied("Harry Potter", "Harry@Hogwarts.example", job)
     _, key = connect(job)
     ats_for(key).send_test(f"{job.id}-tiny", candidate_payload(), ORDER_URL.format(6))
     order = db.session.scalar(select(AtsOrder))
