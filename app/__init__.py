@@ -55,6 +55,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_grading_queue(app, huey, dispatcher)
     init_webhook_tasks(app, huey, dispatcher)
     init_mail_task(app, huey, dispatcher)
+    from app.integrations.tasks import init_ats_callback_tasks
+
+    init_ats_callback_tasks(app, huey, dispatcher)
     from app.notifications.tasks import init_notification_tasks
 
     init_notification_tasks(app, huey)
@@ -100,6 +103,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.webhooks.views import bp as webhooks_bp
 
     for blueprint in (api_bp, api_tokens_bp, webhooks_bp):
+        app.register_blueprint(blueprint)
+    from app.integrations.admin_views import bp as ats_admin_bp
+    from app.integrations.views import bp as ats_bp
+    from app.integrations.views import review_bp as ats_review_bp
+
+    for blueprint in (ats_bp, ats_review_bp, ats_admin_bp):
         app.register_blueprint(blueprint)
 
     from app.account.views import bp as account_bp

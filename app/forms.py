@@ -1,6 +1,7 @@
 """Form helpers shared by every feature. CSRF is enforced globally by CSRFProtect."""
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
 
 from app.errors import DomainError, DomainErrors
 
@@ -16,3 +17,10 @@ def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

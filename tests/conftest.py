@@ -25,6 +25,9 @@ from app.models import Candidate, Job, Role, User
 from app.pipeline import operations as pipeline_operations
 
 PASSWORD = "correct horse battery"
+# Webhook and ATS-callback receivers in tests listen on loopback, which destination checks refuse:
+# allowed explicitly, as an on-premise receiver would be (also given to worker processes).
+TEST_ALLOWED_HOSTS = "127.0.0.1"
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/hirelab_test"
 )
@@ -47,8 +50,7 @@ def make_app(database_url: str, **overrides: object) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "QUEUE_URL": "memory://",
-        # The webhook tests' receiver listens on loopback: allowed explicitly, as on-premise.
-        "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+        "WEBHOOK_ALLOWED_HOSTS": TEST_ALLOWED_HOSTS,
     }
     config.update(overrides)
     app = create_app(config)

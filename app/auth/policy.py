@@ -11,7 +11,10 @@ Reach (whole objects):
   (shared by the whole recruiting team), with those jobs' applications; a candidate through any of
   those applications — and only those applications of them (`visible_applications`);
 - interviewers reach only applications they sit on an interview panel for;
-- candidates reach only their own applications.
+- candidates reach only their own applications;
+- an ATS connection (app/integrations) reaches only the open jobs it was given, and in them only
+  the candidates, applications and orders of those jobs (`ats_jobs`, `ats_candidate_by_email`,
+  `ats_reaches_order`): it never matches, reveals or touches another job's candidates.
 
 Parts (fields of an object the viewer reaches):
 - `shows_move_details`: a move's free-text reason and its actor are internal (staff only);
@@ -36,6 +39,8 @@ from app.extensions import db
 from app.models import (
     STAFF_ROLES,
     Application,
+    AtsConnection,
+    AtsOrder,
     Candidate,
     Interview,
     InterviewAssignment,
@@ -180,6 +185,39 @@ def match_candidate_by_email(user: User | None, email: str) -> Candidate | None:
     """The candidate with this email whom `user` may see, or None (see above)."""
     email = email.strip().lower()
     return visible_candidates_by_email(user, [email]).get(email)
+
+
+def ats_jobs(connection: AtsConnection) -> list[Job]:
+    """The jobs an active ATS connection may order tests in: the open ones it was given."""
+    if not connection.is_active:
+        return []
+    return [job for job in connection.jobs if job.is_open]
+
+
+def ats_candidate_by_email(connection: AtsConnection, email: str) -> Candidate | None:
+    """The oldest candidate with this email who applied to one of the connection's jobs, or None:
+    a person known only in other jobs is never matched (the ATS then creates a new record)."""
+    job_ids = [job.id for job in ats_jobs(connection)]
+    if not job_ids:
+        return None
+    applied = select(Application.candidate_id).where(Application.job_id.in_(job_ids))
+    return db.session.scalar(
+        select(Candidate)
+        .where(func.lower(Candidate.email) == email.strip().lower(), Candidate.id.in_(applied))
+        .order_by(Candidate.id)
+        .limit(1)
+    )
+
+
+def ats_reaches_order(connection: AtsConnection, order: AtsOrder) -> bool:
+    """An order is the active connection's own, and its job is still one of the connection's
+    (a job closed since still answers for the tests already sent)."""
+    job_id = order.assignment.application.job_id
+    return (
+        connection.is_active
+        and order.connection_id == connection.id
+        and any(job.id == job_id for job in connection.jobs)
+    )
 
 
 def require(allowed: bool) -> None:

@@ -20,6 +20,7 @@ from app.errors import DomainError, DuplicateError
 from app.extensions import db
 from app.grading import variants
 from app.grading.exercises import Exercise
+from app.integrations import callbacks as ats_callbacks
 from app.models import (
     Application,
     Assignment,
@@ -307,6 +308,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
         variant_numbers.check_submission(run.submission)
     outbox.complete(outbox.KIND_GRADE, run_id)
     webhook_events.submission_graded(run_id)
+    ats_callbacks.assessment_graded(run_id)
     return True
 
 

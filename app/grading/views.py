@@ -18,7 +18,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from app import mail
 from app.auth import operations as auth_operations
 from app.auth import policy
 from app.auth.access import roles_required
@@ -36,13 +35,12 @@ from app.forms import apply_domain_error
 from app.grading import operations
 from app.grading.exercises import list_exercises, load_exercise
 from app.grading.forms import AssignForm
+from app.grading.invite_mail import mail_exercise_invite
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
-from app.messages import templates as message_templates
 from app.models import Application, Assignment, GradingRun, OutboxMessage, Submission
 from app.privacy import audit
 from app.scorecards import queries as scorecard_queries
-from app.timezones import format_in_zone
 
 bp = Blueprint("grading", __name__)
 
@@ -112,21 +110,7 @@ def assign(candidate_id: int):
                 "exercise.assigned", candidate_id=candidate.id, target=f"assignment:{assignment.id}"
             )
             link = url_for("auth.redeem_invite", token=token, _external=True)
-            subject, body = message_templates.render(
-                assignment.application.job,
-                "exercise_invite",
-                {
-                    "candidate_name": candidate.name,
-                    "job_title": assignment.application.job.title,
-                    "exercise_title": exercise.title,
-                    "time_box_minutes": str(assignment.time_budget_minutes),
-                    "start_before": format_in_zone(
-                        assignment.open_by, _zone_of(candidate), "%d %b %Y %H:%M"
-                    ),
-                    "link": link,
-                },
-            )
-            message = mail.send(current_app.config, candidate.email, subject, body, candidate)
+            message = mail_exercise_invite(current_app.config, assignment, exercise, link)
             db.session.commit()
             return render_template(
                 "grading/assigned.html",
@@ -137,10 +121,6 @@ def assign(candidate_id: int):
                 message=message,
             )
     return render_template("grading/assign.html", candidate=candidate, form=form)
-
-
-def _zone_of(candidate) -> str:
-    return candidate.user.time_zone if candidate.user is not None else "UTC"
 
 
 @bp.route("/outbox")

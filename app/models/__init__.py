@@ -2,6 +2,7 @@
 
 from app.models import pipeline_indexes  # noqa: F401  (registers the board and funnel indexes)
 from app.models.api_token import ApiToken
+from app.models.ats import AtsConnection, AtsOrder, CallbackStatus
 from app.models.audit import AuditEvent
 from app.models.candidate import Application, Candidate, Resume, StageTransition
 from app.models.grading import (
@@ -45,7 +46,10 @@ __all__ = [
     "Application",
     "ApplicationStageStats",
     "Assignment",
+    "AtsConnection",
+    "AtsOrder",
     "AuditEvent",
+    "CallbackStatus",
     "Candidate",
     "DeliveryStatus",
     "DemographicReportGrant",

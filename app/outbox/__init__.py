@@ -1,4 +1,5 @@
-"""The transactional outbox: every side effect (grade a run, deliver a webhook, send a mail) is an
+"""The transactional outbox: every side effect (grade a run, deliver a webhook, send a mail, call
+an ATS back) is an
 OutboxTask row written in the same transaction as the change that causes it.
 
 After the commit the dispatcher hands it to the queue (dispatch.py); a sweeper in every worker
@@ -20,7 +21,8 @@ from app.models import OutboxTask, now_utc
 KIND_GRADE = "grade_run"
 KIND_WEBHOOK = "deliver_webhook"
 KIND_MAIL = "send_mail"
-KINDS = (KIND_GRADE, KIND_WEBHOOK, KIND_MAIL)
+KIND_ATS_CALLBACK = "ats_callback"
+KINDS = (KIND_GRADE, KIND_WEBHOOK, KIND_MAIL, KIND_ATS_CALLBACK)
 
 PENDING_KEY = "outbox_dispatch"  # session.info: (kind, target id, delay) to hand over after commit
 

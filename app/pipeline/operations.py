@@ -76,6 +76,13 @@ def add_candidate(name: str, email: str, source: str, viewer: User | None = None
         raise DuplicateError(
             f"A candidate with the email {email} already exists.", "email", existing_id=existing.id
         )
+    return new_candidate(name, email, source)
+
+
+def new_candidate(name: str, email: str, source: str) -> Candidate:
+    """Add a candidate record without looking for an existing one: the caller matched the email
+    in the scope it may reach (add_candidate, an ATS connection's jobs)."""
+    email = normalise_email(email)
     if source not in SOURCES:
         raise DomainError(f"Choose a source from: {', '.join(SOURCES)}.", field="source")
     candidate = Candidate(name=name.strip(), email=email, source=source)

@@ -48,6 +48,9 @@ ACTIONS = {
     "user.role_changed": "changed an account's role",
     "user.password_reset": "reset an account's password",
     "user.signed_out": "signed out (every session ended)",
+    "ats.connection_created": "connected an ATS",
+    "ats.connection_revoked": "revoked an ATS connection",
+    "ats.test_sent": "sent a test ordered by an ATS",
 }
 
 

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 
@@ -59,10 +60,17 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-def post(url: str, body: bytes, headers: dict[str, str], address: str | None = None) -> Response:
-    """POST to `url`, connecting to `address` when given (the one destinations.py checked). The
-    receiver's response body is never kept or shown: only its status."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def post(
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    address: str | None = None,
+    method: str = "POST",
+) -> Response:
+    """Send `body` to `url` (POST, or `method`), connecting to `address` when given (the one
+    destinations.py checked). The receiver's response body is never kept or shown: only its
+    status."""
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
     opener = _opener
     if address is not None:
         opener = urllib.request.build_opener(_NoRedirects, *destinations.pinned_handlers(address))
@@ -79,18 +87,40 @@ def post(url: str, body: bytes, headers: dict[str, str], address: str | None = N
     return Response(status, error[:2000], round((time.perf_counter() - start) * 1000))
 
 
-def claim(delivery_id: int, now: datetime) -> bool:
+def claim_due(
+    id_column: Any,
+    target_id: int,
+    status_column: Any,
+    pending: Any,
+    next_column: Any,
+    attempts_column: Any,
+    now: datetime,
+) -> bool:
+    """Take a row's due attempt (pending, next attempt due): its next attempt moves out by CLAIM
+    and the attempt is counted; False when another sender has it, or it is done or not due."""
     result = db.session.execute(
-        update(WebhookDelivery)
+        update(id_column.class_)
         .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-            or_(WebhookDelivery.next_attempt_at.is_(None), WebhookDelivery.next_attempt_at <= now),
+            id_column == target_id,
+            status_column == pending,
+            or_(next_column.is_(None), next_column <= now),
         )
-        .values(next_attempt_at=now + CLAIM, attempts=WebhookDelivery.attempts + 1)
+        .values({next_column: now + CLAIM, attempts_column: attempts_column + 1})
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def claim(delivery_id: int, now: datetime) -> bool:
+    return claim_due(
+        WebhookDelivery.id,
+        delivery_id,
+        WebhookDelivery.status,
+        DeliveryStatus.PENDING,
+        WebhookDelivery.next_attempt_at,
+        WebhookDelivery.attempts,
+        now,
+    )
 
 
 def deliver(delivery_id: int, policy: Policy) -> float | None:
@@ -130,22 +160,29 @@ def deliver(delivery_id: int, policy: Policy) -> float | None:
             duration_ms=response.duration_ms,
         )
     )
-    retry_in = None
+    retry_in = settle(
+        outbox.KIND_WEBHOOK, delivery.id, response, delivery.attempts, policy, endpoint.active
+    )
     if response.ok:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_at = now_utc()
-        delivery.next_attempt_at = None
-    elif delivery.attempts >= policy.max_attempts or not endpoint.active:
+    elif retry_in is None:
         delivery.status = DeliveryStatus.FAILED
-        delivery.next_attempt_at = None
-    else:
-        retry_in = policy.delay(delivery.attempts)
-        delivery.next_attempt_at = now_utc() + timedelta(seconds=retry_in)
-    if retry_in is None:
-        outbox.complete(outbox.KIND_WEBHOOK, delivery.id, error=response.error)
-    else:
-        outbox.enqueue(outbox.KIND_WEBHOOK, delivery.id, delay_s=retry_in)
+    delivery.next_attempt_at = None if retry_in is None else now_utc() + timedelta(seconds=retry_in)
     db.session.commit()
+    return retry_in
+
+
+def settle(
+    kind: str, target_id: int, response: Response, attempts: int, policy: Policy, wanted: bool
+) -> float | None:
+    """After an attempt: the outbox task is done (delivered, out of attempts, or no longer
+    `wanted`) or its retry is scheduled; returns the delay before that retry, or None."""
+    if response.ok or attempts >= policy.max_attempts or not wanted:
+        outbox.complete(kind, target_id, error=response.error)
+        return None
+    retry_in = policy.delay(attempts)
+    outbox.enqueue(kind, target_id, delay_s=retry_in)
     return retry_in
 
 

@@ -6,13 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField, widgets
+from wtforms import SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.access import roles_required
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import apply_domain_error
+from app.forms import CheckboxesField, apply_domain_error
 from app.models import Role, WebhookEndpoint
 from app.webhooks import operations
 from app.webhooks.events import EVENTS
@@ -27,12 +27,8 @@ class EndpointForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description="Signs every payload (HMAC-SHA256). Leave blank to generate one.",
     )
-    events = SelectMultipleField(
-        "Events",
-        choices=[SelectChoice(event, event) for event in EVENTS],
-        default=list(EVENTS),
-        widget=widgets.ListWidget(prefix_label=False),
-        option_widget=widgets.CheckboxInput(),
+    events = CheckboxesField(
+        "Events", choices=[SelectChoice(event, event) for event in EVENTS], default=list(EVENTS)
     )
     submit = SubmitField("Add endpoint")
 

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Received:
     headers: Message  # case-insensitive
     body: bytes
+    method: str = "POST"
 
 
 @dataclass
@@ -25,19 +26,22 @@ class Receiver:
 
 @contextmanager
 def receiver(*statuses: int) -> Iterator[Receiver]:
-    """Answers each POST with the next status of `statuses` (the last one repeats)."""
+    """Answers each POST (or PATCH: an ATS's completion callback) with the next status of
+    `statuses` (the last one repeats)."""
     state = Receiver(url="", statuses=list(statuses))
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            state.requests.append(Received(self.headers, body))
+            state.requests.append(Received(self.headers, body, self.command))
             index = min(len(state.requests), len(state.statuses)) - 1
             status = state.statuses[index]
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
             self.end_headers()
             self.wfile.write(b"ok" if status < 300 else b"receiver is down")
+
+        do_PATCH = do_POST
 
         def log_message(self, *args: object) -> None:
             pass
