@@ -23,7 +23,7 @@ from churn_support import (
     train_frame,
     valid_scores,
 )
-from sandbox.runner.text import visible_text
+from sandbox.runner.text import section
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
@@ -34,31 +34,12 @@ METRICS = {
     "average precision": r"average[\s_-]+precision|(?<![a-z])ap(?![a-z])|pr[\s_-]*auc|auprc",
 }
 
-# A markdown heading ("## Summary"), or a line that reads like one ("**Summary**", "Summary:").
-HEADING = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s*(.*)|(?:\*\*|__)\s*(.*?)(?:\*\*|__).*|(summary)\s*:?.*)$", re.I
-)
 _cache: dict = {}
 
 
 def _summary(notebook) -> str | None:
-    """The text under the first heading containing "summary", up to the next code cell."""
-    cells = notebook.cells
-    for index, cell in enumerate(cells):
-        if cell.cell_type != "markdown":
-            continue
-        lines = visible_text(cell.source).splitlines()
-        for position, line in enumerate(lines):
-            heading = HEADING.match(line)
-            title = heading and next((part for part in heading.groups() if part), "")
-            if title and "summary" in title.lower():
-                text = "\n".join(lines[position:])  # an inline "Summary: ..." counts too
-                for following in cells[index + 1 :]:
-                    if following.cell_type != "markdown":
-                        break
-                    text += "\n" + following.source
-                return visible_text(text)
-    return None
+    """The visible text under the first heading containing "summary", up to the next code cell."""
+    return section(notebook.cells, "summary")
 
 
 def _claims(text: str) -> dict[str, float]:
