@@ -8,17 +8,14 @@ hidden text left out, and with what to look for.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from flask import current_app
 
-from app.extensions import db
-from app.grading import operations as grading
 from app.grading.exercises import load_exercise
-from app.grading.ingest import scored_run
-from app.models import Assignment, GradingRun, Submission, now_utc
+from app.models import GradingRun
 from app.scorecards import queries
 from sandbox.results import GradingResult, TestOutcome
+from tests.scorecards.conftest import stored_run
 
 SLUG = "ml-take-home"
 SUMMARY = (
@@ -37,23 +34,7 @@ def _graded(application, cells: list[dict]) -> GradingRun:
     result = GradingResult(
         status="completed", message="all passed", tests=tests, notebook=notebook.encode()
     )
-    assignment = Assignment(
-        application=application,
-        exercise_slug=SLUG,
-        time_budget_minutes=exercise.time_budget_minutes,
-        open_by=now_utc() + timedelta(days=3),
-    )
-    submission = Submission(
-        assignment=assignment, filename="churn.ipynb", notebook=b"{}", sha256="0" * 64,
-        size_bytes=2,
-    )  # fmt: skip
-    run = GradingRun(submission=submission, exercise_version=exercise.version, queued_at=now_utc())
-    db.session.add(assignment)
-    db.session.flush()
-    assert grading.claim_run(run.id, "worker", timedelta(seconds=60))
-    assert grading.record_result(run.id, "worker", scored_run(result, exercise))
-    db.session.commit()
-    return run
+    return stored_run(application, exercise, result, "churn.ipynb")
 
 
 def _collaboration(panel):
