@@ -2,12 +2,13 @@
 
 "Teeth" is measured by mutation. Every trial runs the candidate's tests in a fresh candidate process
 where load_data, build_pipeline and evaluate are all replaced (``submission.fresh(overrides=...)``)
-by wrappers of identical shape: in the original trial every wrapper passes straight through to the
-candidate's function, in a mutant trial one of them is broken in one specific way. The helpers get
-neutral names shuffled per run, so no process can tell which trial it is. Each process only reports
+by the same wrappers: in the original trial every wrapper passes straight through to the
+candidate's function, in a mutant trial one of them is broken in one specific way. Every trial
+defines the same helpers, byte for byte, under neutral names shuffled per run, without closures;
+trials differ only in which entry of a shuffled table each wrapper uses, so neither names,
+qualnames, code objects nor closures tell a process which trial it is. Each process only reports
 which of the candidate's tests raised; the verdict is reached here: the original trial must pass,
-and a mutant counts as caught only if some test fails against it.
-"""
+and a mutant counts as caught only if some test fails against it."""
 
 import re
 
