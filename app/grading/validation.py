@@ -189,7 +189,13 @@ def _check_attack(attack: Attack, graded: Graded, twin: Graded) -> str | None:
     return None
 
 
-TIME_LIMITS = ("cell_timeout_s", "notebook_timeout_s", "call_timeout_s", "tests_timeout_s")
+TIME_LIMITS = (
+    "cell_timeout_s",
+    "notebook_timeout_s",
+    "call_timeout_s",
+    "tests_timeout_s",
+    "startup_grace_s",  # the kernel start: the first thing a loaded machine slows down
+)
 
 
 def with_more_time(exercise: Exercise, factor: float) -> Exercise:
