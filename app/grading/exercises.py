@@ -57,6 +57,17 @@ class TestGroup:
 
 
 @dataclass(frozen=True)
+class TextEvidence:
+    """A section of the submission no test can judge (e.g. a Summary's prose): its visible text
+    is shown to the interviewer as evidence for `dimension`, and earns no points."""
+
+    heading: str  # the markdown heading the section starts at (matched case-insensitively)
+    title: str
+    dimension: str
+    look_for: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     version: int
@@ -71,6 +82,7 @@ class Exercise:
     # `variants: {generator: file.py}` in exercise.yaml: a script of the folder whose
     # `variant_files(seed)` makes one candidate's data (app/grading/variants.py); None: one data set
     variant_generator: str | None = None
+    evidence: tuple[TextEvidence, ...] = ()
 
     @property
     def ai_policy_text(self) -> str:
@@ -198,6 +210,7 @@ def parse_exercise(folder: Path) -> Exercise:
         folder=folder,
         ai_policy=ai_policy,
         variant_generator=generator,
+        evidence=_evidence(path, data.get("evidence", [])),
     )
 
 
@@ -216,15 +229,30 @@ def _variant_generator(path: Path, folder: Path, raw: Any) -> str | None:
     return generator
 
 
+def _evidence(path: Path, raw: Any) -> tuple[TextEvidence, ...]:
+    if not isinstance(raw, list):
+        raise ExerciseError(f"{path}: field 'evidence' must be a list")
+    found = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise ExerciseError(f"{path}: evidence[{index}] must be a mapping")
+        field = _FieldReader(path, item, prefix=f"evidence[{index}].")
+        found.append(
+            TextEvidence(
+                heading=field.text("heading"),
+                title=field.text("title"),
+                dimension=field.dimension("dimension"),
+                look_for=str(item.get("look_for", "")).strip(),
+            )
+        )
+    return tuple(found)
+
+
 def _group(path: Path, index: int, raw: Any) -> TestGroup:
     if not isinstance(raw, dict):
         raise ExerciseError(f"{path}: groups[{index}] must be a mapping")
     field = _FieldReader(path, raw, prefix=f"groups[{index}].")
-    dimension = field.text("dimension")
-    if dimension not in DIMENSIONS:
-        raise ExerciseError(
-            f"{path}: field 'groups[{index}].dimension' must be one of {', '.join(DIMENSIONS)}"
-        )
+    dimension = field.dimension("dimension")
     points = raw.get("points")
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
         raise ExerciseError(f"{path}: field 'groups[{index}].points' must be a positive number")
@@ -252,6 +280,12 @@ class _FieldReader:
         if not isinstance(value, str) or not value.strip():
             raise self._missing(name, "a non-empty string")
         return value.strip()
+
+    def dimension(self, name: str) -> str:
+        value = self.text(name)
+        if value not in DIMENSIONS:
+            raise self._missing(name, f"one of {', '.join(DIMENSIONS)}")
+        return value
 
     def integer(self, name: str) -> int:
         value = self.data.get(name)

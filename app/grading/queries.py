@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.grading.exercises import ExerciseError, load_exercise
 from app.models import Application, Assignment, GradingRun, GroupScore, RunStatus, Submission
+from sandbox.runner.text import section
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One test group's result, as evidence for a rubric dimension."""
+    """One test group's result, as evidence for a rubric dimension; or (``quote`` set) a section
+    of the submission no test can judge, in the candidate's words, that earns no points."""
 
     exercise_slug: str
     group_id: str
@@ -22,6 +27,8 @@ class Evidence:
     max_score: float
     message: str
     run_id: int
+    quote: str | None = None  # the section's visible text ("" when the notebook has none)
+    look_for: str = ""
 
 
 def latest_graded_runs(application_ids: list[int]) -> dict[int, list[GradingRun]]:
@@ -69,4 +76,58 @@ def evidence_by_dimension(application: Application) -> dict[str, list[Evidence]]
                     run_id=run.id,
                 )
             )
+        for item in _quoted(run):
+            evidence[item.dimension].append(item.evidence)
     return dict(evidence)
+
+
+@dataclass(frozen=True)
+class _Quote:
+    dimension: str
+    evidence: Evidence
+
+
+QUOTE_LIMIT = 6000  # characters of a section shown on the scorecard
+
+
+def _quoted(run: GradingRun) -> list[_Quote]:
+    """The sections the run's exercise declares as `evidence`, read from its executed notebook
+    as they render (hidden text left out)."""
+    slug = run.submission.assignment.exercise_slug
+    try:
+        exercise = load_exercise(current_app.config["EXERCISES_DIR"], slug)
+    except ExerciseError:
+        return []  # an exercise removed or broken since: its test groups still show
+    cells = _cells(run.executed_notebook)
+    quotes = []
+    for item in exercise.evidence:
+        text = (section(cells, item.heading) or "").strip()
+        if len(text) > QUOTE_LIMIT:
+            text = text[:QUOTE_LIMIT].rstrip() + " …"
+        message = "" if text else f'The notebook has no section headed "{item.heading}".'
+        quotes.append(
+            _Quote(
+                item.dimension,
+                Evidence(
+                    exercise_slug=slug,
+                    group_id=f"text:{item.heading}",
+                    title=item.title,
+                    score=0.0,
+                    max_score=0.0,
+                    message=message,
+                    run_id=run.id,
+                    quote=text,
+                    look_for=item.look_for,
+                ),
+            )
+        )
+    return quotes
+
+
+def _cells(notebook: bytes | None) -> list:
+    try:
+        data = json.loads(notebook or b"{}")
+    except ValueError:
+        return []
+    cells = data.get("cells") if isinstance(data, dict) else None
+    return [cell for cell in cells if isinstance(cell, dict)] if isinstance(cells, list) else []

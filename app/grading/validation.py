@@ -197,7 +197,7 @@ TIME_LIMITS = (
     "notebook_timeout_s",
     "call_timeout_s",
     "tests_timeout_s",
-    "startup_grace_s",
+    "startup_grace_s",  # the kernel start: the first thing a loaded machine slows down
 )
 
 

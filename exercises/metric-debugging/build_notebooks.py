@@ -37,8 +37,9 @@ in the markdown cell headed **Root cause** at the end.
 4. Every check calls your functions in a fresh process, on inputs generated anew for each grading,
    and computes its verdict from what they return (and from what they leave in the inputs they were
    given). Cell tags such as `raises-exception` or `skip-execution` are removed on upload.
-5. The Root cause is read as it renders (comments and hidden HTML do not count): for each problem,
-   say in a sentence what the code did wrong and what it does now. Listing keywords earns nothing.
+5. The Root cause is read by your interviewers, not scored by a test, as it renders (comments and
+   hidden HTML do not show): for each problem, say in a sentence what the code did wrong and what
+   it does now.
 """
 
 IMPORTS = """\

@@ -8,8 +8,10 @@ alt text) and markdown link targets is invisible when rendered, so it must not e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 
 INVISIBLE_TAGS = {"script", "style", "template", "head", "title", "noscript", "iframe", "object"}
 VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "base"}
@@ -61,3 +63,36 @@ def visible_text(markdown: str) -> str:
     parser.feed(text)
     parser.close()
     return unescape("".join(parser.parts))
+
+
+# A markdown heading ("## Summary"), or a line that reads like one ("**Summary**").
+HEADING_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s*(.*)|(?:\*\*|__)\s*(.*?)(?:\*\*|__).*)$")
+
+
+def _source(cell: Any) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def section(cells: Iterable[Any], heading: str) -> str | None:
+    """The visible text of a notebook's section: from the first heading whose title contains
+    `heading` (case-insensitive; also a bold line, or a line starting "Heading:") to the next code
+    cell, heading line included. None when no markdown cell has such a heading. `cells` are
+    notebook cells (nbformat nodes or the plain dicts of the JSON)."""
+    wanted = heading.lower()
+    cells = list(cells)
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        lines = visible_text(_source(cell)).splitlines()
+        for position, line in enumerate(lines):
+            match = HEADING_LINE.match(line)
+            title = next((part for part in match.groups() if part), "") if match else ""
+            if wanted in title.lower() or line.lstrip().lower().startswith(wanted):
+                parts = ["\n".join(lines[position:])]  # an inline "Summary: ..." counts too
+                for following in cells[index + 1 :]:
+                    if following.get("cell_type") != "markdown":
+                        break
+                    parts.append(visible_text(_source(following)))
+                return "\n".join(parts)
+    return None

@@ -26,22 +26,6 @@ CASES = [
 # Attacks that still win on main: issue 12 stays open until each is beaten. Strict, so the marker
 # must go as soon as the grader holds (a passing case fails the suite until it is removed).
 STILL_WINNING = {
-    ("ml-take-home", "word-salad"): "summary presence/length checks still earn points (#12 §5)",
-    ("ml-take-home", "overclaiming-summary"): "summary presence/length checks earn points when "
-    "the pipeline cannot be measured (#12 §6)",
-    ("ml-take-home", "everything-at-once"): "carries the word salad (#12 §5)",
-    ("ml-take-home", "degenerate-metrics"): "an added 'recall': 1.0 still matches one imbalance "
-    "check (#12 §5)",
-    ("ml-take-home", "recognise-mutants"): "mutant helpers remain recognisable to the "
-    "candidate's tests (#12 §1)",
-    ("metric-debugging", "word-salad"): "the root-cause check accepts mechanism sentences in "
-    "a salad of the brief's words (#12 §5)",
-    ("metric-debugging", "overclaiming-summary"): "carries mechanism sentences the root-cause "
-    "check accepts (#12 §6)",
-    ("metric-debugging", "everything-at-once"): "carries the word salad (#12 §5)",
-    ("sql-data-quality", "mutate-inputs"): "the exercise calls no candidate function, so a "
-    "planted in-place mutation has nothing to be caught by; the attack's 'below its twin' "
-    "expectation does not fit data-only exercises",
 }
 
 

@@ -53,3 +53,11 @@ def test_instrumented_functions_keep_their_answers_and_run_the_injected_code():
     with pytest.raises(ValueError, match="empty"):
         namespace["half"]([])
     assert namespace["SEEN"] == ["half", "after", "half", "error", "after"]
+
+
+def test_mutate_inputs_is_left_out_where_hidden_tests_call_no_candidate_code():
+    from app.grading.attacks import calls_candidate_code
+
+    called = {name: calls_candidate_code(load_exercise(EXERCISES, name)) for name in OWNED}
+    assert called == {"ml-take-home": True, "metric-debugging": True, "sql-data-quality": False}
+    assert not attack("mutate-inputs").applies(load_exercise(EXERCISES, "sql-data-quality"))

@@ -44,6 +44,18 @@ def test_the_tiny_exercise_loads_into_frozen_objects():
         exercise.title = "changed"  # type: ignore[misc]
 
 
+def test_evidence_declares_prose_for_the_interviewer(tmp_path):
+    entry = {"heading": "Summary", "title": "Summary", "dimension": "collaboration"}
+    _broken(tmp_path, evidence=[entry | {"look_for": " Next steps. "}])
+    (evidence,) = load_exercise(tmp_path, "tiny").evidence
+    assert (evidence.heading, evidence.dimension, evidence.look_for) == (
+        "Summary",
+        "collaboration",
+        "Next steps.",
+    )
+    assert load_exercise(FIXTURES, "tiny").evidence == ()
+
+
 def test_a_path_to_an_exercise_folder_works_too():
     assert load_exercise(Path("/nonexistent"), str(TINY)).id == "tiny"
 
@@ -89,6 +101,16 @@ def _broken(tmp_path: Path, **changes) -> Path:
         (
             {"groups": [{"id": "a", "title": "A", "points": -1, "dimension": "data_sql"}]},
             "field 'groups\\[0\\].points' must be a positive number",
+        ),
+        ({"evidence": {"heading": "Summary"}}, "field 'evidence' must be a list"),
+        ({"evidence": ["Summary"]}, "evidence\\[0\\] must be a mapping"),
+        (
+            {"evidence": [{"heading": "Summary", "title": "S", "dimension": "vibes"}]},
+            "field 'evidence\\[0\\].dimension' must be one of",
+        ),
+        (
+            {"evidence": [{"title": "S", "dimension": "collaboration"}]},
+            "field 'evidence\\[0\\].heading' must be a non-empty string",
         ),
     ],
 )

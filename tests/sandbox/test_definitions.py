@@ -68,6 +68,24 @@ def test_visible_text_keeps_only_what_a_reader_sees():
     assert visible_text(markdown) == "## Summary\nAUC is **0.79** see\n\n & "
 
 
+def test_section_is_the_visible_text_from_its_heading_to_the_next_code_cell():
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+
+    from sandbox.runner.text import section
+
+    cells = [
+        new_markdown_cell("# Churn\nsummary statistics come later"),
+        new_code_cell("x = 1"),
+        new_markdown_cell("Intro\n\n**Summary** <!-- salad -->\nAUC 0.79"),
+        new_markdown_cell(["Next: ", "<div hidden>words</div>a time split"]),
+        new_code_cell("y = 2"),
+        new_markdown_cell("## Summary\nnot reached"),
+    ]
+    assert section(cells[1:], "summary") == "**Summary** \nAUC 0.79\nNext: \na time split"
+    assert section(cells, "Summary") == "summary statistics come later"  # a line starting so
+    assert section([dict(c) for c in cells[2:4]], "Root cause") is None
+
+
 def test_unexecuted_code_cells_are_found_in_the_executed_notebook():
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook

@@ -8,7 +8,18 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.models import Application, Interview, Role, User, now_utc
+from app.grading import operations as grading
+from app.grading.ingest import scored_run
+from app.models import (
+    Application,
+    Assignment,
+    GradingRun,
+    Interview,
+    Role,
+    Submission,
+    User,
+    now_utc,
+)
 from app.pipeline import operations as pipeline_operations
 from app.scorecards import operations
 from app.scorecards.catalog import catalog
@@ -25,6 +36,26 @@ class Panel:
     second: User
     outsider: User  # an interviewer on no panel of this candidate
     recruiter: User
+
+
+def stored_run(application, exercise, result, filename: str) -> GradingRun:
+    """A run of `exercise` for `application` stored as the worker stores it, from `result`."""
+    assignment = Assignment(
+        application=application,
+        exercise_slug=exercise.id,
+        time_budget_minutes=exercise.time_budget_minutes,
+        open_by=now_utc() + timedelta(days=3),
+    )
+    submission = Submission(
+        assignment=assignment, filename=filename, notebook=b"{}", sha256="0" * 64, size_bytes=2
+    )
+    run = GradingRun(submission=submission, exercise_version=exercise.version, queued_at=now_utc())
+    db.session.add(assignment)
+    db.session.flush()
+    assert grading.claim_run(run.id, "worker", timedelta(seconds=60))
+    assert grading.record_result(run.id, "worker", scored_run(result, exercise))
+    db.session.commit()
+    return run
 
 
 def full_input(level: str = "meets", recommendation: str = "yes", **overrides) -> ScorecardInput:

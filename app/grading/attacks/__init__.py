@@ -10,6 +10,7 @@ cell metadata, markdown), never an exercise's function names, so they apply to a
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -67,6 +68,25 @@ def without_hidden_data(exercise: Exercise) -> bool:
     """A candidate knows the grader's source, not its hidden data."""
     data = exercise.hidden_dir / "data"
     return not (data.is_dir() and any(data.iterdir()))
+
+
+def calls_candidate_code(exercise: Exercise) -> bool:
+    """Whether the hidden tests call candidate code at all (``submission.run`` or a process of
+    ``submission.fresh()``): an exercise whose answers are data (queries read from the source,
+    run by the test process) gives an attack on the candidate's functions nothing to act on."""
+    for path in sorted((exercise.hidden_dir / "tests").glob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            return True  # cannot tell: grade the attack
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("run", "fresh")
+            ):
+                return True
+    return False
 
 
 def _kit(*calls: str, trigger: str = "class_body"):
@@ -251,6 +271,7 @@ PACK: tuple[Attack, ...] = (
         ),
         expect="below_twin",
         twin="best",
+        applies=calls_candidate_code,
     ),
     Attack(
         "syspath-hidden-tests",

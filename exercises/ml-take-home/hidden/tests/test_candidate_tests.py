@@ -2,12 +2,15 @@
 
 "Teeth" is measured by mutation. Every trial runs the candidate's tests in a fresh candidate process
 where load_data, build_pipeline and evaluate are all replaced (``submission.fresh(overrides=...)``)
-by wrappers of identical shape: in the original trial every wrapper passes straight through to the
-candidate's function, in a mutant trial one of them is broken in one specific way. The helpers get
-neutral names shuffled per run, so no process can tell which trial it is. Each process only reports
+by the same wrappers: in the original trial every wrapper passes straight through to the
+candidate's function, in a mutant trial one of them is broken in one specific way. Every trial
+defines the same helpers, byte for byte, under neutral names shuffled per run, without closures;
+trials differ only in which entry of a shuffled table each wrapper uses, so neither names,
+qualnames, code objects nor closures tell a process which trial it is. Each process only reports
 which of the candidate's tests raised; the verdict is reached here: the original trial must pass,
-and a mutant counts as caught only if some test fails against it.
-"""
+and a mutant counts as caught only if some test fails against it."""
+
+import re
 
 import numpy as np
 import pytest
@@ -19,9 +22,14 @@ TARGETS = ("load_data", "build_pipeline", "evaluate")
 TRIAL_TIMEOUT = 150
 _cache: dict = {}
 
-# Defined in every trial (so their presence says nothing); `_hl_prev` holds the candidate's own.
-HELPERS = (
-    r"""
+# Defined, byte for byte, in every trial of a run (so nothing in them says which trial it is):
+# `_hl_prev` holds the candidate's own functions, `_HL_PLAN` (the only line that differs between
+# trials: a number per target) picks each wrapper's entry of the table. Every function and class
+# below is compiled under a neutral alias shuffled per run (its `__name__`, `__qualname__`,
+# `co_name` and every reference to it), none is a closure, and the pass-through entry has the
+# same signature as a flawed one, so names, qualnames, closures and call shapes are the same in
+# the original trial and in a mutant.
+HELPERS = r"""
 import numpy as _hl_np
 import pandas as _hl_pd
 from sklearn.base import BaseEstimator as _hl_BaseEstimator
@@ -32,35 +40,24 @@ from sklearn.pipeline import Pipeline as _hl_Pipeline
 _hl_prev = {name: globals()[name] for name in TARGETS_PRESENT}
 
 
-def _hl_pass_load(*args, **kwargs):
-    return _hl_prev["load_data"](*args, **kwargs)
+def _hl_pass(target, flaw, args, kwargs):
+    return _hl_prev[target](*args, **kwargs)
 
 
-def _hl_pass_pipeline(*args, **kwargs):
-    return _hl_prev["build_pipeline"](*args, **kwargs)
-
-
-def _hl_pass_evaluate(*args, **kwargs):
-    return _hl_prev["evaluate"](*args, **kwargs)
-
-
-"""
-    + r'''def _hl_load_loses_rows(path, *args, **kwargs):
-    frame = _hl_prev["load_data"](path, *args, **kwargs)
+def _hl_load_loses_rows(target, flaw, args, kwargs):
+    frame = _hl_prev[target](*args, **kwargs)
     complete = frame.dropna()
     return complete if len(complete) < len(frame) else frame.iloc[: len(frame) * 9 // 10]
 
 
-def _hl_load_flips_labels(path, *args, **kwargs):
-    frame = _hl_prev["load_data"](path, *args, **kwargs).copy()
+def _hl_load_flips_labels(target, flaw, args, kwargs):
+    frame = _hl_prev[target](*args, **kwargs).copy()
     if "churned" in frame.columns:
         frame["churned"] = 1 - frame["churned"]
     return frame
 
 
 class _HLBroken(_hl_ClassifierMixin, _hl_BaseEstimator):
-    """The candidate's pipeline with one flaw: nan, unseen, constant or leak."""
-
     def __init__(self, inner=None, flaw="nan"):
         self.inner = inner
         self.flaw = flaw
@@ -106,20 +103,15 @@ class _HLBroken(_hl_ClassifierMixin, _hl_BaseEstimator):
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
 
-def _hl_pipeline_with(flaw):
-    def build_pipeline(*args, **kwargs):
-        original = _hl_prev["build_pipeline"](*args, **kwargs)
-        broken = _HLBroken(original, flaw)
-        if isinstance(original, _hl_Pipeline):  # a type check alone must not catch the flaw
-            return _hl_Pipeline([("model", broken)])
-        return broken
-
-    return build_pipeline
+def _hl_pipeline_flawed(target, flaw, args, kwargs):
+    original = _hl_prev[target](*args, **kwargs)
+    broken = _HLBroken(original, flaw)
+    if isinstance(original, _hl_Pipeline):  # a type check alone must not catch the flaw
+        return _hl_Pipeline([("model", broken)])
+    return broken
 
 
 class _HLHardLabels:
-    """A fitted model whose probabilities are its 0/1 predictions."""
-
     def __init__(self, model):
         self._model = model
 
@@ -134,40 +126,75 @@ class _HLHardLabels:
         return getattr(self.__dict__["_model"], name)
 
 
-def _hl_evaluate_on_hard_labels(model, X, y, *args, **kwargs):
-    return _hl_prev["evaluate"](_HLHardLabels(model), X, y, *args, **kwargs)
+def _hl_argument(args, kwargs, position, name, change):
+    # args and kwargs with the argument at `position` (or keyword `name`) changed
+    args, kwargs = list(args), dict(kwargs)
+    if len(args) > position:
+        args[position] = change(args[position])
+    elif name in kwargs:
+        kwargs[name] = change(kwargs[name])
+    return args, kwargs
 
 
-def _hl_evaluate_flips_labels(model, X, y, *args, **kwargs):
-    flipped = 1 - (y if hasattr(y, "__sub__") or hasattr(y, "__rsub__") else _hl_np.asarray(y))
-    return _hl_prev["evaluate"](model, X, flipped, *args, **kwargs)
+def _hl_evaluate_on_hard_labels(target, flaw, args, kwargs):
+    args, kwargs = _hl_argument(args, kwargs, 0, "model", _HLHardLabels)
+    return _hl_prev[target](*args, **kwargs)
 
 
-'''
-)
+def _hl_flip(y):
+    return 1 - (y if hasattr(y, "__sub__") or hasattr(y, "__rsub__") else _hl_np.asarray(y))
 
-# (what the broken variant does, target, helper implementing it); None: the pass-through.
+
+def _hl_evaluate_flips_labels(target, flaw, args, kwargs):
+    args, kwargs = _hl_argument(args, kwargs, 2, "y", _hl_flip)
+    return _hl_prev[target](*args, **kwargs)
+
+
+def _hl_dispatch(target, args, kwargs):
+    entry, flaw = _HL_TABLE[_HL_PLAN[target]]
+    return entry(target, flaw, args, kwargs)
+
+"""
+
+# (what the broken variant does, target, table entry, flaw); None: the original trial.
 VARIANTS = [
-    (None, "load_data", "_hl_pass_load"),
-    (None, "build_pipeline", "_hl_pass_pipeline"),
-    (None, "evaluate", "_hl_pass_evaluate"),
-    ("load_data drops rows", "load_data", "_hl_load_loses_rows"),
-    ("load_data flips the churned label", "load_data", "_hl_load_flips_labels"),
-    ("the pipeline fails on missing values", "build_pipeline", '_hl_pipeline_with("nan")'),
-    ("the pipeline fails on unseen categories", "build_pipeline", '_hl_pipeline_with("unseen")'),
+    (None, "load_data", "_hl_pass", None),
+    (None, "build_pipeline", "_hl_pass", None),
+    (None, "evaluate", "_hl_pass", None),
+    ("load_data drops rows", "load_data", "_hl_load_loses_rows", None),
+    ("load_data flips the churned label", "load_data", "_hl_load_flips_labels", None),
+    ("the pipeline fails on missing values", "build_pipeline", "_hl_pipeline_flawed", "nan"),
+    ("the pipeline fails on unseen categories", "build_pipeline", "_hl_pipeline_flawed", "unseen"),
     (
         "the pipeline predicts the same probability for everyone",
         "build_pipeline",
-        '_hl_pipeline_with("constant")',
+        "_hl_pipeline_flawed",
+        "constant",
     ),
-    ("the pipeline leans on refund_issued", "build_pipeline", '_hl_pipeline_with("leak")'),
+    ("the pipeline leans on refund_issued", "build_pipeline", "_hl_pipeline_flawed", "leak"),
     (
         "evaluate scores 0/1 predictions instead of probabilities",
         "evaluate",
         "_hl_evaluate_on_hard_labels",
+        None,
     ),
-    ("evaluate flips the labels", "evaluate", "_hl_evaluate_flips_labels"),
+    ("evaluate flips the labels", "evaluate", "_hl_evaluate_flips_labels", None),
 ]
+# Everything HELPERS defines: compiled under a neutral alias in every trial.
+DEFINED = (
+    "_hl_pass",
+    "_hl_load_loses_rows",
+    "_hl_load_flips_labels",
+    "_HLBroken",
+    "_hl_pipeline_flawed",
+    "_HLHardLabels",
+    "_hl_argument",
+    "_hl_evaluate_on_hard_labels",
+    "_hl_flip",
+    "_hl_evaluate_flips_labels",
+    "_hl_dispatch",
+)
+
 
 RUN_TESTS = """
 _hl_ran, _hl_failures = [], {}
@@ -191,21 +218,30 @@ def _candidate_tests(submission) -> list[str]:
 def _overrides(submission, mutant, seed: int) -> dict[str, str]:
     """Every present target wrapped; `mutant` (a VARIANTS row) broken, the rest pass through.
 
-    Helper names are shuffled per run, so a wrapper's code names no behaviour."""
+    The source is the same in every trial of a run but for the `_HL_PLAN` line, whose numbers
+    index a table shuffled per run; every helper carries a neutral alias shuffled per run."""
     present = [name for name in TARGETS if submission.defines(name)]
     rng = np.random.default_rng([seed, 29])
-    aliases = {
-        helper: f"_hl_v{n}"
-        for n, (_, _, helper) in zip(rng.permutation(len(VARIANTS)), VARIANTS, strict=True)
-    }
-    source = f"TARGETS_PRESENT = {present!r}\n" + HELPERS
-    for _, _, helper in VARIANTS:
-        source += f"\n{aliases[helper]} = {helper}\n"
-    overrides = {}
+    aliases = dict(zip(DEFINED, (f"_hl_v{n}" for n in rng.permutation(len(DEFINED))), strict=True))
+    # One entry per VARIANTS row, each distinct (the flaw is the target's name where the entry
+    # needs none): every target has a pass-through of its own, so in no trial do two targets
+    # share an entry, and the plan's numbers are distinct in the original trial as in a mutant.
+    table = [(entry, flaw or target) for _, target, entry, flaw in VARIANTS]
+    shuffled = [table[i] for i in rng.permutation(len(table))]
+    plan = {}
     for name in present:
         chosen = mutant if mutant is not None and mutant[1] == name else None
-        helper = chosen[2] if chosen else next(h for w, t, h in VARIANTS if w is None and t == name)
-        wrapper = f"def {name}(*args, **kwargs):\n    return {aliases[helper]}(*args, **kwargs)\n"
+        row = chosen or next(v for v in VARIANTS if v[0] is None and v[1] == name)
+        plan[name] = shuffled.index((row[2], row[3] or row[1]))
+    source = f"TARGETS_PRESENT = {present!r}\n" + HELPERS
+    source += "\n_HL_TABLE = [" + ", ".join(f"({e}, {f!r})" for e, f in shuffled) + "]\n"
+    source += f"_HL_PLAN = {plan!r}\n"
+    for helper in DEFINED:
+        source = re.sub(rf"\b{helper}\b", aliases[helper], source)
+    overrides = {}
+    dispatch = aliases["_hl_dispatch"]
+    for name in present:
+        wrapper = f"def {name}(*args, **kwargs):\n    return {dispatch}({name!r}, args, kwargs)\n"
         overrides[name] = (source if not overrides else "") + wrapper
     return overrides
 

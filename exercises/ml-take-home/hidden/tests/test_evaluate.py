@@ -17,6 +17,8 @@ from sklearn.metrics import auc, average_precision_score, precision_recall_curve
 
 TOLERANCE = 1e-6
 ROWS = 2000
+DEGENERATE_MARGIN = 1e-5  # trivial values are exact; a match this close to one counts for nothing
+DRAWS = 2  # independent inputs; a metric must match on every one
 _cache: dict = {}
 
 CALL_EVALUATE = """
@@ -73,29 +75,37 @@ THRESHOLDED = {
 }
 
 
-def _evaluation(submission, starter, hidden_data, seed):
+def _evaluation(submission, starter, hidden_data, seed, draw: int):
+    """evaluate()'s items on the `draw`-th random input, in a fresh process of its own."""
+
     def compute():
         train = train_frame(starter)
         model = reference_model().fit(*split(train))  # stays here: only its scores are sent
-        rng = np.random.default_rng([seed, 17])
+        rng = np.random.default_rng([seed, 17, draw])
         rows = train.sample(min(ROWS, len(train)), random_state=rng.integers(2**31))
         X = split(rows)[0].reset_index(drop=True)
         scores = model.predict_proba(X)[:, 1]
         y = pd.Series((rng.random(len(X)) < scores).astype(int), name="churned")
-        reply = call(
-            submission,
-            CALL_EVALUATE,
-            "evaluate(model, X, y) on a model with known scores and training rows",
-            SCORES=[(int(i), float(s)) for i, s in zip(X.index, scores, strict=True)],
-            X=X,
-            y=y,
-        )
+        with submission.fresh() as process:
+            reply = call(
+                process,
+                CALL_EVALUATE,
+                "evaluate(model, X, y) on a model with known scores and training rows",
+                SCORES=[(int(i), float(s)) for i, s in zip(X.index, scores, strict=True)],
+                X=X,
+                y=y,
+            )
         if not isinstance(reply, dict) or "error" in reply or "items" not in reply:
             message = reply.get("error") if isinstance(reply, dict) else None
             pytest.fail(message or "evaluate's answer was not understood", pytrace=False)
         return _items(reply["items"]), y.to_numpy(), scores
 
-    return cached(_cache, "evaluation", compute)
+    return cached(_cache, f"evaluation {draw}", compute)
+
+
+def _evaluations(submission, starter, hidden_data, seed) -> list:
+    """The same question on DRAWS different random inputs: a hard-coded value cannot match all."""
+    return [_evaluation(submission, starter, hidden_data, seed, draw) for draw in range(DRAWS)]
 
 
 def _items(raw) -> list:
@@ -123,7 +133,8 @@ def _family(key: str) -> str | None:
 
 
 def _at_every_threshold(y: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarray]:
-    """Each thresholded metric for every way of cutting the sorted scores (>= or >, any cut)."""
+    """Each thresholded metric for every way of cutting the sorted scores (>= or >, any cut),
+    without the values a degenerate answer would match."""
     order = np.argsort(-scores, kind="mergesort")
     ranked, labels = scores[order], y[order]
     # Cuts strictly between distinct scores: never "everyone positive" or "no one positive", the
@@ -141,7 +152,7 @@ def _at_every_threshold(y: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
         denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
         mcc = np.where(denominator > 0, (tp * tn - fp * fn) / denominator, 0.0)
     balanced = (recall + tn / negatives) / 2
-    return {
+    achievable = {
         "precision": precision,
         "recall": recall,
         "f1": f1,
@@ -149,29 +160,58 @@ def _at_every_threshold(y: np.ndarray, scores: np.ndarray) -> dict[str, np.ndarr
         "balanced_accuracy": balanced,
         "mcc": mcc,
     }
+    # Values a trivial answer hits whatever the model: the constants 0 and 1 (e.g. recall 1.0 at
+    # a cut just above the lowest-scored negatives), and each metric for "everyone positive" or
+    # "no one positive" (precision = the churn rate, balanced accuracy 0.5, MCC 0). A hard-coded
+    # number must not match one of them.
+    rate = positives / len(labels)
+    trivial = [0.0, 1.0, rate, 2 * rate / (1 + rate), 5 * rate / (4 * rate + 1), 0.5]
+    return {
+        family: np.array(
+            [v for v in values if min(abs(v - t) for t in trivial) > DEGENERATE_MARGIN]
+        )
+        for family, values in achievable.items()
+    }
 
 
 @pytest.mark.group("imbalance_metrics")
 def test_evaluate_returns_named_numbers(submission, starter, hidden_data, seed):
-    items, _, _ = _evaluation(submission, starter, hidden_data, seed)
-    assert items, "evaluate returned an empty dict"
-    bad = [f"{key} ({kind})" for key, value, kind in items if value is None]
-    assert not bad, f"evaluate returned values that are not finite numbers: {', '.join(bad)}"
+    for items, _, _ in _evaluations(submission, starter, hidden_data, seed):
+        assert items, "evaluate returned an empty dict"
+        bad = [f"{key} ({kind})" for key, value, kind in items if value is None]
+        assert not bad, f"evaluate returned values that are not finite numbers: {', '.join(bad)}"
 
 
-@pytest.mark.group("imbalance_metrics")
-def test_reports_a_ranking_metric_matching_scikit_learn(submission, starter, hidden_data, seed):
-    items, y, scores = _evaluation(submission, starter, hidden_data, seed)
+def _ranking_targets(y: np.ndarray, scores: np.ndarray) -> dict[str, float]:
     precision, recall, _ = precision_recall_curve(y, scores)
-    expected = {
+    return {
         "ROC AUC": roc_auc_score(y, scores),
         "average precision": average_precision_score(y, scores),
         "area under the precision-recall curve": auc(recall, precision),
     }
-    values = [value for _, value, _ in items if value is not None]
-    assert any(
-        abs(value - target) <= TOLERANCE for value in values for target in expected.values()
-    ), (
+
+
+def _matching_keys(evaluations, matches) -> set[str]:
+    """Keys whose value matches (``matches(key, value, y, scores)``) on every input."""
+    keys = None
+    for items, y, scores in evaluations:
+        here = {
+            key for key, value, _ in items if value is not None and matches(key, value, y, scores)
+        }
+        keys = here if keys is None else keys & here
+    return keys or set()
+
+
+@pytest.mark.group("imbalance_metrics")
+def test_reports_a_ranking_metric_matching_scikit_learn(submission, starter, hidden_data, seed):
+    evaluations = _evaluations(submission, starter, hidden_data, seed)
+
+    def matches(key, value, y, scores):
+        return any(abs(value - t) <= TOLERANCE for t in _ranking_targets(y, scores).values())
+
+    items, y, scores = evaluations[0]
+    expected = _ranking_targets(y, scores)
+    assert _matching_keys(evaluations, matches), (
         f"evaluate returned {[key for key, _, _ in items]}, but none equals ROC AUC "
         f"({expected['ROC AUC']:.4f}) or average precision ({expected['average precision']:.4f}) "
         "computed by scikit-learn from the model's predict_proba scores. With imbalanced classes, "
@@ -181,22 +221,28 @@ def test_reports_a_ranking_metric_matching_scikit_learn(submission, starter, hid
 
 @pytest.mark.group("imbalance_metrics")
 def test_reports_a_thresholded_metric_for_imbalance(submission, starter, hidden_data, seed):
-    items, y, scores = _evaluation(submission, starter, hidden_data, seed)
-    achievable = _at_every_threshold(y, scores)
-    named = [(key, value, _family(key)) for key, value, _ in items if value is not None]
-    candidates = [(key, value, family) for key, value, family in named if family]
+    evaluations = _evaluations(submission, starter, hidden_data, seed)
+    items = evaluations[0][0]
+    candidates = [key for key, value, _ in items if value is not None and _family(key)]
     assert candidates, (
         f"evaluate returned {[key for key, _, _ in items]}: no precision, recall, F1, balanced "
         "accuracy or MCC. Only about 18% of customers churn, so accuracy alone is misleading "
         "(predicting 'stays' for everyone is 82% accurate); report how well churners are caught."
     )
-    matching = [
-        key
-        for key, value, family in candidates
-        if np.min(np.abs(achievable[family] - value)) <= TOLERANCE
-    ]
-    assert matching, (
-        f"evaluate returned {[key for key, _, _ in candidates]}, but their values do not match "
-        "scikit-learn's for the model's predictions at any threshold: check how they are computed "
-        "(e.g. positive class = 1, predictions from predict_proba compared with a threshold)."
+
+    def matches(key, value, y, scores):
+        family = _family(key)
+        achievable = _at_every_threshold(y, scores).get(family) if family else None
+        return (
+            achievable is not None
+            and achievable.size > 0
+            and (np.min(np.abs(achievable - value)) <= TOLERANCE)
+        )
+
+    assert _matching_keys(evaluations, matches), (
+        f"evaluate returned {candidates}, but their values do not match scikit-learn's for the "
+        "model's predictions at any threshold (on two different inputs): check how they are "
+        "computed (e.g. positive class = 1, predictions from predict_proba compared with a "
+        "threshold; a value of exactly 0 or 1, or that of predicting everyone positive, does not "
+        "show anything)."
     )

@@ -1,17 +1,29 @@
-"""Group summary: a markdown cell headed "Summary" with results and next steps, honestly reported.
+"""Group summary: the numbers a markdown cell headed "Summary" reports are the ones measured.
 
-Only the rendered, visible text counts (`visible_text`: no HTML comments or hidden elements). The
-ROC AUC and average precision the Summary reports are compared with the grader's own measurement of
-the candidate's pipeline under the brief's protocol (baseline.py's validation split: 75/25,
-stratified, seed 0); a headline claim more than CLAIM_TOLERANCE above it is an overclaim: the
-check fails and a red flag is recorded for the interviewer.
+Only the rendered, visible text counts (`visible_text`: no HTML comments or hidden elements), and
+only claims earn points: the first ROC AUC and average precision the Summary reports are compared
+with the grader's own measurement of the candidate's pipeline under the brief's protocol
+(baseline.py's validation split: 75/25, stratified, seed 0). A claim within CLAIM_TOLERANCE earns
+its test; a claim more than CLAIM_TOLERANCE above the measurement, or any claim for a pipeline the
+grader cannot measure, is an overclaim: the test fails and a red flag is recorded for the
+interviewer. Whether the prose explains choices, limitations and next steps is no test's to judge
+(word counts and keywords are satisfied by a word salad): the interviewer judges it on the
+scorecard, where the Summary's text is shown as evidence (exercise.yaml `evidence`).
 """
 
 import re
 
 import pytest
-from churn_support import FIT_ON_TRAIN, LABEL, call, split, train_frame, valid_scores
-from sandbox.runner.text import visible_text
+from churn_support import (
+    FIT_ON_TRAIN,
+    LABEL,
+    cached,
+    call,
+    split,
+    train_frame,
+    valid_scores,
+)
+from sandbox.runner.text import section
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 
@@ -22,66 +34,12 @@ METRICS = {
     "average precision": r"average[\s_-]+precision|(?<![a-z])ap(?![a-z])|pr[\s_-]*auc|auprc",
 }
 
-PLACEHOLDER = "replace this text"
-MIN_WORDS = 60
-# A markdown heading ("## Summary"), or a line that reads like one ("**Summary**", "Summary:").
-HEADING = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s*(.*)|(?:\*\*|__)\s*(.*?)(?:\*\*|__).*|(summary)\s*:?.*)$", re.I
-)
+_cache: dict = {}
 
 
 def _summary(notebook) -> str | None:
-    """The text under the first heading containing "summary", up to the next code cell."""
-    cells = notebook.cells
-    for index, cell in enumerate(cells):
-        if cell.cell_type != "markdown":
-            continue
-        lines = visible_text(cell.source).splitlines()
-        for position, line in enumerate(lines):
-            heading = HEADING.match(line)
-            title = heading and next((part for part in heading.groups() if part), "")
-            if title and "summary" in title.lower():
-                text = "\n".join(lines[position:])  # an inline "Summary: ..." counts too
-                for following in cells[index + 1 :]:
-                    if following.cell_type != "markdown":
-                        break
-                    text += "\n" + following.source
-                return visible_text(text)
-    return None
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z0-9][\w.%'-]*", text)
-
-
-@pytest.mark.group("summary")
-def test_summary_cell_is_present(submission):
-    text = _summary(submission.notebook)
-    assert text is not None, 'Add a markdown cell headed "Summary" (e.g. "## Summary").'
-    assert PLACEHOLDER not in text.lower() and len(_words(text)) >= 15, (
-        "The Summary cell still holds the starter placeholder or is nearly empty: "
-        "write your results and next steps there."
-    )
-
-
-@pytest.mark.group("summary")
-def test_summary_reports_results_and_next_steps(submission):
-    text = _summary(submission.notebook) or ""
-    words = _words(text)
-    assert len(words) >= MIN_WORDS, (
-        f"The Summary has {len(words)} words; give at least {MIN_WORDS}: the results, the choices "
-        "you made, limitations and next steps."
-    )
-    assert re.search(r"\d\.\d|\d\s?%", text), (
-        "The Summary states no numbers: report your results (e.g. ROC AUC on validation, "
-        "compared with the baseline)."
-    )
-    next_steps = (
-        r"\b(next|would|could|should|future|further|improv\w*|try|todo|to do|follow[- ]up)\b"
-    )
-    assert re.search(next_steps, text, re.IGNORECASE), (
-        "The Summary does not say what you would do next."
-    )
+    """The visible text under the first heading containing "summary", up to the next code cell."""
+    return section(notebook.cells, "summary")
 
 
 def _claims(text: str) -> dict[str, float]:
@@ -96,48 +54,75 @@ def _claims(text: str) -> dict[str, float]:
 
 
 def _measured(submission, starter) -> dict[str, float]:
-    train = train_frame(starter)
-    fit_part, valid_part = train_test_split(
-        train, test_size=0.25, stratify=train[LABEL], random_state=0
-    )
-    X_train, y_train = split(fit_part)
-    X_valid, y_valid = split(valid_part)
-    with submission.fresh() as process:
-        scores = call(
-            process,
-            FIT_ON_TRAIN + "result = _hl_scores(_hl_model, X)",
-            "Fitting build_pipeline() on the brief's validation split",
-            X_train=X_train,
-            y_train=y_train,
-            X=X_valid,
+    """ROC AUC and average precision of the candidate's pipeline under the brief's protocol,
+    measured here from the scores of a fresh candidate process (once per module)."""
+
+    def compute():
+        train = train_frame(starter)
+        fit_part, valid_part = train_test_split(
+            train, test_size=0.25, stratify=train[LABEL], random_state=0
         )
-    scores = valid_scores(scores, len(X_valid), "Predicting the validation split")
-    return {
-        "ROC AUC": roc_auc_score(y_valid, scores),
-        "average precision": average_precision_score(y_valid, scores),
-    }
+        X_train, y_train = split(fit_part)
+        X_valid, y_valid = split(valid_part)
+        with submission.fresh() as process:
+            scores = call(
+                process,
+                FIT_ON_TRAIN + "result = _hl_scores(_hl_model, X)",
+                "Fitting build_pipeline() on the brief's validation split",
+                X_train=X_train,
+                y_train=y_train,
+                X=X_valid,
+            )
+        scores = valid_scores(scores, len(X_valid), "Predicting the validation split")
+        return {
+            "ROC AUC": roc_auc_score(y_valid, scores),
+            "average precision": average_precision_score(y_valid, scores),
+        }
+
+    return cached(_cache, "measured", compute)
+
+
+def _check_claim(submission, starter, red_flag, metric: str) -> None:
+    """The Summary's headline `metric` is the grader's measurement, within the tolerance.
+
+    Reporting earns the points only when the number is right: a missing number earns nothing, a
+    number the grader cannot measure (the pipeline does not fit or predict) or one more than the
+    tolerance above the measurement is an overclaim (red flag), one far below it is not what was
+    measured either. The prose around it is the interviewer's to judge, not a test's."""
+    claims = _claims(_summary(submission.notebook) or "")
+    assert metric in claims, (
+        f"The Summary reports no {metric} of your pipeline: state the validation {metric} you "
+        "measured under the brief's protocol (e.g. 'validation ROC AUC 0.78, average precision "
+        "0.45, against 0.67 and 0.27 for the baseline')."
+    )
+    claimed = claims[metric]
+    try:
+        measured = _measured(submission, starter)[metric]
+    except pytest.fail.Exception as failure:
+        red_flag(
+            "overclaim",
+            f"the Summary reports {metric} {claimed:.3f}, but the pipeline could not be measured: "
+            f"{failure}",
+        )
+        raise
+    if claimed > measured + CLAIM_TOLERANCE:
+        red_flag(
+            "overclaim",
+            f"the Summary reports {metric} {claimed:.3f}; the grader measured {measured:.3f} "
+            "under the brief's protocol",
+        )
+    assert abs(claimed - measured) <= CLAIM_TOLERANCE, (
+        f"The Summary reports {metric} {claimed:.3f}, but your pipeline measures {measured:.3f} "
+        "under the brief's protocol (baseline.py's validation split): report what you measured, "
+        f"within {CLAIM_TOLERANCE}."
+    )
 
 
 @pytest.mark.group("summary")
-def test_summary_numbers_match_the_pipeline(submission, starter, red_flag):
-    claims = _claims(_summary(submission.notebook) or "")
-    assert claims, (
-        "The Summary reports no ROC AUC or average precision of your pipeline: state what you "
-        "measured (e.g. 'validation ROC AUC 0.78, baseline 0.67')."
-    )
-    measured = _measured(submission, starter)
-    over = {
-        metric: value
-        for metric, value in claims.items()
-        if value > measured[metric] + CLAIM_TOLERANCE
-    }
-    if over:
-        detail = "; ".join(
-            f"{metric} {value:.3f} reported, {measured[metric]:.3f} measured"
-            for metric, value in over.items()
-        )
-        red_flag("overclaim", f"the Summary reports more than the pipeline achieves: {detail}")
-    assert not over, (
-        "The Summary reports better numbers than your pipeline achieves under the brief's "
-        f"protocol (baseline.py's validation split): {detail}. Report what you measured."
-    )
+def test_summary_reports_the_measured_roc_auc(submission, starter, red_flag):
+    _check_claim(submission, starter, red_flag, "ROC AUC")
+
+
+@pytest.mark.group("summary")
+def test_summary_reports_the_measured_average_precision(submission, starter, red_flag):
+    _check_claim(submission, starter, red_flag, "average precision")
