@@ -339,11 +339,13 @@ class PrivateDocker:
             self.remove_containers()
 
     def remove_containers(self) -> None:
-        """Containers an interrupted earlier session left in this (private, persistent) engine."""
+        """Containers (and their volumes) an interrupted earlier session left in this private,
+        persistent engine: with a restart policy they would even be running again."""
         client = self.client()
         try:
             for container in client.containers.list(all=True):
-                container.remove(force=True)
+                container.remove(force=True, v=True)
+            client.volumes.prune()
         finally:
             client.close()
 

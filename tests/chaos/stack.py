@@ -109,7 +109,8 @@ class Stack:
     def start_web(self) -> None:
         self.web, log = self._spawn(
             [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
-             "--worker-class", "gthread", "--threads", "4", "--timeout", "120", "wsgi:app"],
+             "--worker-class", "gthread", "--threads", "4", "--timeout", "120",
+             "--no-control-socket", "wsgi:app"],  # no socket shared with other gunicorns
             "web",
         )
 
