@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,10 +56,15 @@ def chaos_services() -> Iterator[Services]:
 
 
 @pytest.fixture(scope="session")
-def recovery_log() -> Iterator[dict]:
-    """Fault → seconds until the last run was graded, written to test-artifacts/chaos/."""
-    times: dict[str, dict] = {}
-    yield times
-    if times:
+def recovery_log() -> Callable[..., None]:
+    """Record a fault's figures (recovery = fault → last run graded, with the load average);
+    test-artifacts/chaos/recovery.json is rewritten after each, so a cut-short run keeps its."""
+    figures: dict[str, dict] = {}
+    path = ARTIFACTS / "recovery.json"
+
+    def record(fault: str, **values: object) -> None:
+        figures[fault] = values
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "recovery.json").write_text(json.dumps(times, indent=2) + "\n")
+        path.write_text(json.dumps(figures, indent=2) + "\n")
+
+    return record

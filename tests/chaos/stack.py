@@ -149,7 +149,7 @@ def runs(database_url: str, assignments: Collection[int]) -> list[sa.Row]:
     engine = sa.create_engine(database_url, pool_pre_ping=True)
     query = sa.text(
         "SELECT r.id, s.assignment_id, r.submission_id, r.status, r.attempts, "
-        "r.score, r.max_score, r.verdict, r.finished_at, "
+        "r.score, r.max_score, r.verdict, r.finished_at, r.lease_owner, "
         "(SELECT count(*) FROM test_outcomes t WHERE t.run_id = r.id) AS tests, "
         "(SELECT count(*) FROM group_scores g WHERE g.run_id = r.id) AS groups "
         "FROM grading_runs r JOIN submissions s ON s.id = r.submission_id "
@@ -160,6 +160,12 @@ def runs(database_url: str, assignments: Collection[int]) -> list[sa.Row]:
             return connection.execute(query, {"assignments": list(assignments)}).all()
     finally:
         engine.dispose()
+
+
+def lease_owners(database_url: str, assignments: Collection[int]) -> list[str]:
+    """Who holds the lease of each running run of the batch ("host:pid:thread")."""
+    return [run.lease_owner for run in runs(database_url, assignments)
+            if run.status == "running" and run.lease_owner]
 
 
 def counts(database_url: str, assignments: Collection[int]) -> dict[str, int]:
