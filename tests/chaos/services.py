@@ -125,6 +125,9 @@ def reap_stale_sessions() -> list[str]:
     directories; a live session (its lock held) is left alone. Returns what was reaped."""
     reaped = []
     for directory in sorted({Path(p) for pattern in SESSION_GLOBS for p in glob.glob(pattern)}):
+        owner = directory.name.rpartition("-")[2]
+        if owner.isdigit() and int(owner) != os.getpid() and Path(f"/proc/{owner}").exists():
+            continue  # its session may still run (even one from before these locks)
         lock_path = directory / SESSION_LOCK
         try:
             with lock_path.open("a") as lock:

@@ -139,9 +139,9 @@ class Stack:
             self.start_web()
         self.workers = [w if w.poll() is None else self.start_worker() for w in self.workers]
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 20) -> None:
         for process in [*self.workers, *([self.web] if self.web else [])]:
-            stop(process)
+            stop(process, timeout=timeout)
 
 
 def runs(database_url: str, assignments: Collection[int]) -> list[sa.Row]:

@@ -214,6 +214,6 @@ def test_no_sandbox_container_outlives_the_workers(fault_stack: st.Stack,
     """Last: after every fault, workers stopped the way an operator stops them (SIGTERM) leave
     no sandbox container at all, not even a pre-started one."""
     fault_stack.heal()
-    fault_stack.stop()
+    fault_stack.stop(timeout=120)  # SIGTERM: a worker removes its pool before it exits
     wait_until(lambda: chaos_services.docker.sandbox_containers() == [], 120,
                "every sandbox container to be removed after the workers stopped")
