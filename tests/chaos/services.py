@@ -196,7 +196,14 @@ class PrivatePostgres:
                 f"{result.stdout}{result.stderr}\n{log_tail(self.log)}"
             )
 
+    def running(self) -> bool:
+        status = _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "status"])
+        return status.returncode == 0
+
     def start(self) -> None:
+        """Idempotent: a cluster that runs already is left as it is."""
+        if (self.data / "PG_VERSION").exists() and self.running():
+            return
         if not (self.data / "PG_VERSION").exists():
             self.root.mkdir(parents=True, exist_ok=True)
             if os.geteuid() == 0:
@@ -246,7 +253,10 @@ class PrivateRedis:
         return self.root / "redis.log"
 
     def start(self) -> None:
-        """Like the project's own Redis: no persistence, so a restart loses the queue."""
+        """Like the project's own Redis: no persistence, so a restart loses the queue.
+        Idempotent: a server this object started and that still runs is left as it is."""
+        if self.process is not None and self.process.poll() is None:
+            return
         if shutil.which("redis-server") is None:
             raise AssertionError("redis-server is not installed: run `make services`")
         self.root.mkdir(parents=True, exist_ok=True)
@@ -324,6 +334,9 @@ class PrivateDocker:
         return self.cache
 
     def start(self, clean: bool = True) -> None:
+        """Idempotent: an engine this object started and that still runs is left as it is."""
+        if self.process is not None and self.process.poll() is None:
+            return
         if shutil.which("dockerd") is None:
             raise AssertionError("dockerd is not installed: run `make services`")
         if self.data_root is None:

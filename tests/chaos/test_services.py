@@ -47,7 +47,10 @@ def test_a_live_sessions_server_is_left_alone():
     lock = hold_session_lock(root)
     redis = PrivateRedis(root / "redis")
     redis.start()
+    first = redis.process.pid
     try:
+        redis.start()  # idempotent
+        assert redis.process.pid == first
         assert str(root) not in reap_stale_sessions()
         assert redis.process.poll() is None and redis.cli("PING") == "PONG"
     finally:
