@@ -169,6 +169,8 @@ def test_every_acknowledged_submission_is_graded_exactly_once(
 ):
     services, stack = chaos_services, fault_stack
     database_url = stack.env["DATABASE_URL"]
+    for service in (services.postgres, services.redis, services.docker):
+        service.start()  # idempotent: back up if an earlier, failed fault left it down
     stack.heal()
     seeded = st.seed(database_url, SUBMISSIONS, fault.__name__.replace("_", "-"))
     scenario = Scenario(services, stack, database_url, seeded, [])
