@@ -176,26 +176,38 @@ def counts(database_url: str, assignments: Collection[int]) -> dict[str, int]:
 
 
 def wait_finished(database_url: str, assignments: Collection[int], expected: int,
-                  timeout: float, stall_s: float = 90) -> float:
-    """Until `expected` runs of the batch are graded or failed; returns when (monotonic). Fails
-    early when runs are stranded: none running and nothing changed for `stall_s` (a slow, loaded
-    machine still progresses; a lost queue message never does)."""
-    deadline = time.monotonic() + timeout
+                  stall_s: float = 90, progress_s: float = 600, cap_s: float = 3600) -> float:
+    """Until `expected` runs of the batch are graded or failed; returns when (monotonic).
+
+    Bounded by progress, not by a quiet machine's pace: fails when runs are stranded (none
+    running and nothing changed for `stall_s`: a lost queue message never comes back), when no
+    run finished for `progress_s` (a hung grading; a loaded machine still finishes one every
+    minute or so), and at `cap_s` whatever happens."""
+    started = time.monotonic()
     found: dict[str, int] = {}
-    last, changed = None, time.monotonic()
-    while time.monotonic() < deadline:
+    last, changed = None, started
+    finished, progressed = -1, started
+    while time.monotonic() - started < cap_s:
         try:
             found = counts(database_url, assignments)
         except sa.exc.OperationalError:
             found = {"database unreachable": 1}
-        if found.get("graded", 0) + found.get("failed", 0) >= expected:
-            return time.monotonic()
+        now = time.monotonic()
+        done = found.get("graded", 0) + found.get("failed", 0)
+        if done >= expected:
+            return now
+        if done != finished:
+            finished, progressed = done, now
+        elif now - progressed > progress_s:
+            raise AssertionError(
+                f"no progress: {found} of {expected} runs, none finished for {progress_s:.0f} s"
+            )
         if found != last:
-            last, changed = found, time.monotonic()
-        elif not found.get("running") and time.monotonic() - changed > stall_s:
+            last, changed = found, now
+        elif not found.get("running") and now - changed > stall_s:
             raise AssertionError(
                 f"stranded: {found} of {expected} runs, nothing running or changing for "
                 f"{stall_s:.0f} s"
             )
         time.sleep(0.5)
-    raise AssertionError(f"after {timeout:.0f} s only {found} of {expected} runs finished")
+    raise AssertionError(f"after {cap_s:.0f} s only {found} of {expected} runs finished")

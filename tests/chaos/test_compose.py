@@ -146,7 +146,7 @@ def test_compose_deployment_grades_every_upload_once_through_worker_and_redis_ki
             ).stdout.strip()
             os.kill(int(pid), signal.SIGKILL)
         killed_at, load_before = time.monotonic(), os.getloadavg()[0]
-        finished_at = st.wait_finished(database_url, assignments, SUBMISSIONS, 900)
+        finished_at = st.wait_finished(database_url, assignments, SUBMISSIONS)
         runs = st.runs(database_url, assignments)
         recovery_log(
             "compose: a worker and the Redis container SIGKILLed",

@@ -23,8 +23,10 @@ from tests.chaos.conftest import ARTIFACTS, Services
 from tests.chaos.services import wait_until
 
 pytestmark = [pytest.mark.docker, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
-SUBMISSIONS = 20
-FINISH_TIMEOUT_S = 900  # a cap only: wait_finished fails as soon as runs are stranded
+# Issue 21 asks for at least 20 per fault (`make test` runs 20); a smaller number is only for a
+# quick local look at a fault's mechanics on a saturated machine.
+SUBMISSIONS = int(os.environ.get("HIRELAB_CHAOS_SUBMISSIONS", "20"))
+START_GRADING_TIMEOUT_S = 900  # until 3 are graded: minutes on a loaded machine
 
 
 @dataclass
@@ -55,8 +57,7 @@ class Scenario:
             found = st.counts(self.database_url, self.assignments)
             return found.get("graded", 0) >= 3 and bool(self.grading_workers())
 
-        # A loaded machine may take minutes to grade the first three.
-        wait_until(under_way, FINISH_TIMEOUT_S, "grading under way")
+        wait_until(under_way, START_GRADING_TIMEOUT_S, "grading under way")
         self.fault_at = time.monotonic()
 
     def grading_workers(self) -> list[subprocess.Popen]:
@@ -179,7 +180,7 @@ def test_every_acknowledged_submission_is_graded_exactly_once(
     acknowledged = [up for up in scenario.uploads if up.status == 201]
     assignments = scenario.assignments
     stored = st.runs(database_url, assignments)
-    finished_at = st.wait_finished(database_url, assignments, len(stored), FINISH_TIMEOUT_S)
+    finished_at = st.wait_finished(database_url, assignments, len(stored))
     runs = st.runs(database_url, assignments)
     recovery_log(
         fault.__name__,
