@@ -34,7 +34,7 @@ def app_env(database_url: str, queue_url: str, docker_host: str) -> dict[str, st
         SECRET_KEY=SECRET_KEY,
         EXERCISES_DIR=str(EXERCISES),
         SANDBOX_BACKEND="docker",
-        GRADING_LEASE_SECONDS="8",
+        GRADING_LEASE_SECONDS="20",  # 8 s leases expired under load 40 (starved heartbeats)
         GRADING_HEARTBEAT_SECONDS="2",
         OUTBOX_SWEEP_SECONDS="2",
         OUTBOX_REDISPATCH_SECONDS="4",
