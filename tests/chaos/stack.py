@@ -64,7 +64,8 @@ def seed(database_url: str, count: int, tag: str) -> list[Uploader]:
 
 
 def upload(base: str, uploader: Uploader) -> Upload:
-    return upload_notebook(base, uploader, NOTEBOOK)
+    """One upload; no answer within 3 minutes (a saturated machine) counts as none."""
+    return upload_notebook(base, uploader, NOTEBOOK, timeout_s=180)
 
 
 def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
@@ -117,10 +118,10 @@ class Stack:
         def up() -> bool:
             if self.web.poll() is not None:
                 raise AssertionError(f"gunicorn exited\n{log_tail(log)}")
-            with urllib.request.urlopen(f"{self.base}/healthz", timeout=10):
+            with urllib.request.urlopen(f"{self.base}/healthz", timeout=60):
                 return True
 
-        wait_until(up, START_TIMEOUT_S, "gunicorn", log=log)
+        wait_until(up, START_TIMEOUT_S, "gunicorn", log=log, interval=1)
 
     def start_worker(self) -> subprocess.Popen:
         process, _ = self._spawn(

@@ -118,11 +118,12 @@ def test_compose_deployment_grades_every_upload_once_through_worker_and_redis_ki
     try:
         run("up", "-d", "--no-build", "--scale", "worker=2")
 
-        def ready() -> bool:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=5) as answer:
+        def ready() -> bool:  # at load ~45 even /healthz took 20 s to answer
+            with urllib.request.urlopen(f"{base}/readyz", timeout=60) as answer:
                 return answer.status == 200
 
-        wait_until(ready, START_TIMEOUT_S, "the compose web service to be ready")
+        wait_until(ready, 2 * START_TIMEOUT_S, "the compose web service to be ready",
+                   interval=2)
         seeded = st.seed(database_url, SUBMISSIONS, "compose")
         assignments = {uploader.assignment_id for uploader in seeded}
         with ThreadPoolExecutor(max_workers=4) as pool:
