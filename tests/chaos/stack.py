@@ -4,6 +4,7 @@ processes grading on the private Docker engine, candidates seeded with API token
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 
 from app.synthetic import Upload, Uploader, seed_uploaders, upload_notebook
 from tests.chaos.services import START_TIMEOUT_S, free_port, log_tail, wait_until
@@ -22,17 +24,35 @@ REPO = Path(__file__).resolve().parents[2]
 EXERCISES = REPO / "tests" / "fixtures" / "exercises"
 NOTEBOOK = (EXERCISES / "tiny" / "reference" / "full-marks.ipynb").read_bytes()
 SECRET_KEY = "chaos-test-secret-key"
+LIMIT_SLACK = 5  # the tiny exercise's time limits, times this (patient_exercises)
 VENV_BIN = Path(sys.executable).parent
 
 
-def app_env(database_url: str, queue_url: str, docker_host: str) -> dict[str, str]:
+def patient_exercises(target: Path, slack: int = LIMIT_SLACK) -> Path:
+    """The tiny exercise with its time limits `slack` times longer, in `target`: at load ~45 its
+    60 s notebook limit was reached, a "timeout" verdict that says nothing about lost or doubled
+    runs. Several minutes is still finite: a hung grading still ends as one."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(EXERCISES / "tiny", target / "tiny")
+    config_path = target / "tiny" / "exercise.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    config["limits"] = {
+        key: value * slack if key.endswith("_timeout_s") else value
+        for key, value in config["limits"].items()
+    }
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return target
+
+
+def app_env(database_url: str, queue_url: str, docker_host: str,
+            exercises: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
         QUEUE_URL=queue_url,
         DOCKER_HOST=docker_host,
         SECRET_KEY=SECRET_KEY,
-        EXERCISES_DIR=str(EXERCISES),
+        EXERCISES_DIR=str(exercises),
         SANDBOX_BACKEND="docker",
         GRADING_LEASE_SECONDS="20",  # 8 s leases expired under load 40 (starved heartbeats)
         GRADING_HEARTBEAT_SECONDS="2",

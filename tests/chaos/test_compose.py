@@ -93,7 +93,7 @@ def test_compose_deployment_grades_every_upload_once_through_worker_and_redis_ki
         WEB_READY_URL=f"http://127.0.0.1:{web_port}/readyz",
         DOCKER_SOCKET=str(compose_engine.socket),
         DOCKER_GID=str(os.stat(compose_engine.socket).st_gid),
-        TEST_EXERCISES=str(st.EXERCISES),
+        TEST_EXERCISES=str(st.patient_exercises(tmp_path / "exercises")),
         EXERCISES_DIR="/srv/test-exercises",
         GRADING_LEASE_SECONDS="10",
         OUTBOX_SWEEP_SECONDS="2",

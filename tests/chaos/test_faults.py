@@ -155,7 +155,9 @@ def fault_stack(chaos_services: Services) -> Iterator[st.Stack]:
     logs.mkdir(parents=True)
     database_url = chaos_services.postgres.create_database("chaos_faults")
     st.create_schema(database_url)
-    env = st.app_env(database_url, chaos_services.redis.url, chaos_services.docker.host)
+    exercises = st.patient_exercises(chaos_services.root / "exercises")
+    env = st.app_env(database_url, chaos_services.redis.url, chaos_services.docker.host,
+                     exercises)
     stack = st.Stack(env, logs)
     stack.start()
     try:
