@@ -10,38 +10,30 @@ Needs `make services` (PostgreSQL on :54329, Redis on :63790, a Docker engine) a
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import signal
 import sys
 import tempfile
 import time
-import urllib.request
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from app.synthetic import Uploader, seed_uploaders, upload_notebook  # noqa: E402
 from bench.distributed import services  # noqa: E402
 
 EXERCISES = REPO / "tests" / "fixtures" / "exercises"  # the tiny exercise: ~2.5 s per grading
 NOTEBOOK = EXERCISES / "tiny" / "reference" / "full-marks.ipynb"
 
 
-def seed(database_url: str, queue_url: str, count: int) -> list[tuple[int, str]]:
+def seed(database_url: str, queue_url: str, count: int) -> list[Uploader]:
     """A job and `count` candidates, each with an opened assignment and an API token."""
     from app import create_app
-    from app.api.tokens import create_token
-    from app.auth.operations import create_user, issue_invite
     from app.extensions import db
-    from app.grading import operations as grading
-    from app.models import Role
-    from app.pipeline import operations as pipeline
 
     app = create_app(
         {
@@ -53,47 +45,12 @@ def seed(database_url: str, queue_url: str, count: int) -> list[tuple[int, str]]
     )
     with app.app_context():
         db.create_all()
-        job = pipeline.create_job("Distributed bench", None)
-        seeded = []
-        for n in range(count):
-            candidate = pipeline.add_candidate(f"Candidate {n}", f"c{n}@bench.example", "other")
-            application = pipeline.apply(candidate, job, None)
-            candidate.user = create_user(candidate.email, candidate.name, Role.CANDIDATE, None)
-            assignment = grading.assign_exercise(application, "tiny", 60, None, timedelta(days=1))
-            grading.open_assignment(assignment)
-            issue_invite(candidate, None, "bench", timedelta(days=1))  # candidate tokens need one
-            _, token = create_token(candidate.user, "bench")
-            seeded.append((assignment.id, token))
+        seeded = seed_uploaders(count, "tiny", "bench")
         db.session.commit()
         db.session.remove()
         for engine in db.engines.values():
             engine.dispose()
     return seeded
-
-
-def upload(base: str, assignment_id: int, token: str, notebook: bytes) -> tuple[int, dict]:
-    boundary = uuid.uuid4().hex
-    body = io.BytesIO()
-    body.write(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="notebook"; '
-        f'filename="tiny.ipynb"\r\nContent-Type: application/x-ipynb+json\r\n\r\n'.encode()
-    )
-    body.write(notebook)
-    body.write(f"\r\n--{boundary}--\r\n".encode())
-    request = urllib.request.Request(
-        f"{base}/api/v1/assignments/{assignment_id}/submissions",
-        data=body.getvalue(),
-        method="POST",
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Content-Type": f"multipart/form-data; boundary={boundary}",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
 
 
 def run_counts(database_url: str) -> dict[str, int]:
@@ -139,13 +96,13 @@ def main() -> int:
     ):
         t0 = time.monotonic()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            responses = list(pool.map(lambda s: upload(base, s[0], s[1], notebook), seeded))
+            responses = list(pool.map(lambda s: upload_notebook(base, s, notebook), seeded))
         upload_s = time.monotonic() - t0
-        statuses = Counter(status for status, _ in responses)
+        statuses = Counter(response.status for response in responses)
         print(
             f"uploaded {len(responses)} notebooks through the API in {upload_s:.1f} s: {statuses}"
         )
-        assert statuses == {201: args.submissions}, [r for r in responses if r[0] != 201][:3]
+        assert statuses == {201: args.submissions}, [r for r in responses if r.status != 201][:3]
 
         victim = processes[0]
         engine = sa.create_engine(database_url)

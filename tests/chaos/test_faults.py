@@ -5,23 +5,28 @@ no sandbox container is left behind."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
 
+from app.synthetic import Upload, Uploader
 from tests.chaos import stack as st
 from tests.chaos.conftest import ARTIFACTS, Services
 from tests.chaos.services import wait_until
 
 pytestmark = [pytest.mark.docker, pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
-SUBMISSIONS = 20
-FINISH_TIMEOUT_S = 900  # a cap only: wait_finished fails as soon as runs are stranded
+# Issue 21 asks for at least 20 per fault (`make test` runs 20); a smaller number is only for a
+# quick local look at a fault's mechanics on a saturated machine.
+SUBMISSIONS = int(os.environ.get("HIRELAB_CHAOS_SUBMISSIONS", "20"))
+START_GRADING_TIMEOUT_S = 900  # until 3 are graded: minutes on a loaded machine
 
 
 @dataclass
@@ -29,32 +34,45 @@ class Scenario:
     services: Services
     stack: st.Stack
     database_url: str
-    seeded: list[tuple[int, str]]
-    uploads: list[st.Upload]
+    seeded: list[Uploader]
+    uploads: list[Upload]
     fault_at: float = 0.0
 
-    def upload_all(self, todo: list[tuple[int, str]] | None = None) -> list[st.Upload]:
+    @property
+    def assignments(self) -> set[int]:
+        return {uploader.assignment_id for uploader in self.seeded}
+
+    def upload_all(self, todo: list[Uploader] | None = None) -> list[Upload]:
         todo = self.seeded if todo is None else todo
         with ThreadPoolExecutor(max_workers=4) as pool:
-            done = list(pool.map(lambda s: st.upload(self.stack.base, *s), todo))
+            done = list(pool.map(lambda uploader: st.upload(self.stack.base, uploader), todo))
         self.uploads += done
         return done
 
     def mid_batch(self) -> None:
-        """Wait until some runs are graded and one is being graded: the moment to strike."""
-        wait_until(
-            lambda: st.counts(self.database_url).get("graded", 0) >= 3
-            and st.counts(self.database_url).get("running", 0) >= 1,
-            FINISH_TIMEOUT_S,  # a loaded machine may take minutes to grade the first three
-            "grading under way",
-        )
+        """Wait until some runs are graded and a worker of the stack is grading one: the
+        moment to strike."""
+
+        def under_way() -> bool:
+            found = st.counts(self.database_url, self.assignments)
+            return found.get("graded", 0) >= 3 and bool(self.grading_workers())
+
+        wait_until(under_way, START_GRADING_TIMEOUT_S, "grading under way")
         self.fault_at = time.monotonic()
+
+    def grading_workers(self) -> list[subprocess.Popen]:
+        """The stack's workers holding the lease of a running run of this batch right now."""
+        owners = st.lease_owners(self.database_url, self.assignments)
+        return [w for w in self.stack.workers if any(f":{w.pid}:" in o for o in owners)]
 
 
 def one_worker_sigkilled(s: Scenario) -> None:
     s.upload_all()
-    s.mid_batch()
-    st.stop(s.stack.workers[0], signal.SIGKILL)
+    victims: list[subprocess.Popen] = []
+    while not victims:  # the one that is grading (its run must be graded again), if still so
+        s.mid_batch()
+        victims = s.grading_workers()
+    st.stop(victims[0], signal.SIGKILL)
 
 
 def both_workers_sigkilled(s: Scenario) -> None:
@@ -63,7 +81,7 @@ def both_workers_sigkilled(s: Scenario) -> None:
     for worker in s.stack.workers:
         st.stop(worker, signal.SIGKILL)
     time.sleep(1)
-    s.stack.workers = [s.stack.start_worker(n + 2) for n in range(2)]
+    s.stack.heal()
 
 
 def web_killed_mid_upload(s: Scenario) -> None:
@@ -75,7 +93,7 @@ def web_killed_mid_upload(s: Scenario) -> None:
         kill.result()
     s.fault_at = time.monotonic()
     s.stack.start_web()
-    unanswered = [seed for seed, up in zip(first, s.uploads, strict=True) if up.status is None]
+    unanswered = [u for u, up in zip(first, s.uploads, strict=True) if up.status is None]
     s.upload_all(unanswered + rest)  # a candidate whose upload got no answer tries again
 
 
@@ -127,40 +145,63 @@ FAULTS: list[Callable[[Scenario], None]] = [  # the fault-free batch is every te
 ]
 
 
-@pytest.mark.parametrize("fault", FAULTS, ids=[f.__name__ for f in FAULTS])
-def test_every_acknowledged_submission_is_graded_exactly_once(
-    fault, chaos_services: Services, recovery_log: dict
-):
-    tmp_path = ARTIFACTS / fault.__name__  # pytest's temp dirs are pruned by parallel sessions
-    shutil.rmtree(tmp_path, ignore_errors=True)
-    tmp_path.mkdir(parents=True)
-    services = chaos_services
-    database_url = services.postgres.create_database(f"chaos_{fault.__name__}")
-    services.redis.cli("FLUSHALL")  # the private Redis: nobody else's queue
-    seeded = st.seed(database_url, SUBMISSIONS)
-    env = st.app_env(database_url, services.redis.url, services.docker.host)
-    stack = st.Stack(env, tmp_path)
-    scenario = Scenario(services, stack, database_url, seeded, [])
+@pytest.fixture(scope="module")
+def fault_stack(chaos_services: Services) -> Iterator[st.Stack]:
+    """One database, gunicorn and two workers for every fault: each fault starts from a healed
+    stack (processes a fault killed are started again) with nothing left to grade, and is judged
+    on its own batch of candidates."""
+    logs = ARTIFACTS / "faults"
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir(parents=True)
+    database_url = chaos_services.postgres.create_database("chaos_faults")
+    st.create_schema(database_url)
+    exercises = st.patient_exercises(chaos_services.root / "exercises")
+    env = st.app_env(database_url, chaos_services.redis.url, chaos_services.docker.host,
+                     exercises)
+    stack = st.Stack(env, logs)
     stack.start()
     try:
-        fault(scenario)
-        acknowledged = [up for up in scenario.uploads if up.status == 201]
-        stored = st.runs(database_url)
-        finished_at = st.wait_finished(database_url, len(stored), FINISH_TIMEOUT_S)
-        recovery_log[fault.__name__] = round(finished_at - scenario.fault_at, 1)
-        runs = st.runs(database_url)
-        wait_until(
-            lambda: services.docker.sandbox_containers() == [], 30, "sandbox containers removed"
-        )
+        yield stack
     finally:
         stack.stop()
-    logs = f"logs: {tmp_path}"
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.__name__ for f in FAULTS])
+def test_every_acknowledged_submission_is_graded_exactly_once(
+    fault, fault_stack: st.Stack, chaos_services: Services, recovery_log: Callable
+):
+    services, stack = chaos_services, fault_stack
+    database_url = stack.env["DATABASE_URL"]
+    for service in (services.postgres, services.redis, services.docker):
+        service.start()  # idempotent: back up if an earlier, failed fault left it down
+    stack.heal()
+    seeded = st.seed(database_url, SUBMISSIONS, fault.__name__.replace("_", "-"))
+    scenario = Scenario(services, stack, database_url, seeded, [])
+    load_before, started_at = os.getloadavg()[0], time.monotonic()
+    fault(scenario)
+    acknowledged = [up for up in scenario.uploads if up.status == 201]
+    assignments = scenario.assignments
+    stored = st.runs(database_url, assignments)
+    finished_at = st.wait_finished(database_url, assignments, len(stored))
+    runs = st.runs(database_url, assignments)
+    recovery_log(
+        fault.__name__,
+        recovery_s=round(finished_at - scenario.fault_at, 1),
+        batch_s=round(finished_at - started_at, 1),
+        retried=sum(run.attempts > 1 for run in runs),
+        load_average=round((load_before + os.getloadavg()[0]) / 2, 1),
+    )
+    # No container left: every run's containers removed, and the pre-started ones that remain
+    # are running and held by a live worker (a dead worker's are swept by the others).
+    wait_until(lambda: services.docker.leftover_containers() == [], 120,
+               "the sandbox containers of finished runs and dead workers to be removed")
+    logs = f"logs: {stack.logs}"
     by_submission = Counter(run.submission_id for run in runs)
     assert all(n == 1 for n in by_submission.values()), f"one run per submission; {logs}"
     acknowledged_ids = {up.body["id"] for up in acknowledged}
     assert acknowledged_ids <= set(by_submission), f"acknowledged but not stored; {logs}"
-    assert {up.assignment_id for up in acknowledged} == {a for a, _ in seeded}, logs
-    assert {run.assignment_id for run in runs} == {a for a, _ in seeded}, logs
+    assert {up.assignment_id for up in acknowledged} == assignments, logs
+    assert {run.assignment_id for run in runs} == assignments, logs
     server_errors = {up.assignment_id for up in scenario.uploads if (up.status or 0) >= 500}
     stored_assignments = {run.assignment_id for run in runs}
     assert not server_errors & stored_assignments, f"5xx for a stored submission; {logs}"
@@ -171,3 +212,13 @@ def test_every_acknowledged_submission_is_graded_exactly_once(
     assert {(run.tests, run.groups) for run in runs} == {(runs[0].tests, 2)}, (
         f"each result stored exactly once; {logs}"
     )
+
+
+def test_no_sandbox_container_outlives_the_workers(fault_stack: st.Stack,
+                                                   chaos_services: Services):
+    """Last: after every fault, workers stopped the way an operator stops them (SIGTERM) leave
+    no sandbox container at all, not even a pre-started one."""
+    fault_stack.heal()
+    fault_stack.stop(timeout=120)  # SIGTERM: a worker removes its pool before it exits
+    wait_until(lambda: chaos_services.docker.sandbox_containers() == [], 120,
+               "every sandbox container to be removed after the workers stopped")

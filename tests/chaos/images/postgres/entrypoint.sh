@@ -13,13 +13,13 @@ if [ "${1:-}" = "postgres" ]; then
       --pwfile=/tmp/pwfile -A scram-sha-256 >/dev/null
     rm -f /tmp/pwfile
     echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
-    runuser -u postgres -- postgres -D "$PGDATA" -c listen_addresses='' &
-    pid=$!
-    until runuser -u postgres -- pg_isready -q -h /run/postgresql; do sleep 0.2; done
+    # A socket-only server to create the database, stopped with pg_ctl -w: killing it raced
+    # with the final exec (a stale postmaster.pid, a failed start) on a loaded machine.
+    runuser -u postgres -- pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w -t 600 start >/dev/null
     PGPASSWORD="$POSTGRES_PASSWORD" runuser -u postgres -- psql -q -h /run/postgresql \
       -U "${POSTGRES_USER:-postgres}" -d postgres \
       -c "CREATE DATABASE \"${POSTGRES_DB:-${POSTGRES_USER:-postgres}}\""
-    kill "$pid"; wait "$pid" || true
+    runuser -u postgres -- pg_ctl -D "$PGDATA" -m fast -w -t 600 stop >/dev/null
   fi
   exec runuser -u postgres -- postgres -D "$PGDATA" -c listen_addresses='*' "$@"
 fi
