@@ -9,29 +9,20 @@ Definitions (the page says the same):
 - reliability: Cronbach's alpha of the total over the groups, with a 95% bootstrap interval
   (stats.bootstrap_alpha);
 - non-informative: a group everybody scores zero on (never passes) or full points on (always).
-SQL groups the runs by their pattern of group points, so Python sees distinct patterns only.
+The runs are grouped by their pattern of group points (numpy), so the statistics see distinct
+patterns only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+import numpy as np
 
-from app.extensions import db
-from app.models import GroupScore
 from app.reports import stats
-from app.reports.observations import MIN_RUNS, Scope, observed_runs
+from app.reports.observations import MIN_RUNS, Group, Scope, load
 
 HISTOGRAM_BINS = 10
-
-
-@dataclass(frozen=True)
-class Group:
-    id: str
-    title: str
-    dimension: str
-    max_score: float
 
 
 @dataclass(frozen=True)
@@ -66,48 +57,13 @@ class ItemAnalysis:
     mean_share: float | None
 
 
-def groups_of(scope: Scope, runs) -> list[Group]:  # type: ignore[no-untyped-def]
-    rows = db.session.execute(
-        select(
-            GroupScore.group_id,
-            func.max(GroupScore.title),
-            func.max(GroupScore.dimension),
-            func.max(GroupScore.max_score),
-        )
-        .join(runs, runs.c.run_id == GroupScore.run_id)
-        .group_by(GroupScore.group_id)
-        .order_by(func.min(GroupScore.id))
-    )
-    return [Group(gid, title, dimension, float(top or 0)) for gid, title, dimension, top in rows]
-
-
-def patterns(groups: list[Group], runs) -> tuple[list[tuple[float, ...]], list[int]]:  # type: ignore[no-untyped-def]
-    """Distinct vectors of group points (in `groups` order) and how many runs have each."""
-    per_run = (
-        select(
-            *(
-                func.sum(case((GroupScore.group_id == g.id, GroupScore.score), else_=0.0)).label(
-                    f"g{index}"
-                )
-                for index, g in enumerate(groups)
-            )
-        )
-        .join(runs, runs.c.run_id == GroupScore.run_id)
-        .group_by(GroupScore.run_id)
-        .subquery("per_run")
-    )
-    columns = list(per_run.c)
-    rows = db.session.execute(select(*columns, func.count()).group_by(*columns)).all()
-    return [tuple(float(v or 0) for v in row[:-1]) for row in rows], [row[-1] for row in rows]
-
-
 def item_analysis(scope: Scope) -> ItemAnalysis:
-    runs = observed_runs(scope)
-    groups = groups_of(scope, runs)
-    if not groups:
+    observed = load(scope)
+    graded = observed.present.any(axis=1)  # runs that stored no group scores are not items
+    if not observed.groups or not graded.any():
         return ItemAnalysis(scope, 0, 0.0, [], stats.not_enough(0, MIN_RUNS), [], None)
-    vectors, counts = patterns(groups, runs)
-    return analyse(scope, groups, vectors, counts)
+    vectors, counts = np.unique(observed.points[graded], axis=0, return_counts=True)
+    return analyse(scope, observed.groups, [tuple(map(float, v)) for v in vectors], counts.tolist())
 
 
 def analyse(
