@@ -3,9 +3,9 @@
 - `assessment_observations`: one row per assignment and exercise version, its newest graded run:
   the total, the group points (one JSON list, in the order of `groups`), and the levels the
   interviewers gave the application per rubric dimension (current submitted scorecards).
-- `assessment_applications`: one row per application: its furthest progression stage, its
-  current stage and the candidate's self-identification answers (category keys). Read only by the
-  aggregate adverse-impact report; erased with the candidate like the answers themselves.
+- `assessment_applications`: one row per application: its furthest progression stage and its
+  current stage. Self-identification answers are NOT copied here: they live only in their own
+  table (app/models/self_id.py), which the adverse-impact report joins by candidate.
 - `assessment_revisions`: a counter per job, raised in the same transaction as every change to the
   job's rows, so the report cache proves in one indexed query that nothing changed.
 
@@ -62,7 +62,6 @@ class AssessmentApplication(db.Model):
     current_stage_id: Mapped[int | None] = mapped_column(
         ForeignKey("stages.id", ondelete="SET NULL")
     )
-    answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON {question: answer key}
 
 
 class AssessmentRevision(db.Model):

@@ -24,9 +24,9 @@ import numpy as np
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AssessmentApplication, Job, StageKind
+from app.models import AssessmentApplication, Job, SelfIdentification, StageKind
 from app.reports import stats
-from app.reports.observations import Scope, load, parse_json_column
+from app.reports.observations import Scope, load, scope_jobs
 from app.reports.self_id import PREFER_NOT_TO_SAY, Question
 
 MIN_GROUP = 5
@@ -104,14 +104,25 @@ def compare(step: str, question: Question, tallies: dict[str, tuple[int, int]]) 
     return Comparison(step, question, result)
 
 
+def answers_of(candidates) -> dict[int, dict[str, str]]:  # type: ignore[no-untyped-def]
+    """{candidate id: {question: answer}} of the candidates (a select of ids): the one read of
+    the self-identification table, kept inside this aggregate report."""
+    answers: dict[int, dict[str, str]] = {}
+    for candidate_id, question, answer in db.session.execute(
+        select(
+            SelfIdentification.candidate_id, SelfIdentification.question, SelfIdentification.answer
+        ).where(SelfIdentification.candidate_id.in_(candidates))
+    ):
+        answers.setdefault(candidate_id, {})[question] = answer
+    return answers
+
+
 def _tallies(
     answers: list[dict[str, str]], question: Question, decided: np.ndarray, selected: np.ndarray
 ) -> dict[str, tuple[int, int]]:
     """{answer key: (decided, selected)} over the rows (numpy masks, one entry per row)."""
-    keys = np.array([a.get(question.key, NO_ANSWER) for a in answers] or [NO_ANSWER])[
-        : len(answers)
-    ]
-    labels, inverse = np.unique(keys, return_inverse=True)
+    keys = np.array([a.get(question.key, NO_ANSWER) for a in answers], dtype=object)
+    labels, inverse = np.unique(keys.astype(str), return_inverse=True)
     n = np.bincount(inverse, weights=decided, minlength=len(labels))
     chosen = np.bincount(inverse, weights=selected & decided, minlength=len(labels))
     return {str(k): (int(n[i]), int(chosen[i])) for i, k in enumerate(labels)}
@@ -121,16 +132,15 @@ def by_stage(job: Job, questions: tuple[Question, ...]) -> list[Comparison]:
     steps = [s for s in job.stages if s.kind in (StageKind.NORMAL, StageKind.HIRED)]
     positions = {s.id: s.position for s in steps}
     rejected_ids = {s.id for s in job.stages if s.kind is StageKind.REJECTED}
+    table = AssessmentApplication
+    in_job = table.job_id == job.id
     rows = db.session.execute(
-        select(
-            AssessmentApplication.furthest_stage_id,
-            AssessmentApplication.current_stage_id,
-            AssessmentApplication.answers,
-        ).where(AssessmentApplication.job_id == job.id)
+        select(table.furthest_stage_id, table.current_stage_id, table.candidate_id).where(in_job)
     ).all()
     furthest = np.array([positions.get(r[0], -1) if r[0] else -1 for r in rows], dtype=np.int64)
     rejected = np.array([r[1] in rejected_ids for r in rows], dtype=bool)
-    answers = parse_json_column([r[2] for r in rows])
+    given = answers_of(select(table.candidate_id).where(in_job))
+    answers = [given.get(r[2], {}) for r in rows]
     comparisons = []
     for index, stage in enumerate(steps[:-1]):
         # Decided at the stage: moved on past it, or rejected there (its furthest stage).
@@ -146,8 +156,10 @@ def by_stage(job: Job, questions: tuple[Question, ...]) -> list[Comparison]:
 
 def by_cutoff(scope: Scope, questions: tuple[Question, ...]) -> list[Comparison]:
     observed = load(scope)
-    kept = [(share, a) for share, a in zip(observed.shares(), observed.answers, strict=True)
-            if share is not None]  # fmt: skip
+    table = AssessmentApplication
+    given = answers_of(select(table.candidate_id).where(table.job_id.in_(scope_jobs(scope))))
+    kept = [(share, given.get(c, {})) for share, c in zip(observed.shares(), observed.candidate_id,
+            strict=True) if share is not None]  # fmt: skip
     shares = np.array([share for share, _ in kept], dtype=float)
     answers = [a for _, a in kept]
     everyone = np.ones(len(kept), dtype=bool)

@@ -64,7 +64,7 @@ class Observations:
     furthest_stage_id: list[int | None]
     current_stage_id: list[int | None]
     ratings: list[dict[str, list[int]]]  # per run: {dimension: the interviewers' levels}
-    answers: list[dict[str, str]]  # per run: the candidate's self-identification answers
+    candidate_id: list[int | None]
 
     def __len__(self) -> int:
         return len(self.score)
@@ -102,7 +102,7 @@ def load(scope: Scope) -> Observations:
             obs.ratings,
             app_row.furthest_stage_id,
             app_row.current_stage_id,
-            func.coalesce(app_row.answers, "{}"),
+            app_row.candidate_id,
         )
         .join(app_row, app_row.application_id == obs.application_id, isouter=True)
         .where(obs.exercise_slug == scope.exercise, obs.exercise_version == scope.version)
@@ -141,7 +141,7 @@ def load(scope: Scope) -> Observations:
         list(columns[7]),
         list(columns[8]),
         parse_json_column(list(columns[6])),
-        parse_json_column(list(columns[9])),
+        list(columns[9]),
     )
 
 

@@ -2,11 +2,12 @@
 
 Called by the code paths that change what the reports count, in their own transaction (flush,
 never commit): `record_result` (a graded run), `pipeline.apply`/`move` (stage moves), scorecard
-submission, self-identification answers, erasure. Each call recomputes the affected rows from the
-source tables with a few indexed queries and raises the job's revision, so a report can never
-read stale rows: the change and its derived rows commit together. `rebuild` recomputes every row
-(the migration's backfill, bulk loads, and the reference the tests compare against); it takes a
-Connection or the session, because the migration runs it on Alembic's connection.
+submission, self-identification answers (only the revision moves: answers are never copied) and
+erasure. Each call recomputes the affected rows from the source tables with a few indexed
+queries and raises the job's revision, so a report can never read stale rows: the change and its
+derived rows commit together. `rebuild` recomputes every row (the migration's backfill, bulk
+loads, and the reference the tests compare against); it takes a Connection or the session,
+because the migration runs it on Alembic's connection.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from app.models import (
     RunStatus,
     Scorecard,
     ScorecardStatus,
-    SelfIdentification,
     Submission,
 )
 
@@ -138,17 +138,6 @@ def _application_rows(ex: Executor, applications) -> list[dict[str, Any]]:  # ty
         )
         .where(Application.id.in_(applications))
     ).all()
-    answers: dict[int, dict[str, str]] = defaultdict(dict)
-    for candidate_id, question, answer in ex.execute(
-        select(
-            SelfIdentification.candidate_id, SelfIdentification.question, SelfIdentification.answer
-        ).where(
-            SelfIdentification.candidate_id.in_(
-                select(Application.candidate_id).where(Application.id.in_(applications))
-            )
-        )
-    ):
-        answers[candidate_id][question] = answer
     return [
         {
             "application_id": application_id,
@@ -156,7 +145,6 @@ def _application_rows(ex: Executor, applications) -> list[dict[str, Any]]:  # ty
             "candidate_id": candidate_id,
             "furthest_stage_id": furthest_id,
             "current_stage_id": current_id,
-            "answers": _dumps(dict(sorted(answers.get(candidate_id, {}).items()))),
         }
         for application_id, job_id, candidate_id, furthest_id, current_id in rows
     ]
@@ -233,8 +221,15 @@ def _applications_of(candidate_id: int):  # type: ignore[no-untyped-def]
 
 
 def refresh_answers(candidate_id: int) -> None:
-    """The candidate's self-identification answers changed (or were withdrawn)."""
-    refresh_applications(db.session.scalars(_applications_of(candidate_id)))
+    """The candidate's self-identification answers changed (or were withdrawn): the reports join
+    them from their own table, so only the revision of the candidate's jobs moves."""
+    db.session.flush()
+    _bump(
+        db.session,
+        db.session.scalars(
+            select(Application.job_id).where(Application.candidate_id == candidate_id).distinct()
+        ),
+    )
 
 
 def refresh_candidate(candidate_id: int) -> None:

@@ -30,7 +30,6 @@ def upgrade():
     sa.Column('candidate_id', sa.Integer(), nullable=False),
     sa.Column('furthest_stage_id', sa.Integer(), nullable=True),
     sa.Column('current_stage_id', sa.Integer(), nullable=True),
-    sa.Column('answers', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_assessment_applications_application_id_applications'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], name=op.f('fk_assessment_applications_candidate_id_candidates'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['current_stage_id'], ['stages.id'], name=op.f('fk_assessment_applications_current_stage_id_stages'), ondelete='SET NULL'),
