@@ -3,6 +3,7 @@ version; adverse impact per job. Thin: parse, check access, call the report, ren
 
 from __future__ import annotations
 
+import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from app.extensions import db
 from app.grading.exercises import SLUG, ExerciseError, load_exercise
 from app.models import Job, Role, User
 from app.privacy import audit
-from app.reports import adverse_impact, assessment_tables, operations, self_id
+from app.reports import adverse_impact, assessment_tables, operations, self_id, upkeep
 from app.reports.agreement import agreement
 from app.reports.csv_export import csv_response
 from app.reports.item_analysis import item_analysis
@@ -29,6 +30,15 @@ from app.reports.report_cache import cached, viewer_key
 
 bp = Blueprint("assessment", __name__, url_prefix="/reports")
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
+
+
+@bp.cli.command("rebuild")
+def rebuild_command() -> None:
+    """Recompute the assessment reports' derived tables from the source tables (after a bulk
+    load, or after `flask pipeline rebuild-stats`: the furthest stages come from there)."""
+    upkeep.rebuild()
+    db.session.commit()
+    click.echo("Assessment observations rebuilt.")
 
 
 @bp.app_context_processor
