@@ -17,13 +17,11 @@ import statistics
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Flask
 
 from app import create_app
 from app.extensions import db
-
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:54329"
+from bench.distributed.services import POSTGRES_SERVER, fresh_postgres
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str, backend: str = "sqlite") -> None:
@@ -37,13 +35,7 @@ def _url(args: argparse.Namespace, database: str) -> str:
         if not args.reuse:
             args.sqlite_path.unlink(missing_ok=True)
         return f"sqlite:///{args.sqlite_path}"
-    if not args.reuse:
-        engine = sa.create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-            connection.execute(sa.text(f"CREATE DATABASE {database}"))
-        engine.dispose()
-    return f"{POSTGRES_SERVER}/{database}"
+    return f"{POSTGRES_SERVER}/{database}" if args.reuse else fresh_postgres(database)
 
 
 def bench_app(args: argparse.Namespace, database: str) -> tuple[Flask, bool]:

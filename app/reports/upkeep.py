@@ -174,18 +174,23 @@ def _jobs_of(ex: Executor, table, key, ids: set[int]) -> set[int]:  # type: igno
     return set(ex.execute(select(table.job_id).where(key.in_(ids)).distinct()).scalars())
 
 
-def refresh_assignments(assignment_ids: Iterable[int]) -> None:
-    """A run of these assignments was graded, or their runs were erased."""
-    ids = set(assignment_ids)
+def _refresh(table, key, source_id, ids: set[int], build) -> None:  # type: ignore[no-untyped-def]
+    """Replace the rows of `table` whose `key` is in `ids` by `build`'s rows for those ids (of
+    the source table's `source_id`), and raise the revision of every job concerned."""
     if not ids:
         return
     session = db.session
     session.flush()
-    table, key = AssessmentObservation, AssessmentObservation.assignment_id
     before = _jobs_of(session, table, key, ids)
-    rows = _observation_rows(session, select(Assignment.id).where(Assignment.id.in_(ids)))
+    rows = build(session, select(source_id).where(source_id.in_(ids)))
     _replace(session, table, key, ids, rows)
     _bump(session, before | {row["job_id"] for row in rows})
+
+
+def refresh_assignments(assignment_ids: Iterable[int]) -> None:
+    """A run of these assignments was graded, or their runs were erased."""
+    table = AssessmentObservation
+    _refresh(table, table.assignment_id, Assignment.id, set(assignment_ids), _observation_rows)
 
 
 def refresh_ratings(application_id: int) -> None:
@@ -204,16 +209,9 @@ def refresh_ratings(application_id: int) -> None:
 
 
 def refresh_applications(application_ids: Iterable[int]) -> None:
-    """These applications were opened or moved, or their candidate's answers changed."""
-    ids = set(application_ids)
-    if not ids:
-        return
-    session = db.session
-    session.flush()
-    rows = _application_rows(session, select(Application.id).where(Application.id.in_(ids)))
+    """These applications were opened or moved."""
     table = AssessmentApplication
-    _replace(session, table, table.application_id, ids, rows)
-    _bump(session, {row["job_id"] for row in rows})
+    _refresh(table, table.application_id, Application.id, set(application_ids), _application_rows)
 
 
 def _applications_of(candidate_id: int):  # type: ignore[no-untyped-def]
