@@ -66,23 +66,23 @@ def item_analysis(scope: Scope) -> ItemAnalysis:
     return analyse(scope, observed.groups, [tuple(map(float, v)) for v in vectors], counts.tolist())
 
 
-def analyse(
-    scope: Scope, groups: list[Group], vectors: list[tuple[float, ...]], counts: list[int]
-) -> ItemAnalysis:
-    """The statistics of weighted point patterns (pure; the known-answer tests call it too)."""
-    n = sum(counts)
+def analyse(scope: Scope, groups: list[Group], vectors, counts) -> ItemAnalysis:  # type: ignore[no-untyped-def]
+    """The statistics of weighted point patterns (pure; the known-answer tests call it too).
+    `vectors`: one row of group points per distinct pattern; `counts`: how many runs have it."""
+    matrix = np.asarray(vectors, dtype=float).reshape(len(counts), len(groups))
+    weights = np.asarray(counts, dtype=float)
+    n = int(weights.sum())
     max_total = sum(g.max_score for g in groups)
-    totals = [sum(v) for v in vectors]
+    totals = matrix.sum(axis=1)
     items = []
     for index, group in enumerate(groups):
-        points = [v[index] for v in vectors]
+        points = matrix[:, index]
         top = group.max_score or 1.0
-        full = sum(c for p, c in zip(points, counts, strict=True) if p >= top - 1e-9)
-        zero = sum(c for p, c in zip(points, counts, strict=True) if p <= 1e-9)
+        full = int(weights[points >= top - 1e-9].sum())
+        zero = int(weights[points <= 1e-9].sum())
         if n >= MIN_RUNS:
-            mean = stats.weighted_mean(points, counts) / top
-            rest = [t - p for t, p in zip(totals, points, strict=True)]
-            r = stats.pearson(points, rest, counts)
+            mean = stats.weighted_mean(points, weights) / top
+            r = stats.pearson(points, totals - points, weights)
             difficulty = stats.estimate(n, mean, MIN_RUNS)
             discrimination = stats.estimate(n, r, MIN_RUNS)
         else:
@@ -90,14 +90,13 @@ def analyse(
         items.append(ItemRow(group, n, difficulty, discrimination, full, n - full - zero, zero))
     alpha = stats.not_enough(n, MIN_RUNS)
     if n >= MIN_RUNS and len(groups) >= 2:
-        value = stats.cronbach_alpha(vectors, counts)
-        interval = stats.bootstrap_alpha(vectors, counts) if value is not None else None
+        value = stats.cronbach_alpha(matrix, counts)
+        interval = stats.bootstrap_alpha(matrix, counts) if value is not None else None
         alpha = stats.Estimate(
             n, value, *(interval if interval else (None, None)), minimum=MIN_RUNS
         )
-    histogram = [0] * HISTOGRAM_BINS
-    for total, count in zip(totals, counts, strict=True):
-        share = total / max_total if max_total else 0.0
-        histogram[min(HISTOGRAM_BINS - 1, max(0, int(share * HISTOGRAM_BINS)))] += count
-    mean_share = stats.weighted_mean(totals, counts) / max_total if n and max_total else None
+    shares = totals / max_total if max_total else np.zeros(len(totals))
+    bins = np.clip((shares * HISTOGRAM_BINS).astype(int), 0, HISTOGRAM_BINS - 1)
+    histogram = [int(c) for c in np.bincount(bins, weights=weights, minlength=HISTOGRAM_BINS)]
+    mean_share = stats.weighted_mean(totals, weights) / max_total if n and max_total else None
     return ItemAnalysis(scope, n, max_total, items, alpha, histogram, mean_share)

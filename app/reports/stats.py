@@ -107,7 +107,7 @@ def _moments(patterns: Sequence[Sequence[float]]) -> np.ndarray:
 
 def cronbach_alpha(patterns: Sequence[Sequence[float]], counts: Sequence[int]) -> float | None:
     """Cronbach's alpha of the total over the items (columns) of weighted response patterns."""
-    k = len(patterns[0]) if patterns else 0
+    k = len(patterns[0]) if len(patterns) else 0
     if k < 2:
         return None
     n = sum(counts)
@@ -123,7 +123,7 @@ def bootstrap_alpha(
     seed: int = 0,
 ) -> tuple[float, float] | None:
     """95% percentile bootstrap interval of Cronbach's alpha (candidates resampled)."""
-    k = len(patterns[0]) if patterns else 0
+    k = len(patterns[0]) if len(patterns) else 0
     n = sum(counts)
     if k < 2 or n < 2:
         return None
