@@ -99,3 +99,28 @@ def panel(app, create_job, create_candidate) -> Panel:
     outsider = staff(Role.INTERVIEWER, "Olga Outsider")
     interview = schedule(application, [first, second], actor=recruiter)
     return Panel(application, interview, first, second, outsider, recruiter)
+
+
+def ingest_result(application, exercise, result, filename: str = "notebook.ipynb"):
+    """Assign `exercise`, upload a notebook and store `result` (a sandbox GradingResult) as the
+    worker stores it (claim, then record_result with the ingested scoring); returns the run."""
+    from app.grading import operations as grading
+    from app.grading.ingest import scored_run
+    from app.models import Assignment, GradingRun, Submission
+
+    assignment = Assignment(
+        application=application,
+        exercise_slug=exercise.id,
+        time_budget_minutes=exercise.time_budget_minutes,
+        open_by=now_utc() + timedelta(days=3),
+    )
+    submission = Submission(
+        assignment=assignment, filename=filename, notebook=b"{}", sha256="0" * 64, size_bytes=2
+    )
+    run = GradingRun(submission=submission, exercise_version=exercise.version, queued_at=now_utc())
+    db.session.add(assignment)
+    db.session.flush()
+    assert grading.claim_run(run.id, "worker", timedelta(seconds=60))
+    assert grading.record_result(run.id, "worker", scored_run(result, exercise))
+    db.session.commit()
+    return run

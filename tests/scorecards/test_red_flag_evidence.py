@@ -12,14 +12,13 @@ from sqlalchemy import func, select
 from app.api.tokens import create_token
 from app.auth import operations as auth_operations
 from app.extensions import db
-from app.grading import operations as grading
 from app.grading.exercises import load_exercise
-from app.grading.ingest import scored_run
-from app.models import Assignment, GradingRun, RedFlag, Role, Submission, TestOutcome, now_utc
+from app.models import GradingRun, RedFlag, Role, TestOutcome
 from app.privacy.erasure import erase_candidate
 from sandbox.results import GradingResult
 from sandbox.results import RedFlag as SandboxFlag
 from sandbox.results import TestOutcome as SandboxOutcome
+from tests.scorecards.conftest import ingest_result
 
 SLUG = "ml-take-home"
 TEST = "test_summary.py::test_reported_metrics_match_the_measurement"
@@ -38,23 +37,7 @@ def ingest_flagged_run(application) -> GradingRun:
         ),
         flags=(SandboxFlag("overclaim", "summary", TEST, WHY),),
     )
-    assignment = Assignment(
-        application=application,
-        exercise_slug=SLUG,
-        time_budget_minutes=exercise.time_budget_minutes,
-        open_by=now_utc() + timedelta(days=3),
-    )
-    submission = Submission(
-        assignment=assignment, filename="take_home.ipynb", notebook=b"{}",
-        sha256="0" * 64, size_bytes=2,
-    )  # fmt: skip
-    run = GradingRun(submission=submission, exercise_version=exercise.version, queued_at=now_utc())
-    db.session.add(assignment)
-    db.session.flush()
-    assert grading.claim_run(run.id, "worker", timedelta(seconds=60))
-    assert grading.record_result(run.id, "worker", scored_run(result, exercise))
-    db.session.commit()
-    return run
+    return ingest_result(application, exercise, result, "take_home.ipynb")
 
 
 def test_flags_are_evidence_for_the_team_and_never_for_the_candidate(panel, client, auth):

@@ -3,19 +3,14 @@ the debrief and the scorecard, and its review kit is installed for those intervi
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import current_app
 
-from app.extensions import db
-from app.grading import operations as grading
 from app.grading.exercises import load_exercise
-from app.grading.ingest import scored_run
-from app.models import Assignment, GradingRun, Submission, now_utc
+from app.models import GradingRun
 from app.scorecards import queries
 from app.scorecards.catalog import catalog
 from sandbox.results import GradingResult, TestOutcome
-from tests.scorecards.conftest import schedule
+from tests.scorecards.conftest import ingest_result, schedule
 
 SLUG = "sql-data-quality"
 KIT = "sql-data-quality-review"
@@ -36,23 +31,7 @@ def _graded_like_the_fan_out_reference(application) -> GradingRun:
         ]
     )
     result = GradingResult(status="completed", message="17 of 19 hidden tests passed", tests=tests)
-    assignment = Assignment(
-        application=application,
-        exercise_slug=SLUG,
-        time_budget_minutes=exercise.time_budget_minutes,
-        open_by=now_utc() + timedelta(days=3),
-    )
-    submission = Submission(
-        assignment=assignment, filename="sql_data_quality.ipynb", notebook=b"{}",
-        sha256="0" * 64, size_bytes=2,
-    )  # fmt: skip
-    run = GradingRun(submission=submission, exercise_version=exercise.version, queued_at=now_utc())
-    db.session.add(assignment)
-    db.session.flush()
-    assert grading.claim_run(run.id, "worker", timedelta(seconds=60))
-    assert grading.record_result(run.id, "worker", scored_run(result, exercise))
-    db.session.commit()
-    return run
+    return ingest_result(application, exercise, result, "sql_data_quality.ipynb")
 
 
 def test_the_review_kit_is_installed_for_data_and_sql(app):
