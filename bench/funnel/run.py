@@ -60,7 +60,7 @@ def main() -> None:
         title = db.session.get(Job, big_job).title
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(recruiter.id)
+            session["_user_id"] = recruiter.get_id()  # "id:session epoch"
             session["_fresh"] = True
         all_time = f"start={(NOW.date().replace(year=NOW.year - 2))}&end={NOW.date()}"
         pages = {
