@@ -129,6 +129,19 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "TestOutcome": obj({"id": STRING, "group": STRING, "outcome": STRING, "message": STRING}),
+    "RedFlag": obj(
+        {
+            "kind": STRING,
+            "meaning": STRING,
+            "weight": STRING,
+            "message": STRING,
+            "group": STRING,
+            "group_title": STRING,
+            "test": STRING,
+            "run_id": ID,
+            "review_url": STRING,
+        }
+    ),
     "Run": obj(
         {
             "id": ID,
@@ -145,6 +158,11 @@ SCHEMAS: dict[str, Any] = {
             "groups": {"type": "array", "items": ref("GroupScore")},
             "message": {**STRING, "description": "staff only"},
             "tests": {"type": "array", "items": ref("TestOutcome"), "description": "staff only"},
+            "red_flags": {
+                "type": "array",
+                "items": ref("RedFlag"),
+                "description": "red-flag evidence the hidden tests recorded; staff only",
+            },
         },
         required=["id", "status", "attempts", "groups", "score", "max_score"],
     ),

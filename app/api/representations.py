@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from app.auth import policy
+from app.grading import red_flags
 from app.models import (
     Application,
     Candidate,
@@ -122,6 +123,8 @@ def run(run: GradingRun, viewer: User) -> dict[str, Any]:
             {"id": t.test_id, "group": t.group_id, "outcome": t.outcome, "message": t.message}
             for t in run.test_outcomes
         ]
+    if policy.shows_red_flags(viewer):
+        data["red_flags"] = [flag.as_json() for flag in red_flags.evidence(viewer, run)]
     return data
 
 

@@ -21,7 +21,11 @@ Parts (fields of an object the viewer reaches):
 - `is_blind` / `submission_filename` / `shows_notebook_metadata`: under blind review an
   interviewer sees no name, file name or notebook metadata until they scored every interview;
 - `visible_group_scores` / `visible_total`: candidates see only the test groups the exercise marks
-  visible, and a total made of those groups alone (never one that includes hidden groups).
+  visible, and a total made of those groups alone (never one that includes hidden groups);
+- `visible_red_flags`: red-flag evidence of a grading run (an overclaim, a mutated input) is for
+  the hiring team who reach the submission — interviewers too, blind or not (a flag names a test
+  and what it measured, not the candidate) — and never for the candidate (it would teach the
+  hidden checks).
 
 Role groups (`RECRUITING`, `STAFF`, `EVERYONE`) are declared here once; views import them.
 """
@@ -47,6 +51,7 @@ from app.models import (
     Job,
     JobMember,
     OutboxMessage,
+    RedFlag,
     Role,
     User,
 )
@@ -316,6 +321,19 @@ def visible_total(user: User, run: GradingRun) -> tuple[float | None, float | No
     if not groups:
         return None, None
     return _total(g.score for g in groups), _total(g.max_score for g in groups)
+
+
+def shows_red_flags(user: User) -> bool:
+    return user.role in STAFF
+
+
+def visible_red_flags(user: User, run: GradingRun) -> list[RedFlag]:
+    """The run's red flags, for the hiring team only (reach to the run is checked by the caller)."""
+    if not shows_red_flags(user):
+        return []
+    return list(
+        db.session.scalars(select(RedFlag).where(RedFlag.run_id == run.id).order_by(RedFlag.id))
+    )
 
 
 def _total(values: Iterable[float | None]) -> float:

@@ -35,4 +35,5 @@ def scored_run(result: GradingResult, exercise: Exercise) -> ScoredRun:
         tests=tuple((t.id, t.group, t.outcome, t.message) for t in result.tests),
         executed_notebook=result.notebook,
         logs=result.logs[-LOG_CHARS:],
+        flags=tuple((f.kind, f.group, f.test, f.message) for f in result.flags),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app import outbox
 from app.auth import policy
@@ -26,12 +26,14 @@ from app.models import (
     Assignment,
     GradingRun,
     GroupScore,
+    RedFlag,
     RunStatus,
     Submission,
     TestOutcome,
     User,
     now_utc,
 )
+from app.reports import upkeep
 from app.similarity import operations as similarity
 from app.similarity import variant_numbers
 from app.webhooks import events as webhook_events
@@ -69,6 +71,7 @@ class ScoredRun:
     tests: tuple[tuple[str, str, str, str], ...]  # (test id, group, outcome, message)
     executed_notebook: bytes | None
     logs: str
+    flags: tuple[tuple[str, str, str, str], ...] = ()  # (kind, group, test, message)
 
 
 def assign_exercise(
@@ -301,7 +304,18 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
         )
         for test_id, group, outcome, message in scored.tests
     )
+    db.session.add_all(
+        RedFlag(run_id=run_id, kind=kind, group_id=group, test_id=test, message=message)
+        for kind, group, test, message in scored.flags
+    )
     db.session.flush()
+    upkeep.refresh_assignments(
+        db.session.scalars(
+            select(Submission.assignment_id)
+            .join(GradingRun, GradingRun.submission_id == Submission.id)
+            .where(GradingRun.id == run_id)
+        )
+    )
     similarity.check_graded_run(run_id)  # evidence for reviewers; moves and scores nothing
     run = db.session.get(GradingRun, run_id)
     if run is not None:  # numbers computed on another candidate's variant: evidence, too

@@ -32,7 +32,7 @@ from app.auth.policy import (
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
-from app.grading import operations
+from app.grading import operations, red_flags
 from app.grading.exercises import list_exercises, load_exercise
 from app.grading.forms import AssignForm
 from app.grading.invite_mail import mail_exercise_invite
@@ -68,6 +68,12 @@ def latest_submissions(application: Application) -> list[Submission]:
     ):
         newest[submission.assignment_id] = submission
     return list(newest.values())
+
+
+@bp.app_template_global("submission_red_flags")
+def submission_red_flags(submission: Submission) -> list[red_flags.FlagEvidence]:
+    """The red flags of a submission's newest graded run the viewer may see (the debrief)."""
+    return red_flags.latest_run_evidence(current_user, submission)
 
 
 @bp.route("/candidates/<int:candidate_id>/assign", methods=["GET", "POST"])
@@ -168,6 +174,9 @@ def review(submission_id: int):
         run=run,
         exercise=exercise,
         dimension_titles=scorecard_queries.dimension_titles(),
+        red_flags=red_flags.evidence(current_user, run),
+        group_anchor=red_flags.group_anchor,
+        test_anchor=red_flags.test_anchor,
         interviews=scorecard_queries.reachable_interviews(
             current_user, submission.assignment.application
         ),

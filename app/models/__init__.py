@@ -2,6 +2,7 @@
 
 from app.models import pipeline_indexes  # noqa: F401  (registers the board and funnel indexes)
 from app.models.api_token import ApiToken
+from app.models.assessment import AssessmentApplication, AssessmentObservation, AssessmentRevision
 from app.models.ats import AtsConnection, AtsOrder, CallbackStatus
 from app.models.audit import AuditEvent
 from app.models.candidate import Application, Candidate, Resume, StageTransition
@@ -28,6 +29,7 @@ from app.models.notification import Notification
 from app.models.outbox import OutboxMessage, OutboxTask
 from app.models.pipeline import Job, Stage, StageKind
 from app.models.rate_limit import RateLimitHit
+from app.models.red_flag import RedFlag
 from app.models.self_id import DemographicReportGrant, SelfIdentification
 from app.models.similarity import SimilarityMatch, SubmissionFingerprint, VariantNumbersFlag
 from app.models.stage_stats import ApplicationStageStats
@@ -45,6 +47,9 @@ __all__ = [
     "ApiToken",
     "Application",
     "ApplicationStageStats",
+    "AssessmentApplication",
+    "AssessmentObservation",
+    "AssessmentRevision",
     "Assignment",
     "AtsConnection",
     "AtsOrder",
@@ -67,6 +72,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxTask",
     "RateLimitHit",
+    "RedFlag",
     "Resume",
     "Role",
     "RunStatus",

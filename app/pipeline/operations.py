@@ -29,6 +29,7 @@ from app.pipeline.reasons import (
     reason_category,
 )
 from app.privacy import audit
+from app.reports import upkeep
 from app.search import index as search_index
 from app.webhooks import events as webhook_events
 
@@ -115,6 +116,7 @@ def apply(
     db.session.flush()
     stage_stats.record_entry(application, candidate.source, stage, at)
     db.session.flush()
+    upkeep.refresh_applications([application.id])
     return application
 
 
@@ -155,6 +157,7 @@ def move(
     application.stage_entered_at = at
     db.session.add(transition)
     db.session.flush()
+    upkeep.refresh_applications([application.id])
     _audit_move(transition, actor)
     webhook_events.stage_changed(transition)
     return transition

@@ -29,6 +29,7 @@ from app.models import (
     Invite,
     Note,
     OutboxMessage,
+    RedFlag,
     Scorecard,
     Stage,
     StageKind,
@@ -41,7 +42,7 @@ from app.models import (
 )
 from app.pipeline.reasons import reason_category
 from app.privacy import audit
-from app.reports import self_id
+from app.reports import self_id, upkeep
 from app.search import index as search_index
 from app.similarity.operations import erase_fingerprints
 from app.similarity.variant_numbers import erase_flags
@@ -69,6 +70,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
     )
     session.execute(delete(TestOutcome).where(TestOutcome.run_id.in_(run_ids)))
     session.execute(delete(GroupScore).where(GroupScore.run_id.in_(run_ids)))
+    session.execute(delete(RedFlag).where(RedFlag.run_id.in_(run_ids)))
     session.execute(delete(GradingRun).where(GradingRun.id.in_(run_ids)))
     session.execute(delete(Submission).where(Submission.id.in_(submission_ids)))
     session.execute(delete(Note).where(Note.candidate_id == candidate.id))
@@ -92,6 +94,7 @@ def erase_candidate(candidate: Candidate, actor: User | None, why: str = "reques
         .execution_options(synchronize_session=False)
     )
     self_id.erase_answers(candidate.id)
+    upkeep.refresh_candidate(candidate.id)
     _strip_transition_details(candidate.id)
     _strip_webhook_payloads(set(session.scalars(application_ids)))
     candidate.name = f"Erased candidate {candidate.id}"

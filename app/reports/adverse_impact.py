@@ -18,23 +18,15 @@ these reports (observations.may_read_demographic_reports).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Numeric, cast, func, select, true
+import numpy as np
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import (
-    Application,
-    ApplicationStageStats,
-    GradingRun,
-    Job,
-    SelfIdentification,
-    Stage,
-    StageKind,
-)
+from app.models import AssessmentApplication, Job, SelfIdentification, StageKind
 from app.reports import stats
-from app.reports.observations import Scope, observed_runs
+from app.reports.observations import Scope, load, scope_jobs
 from app.reports.self_id import PREFER_NOT_TO_SAY, Question
 
 MIN_GROUP = 5
@@ -112,121 +104,69 @@ def compare(step: str, question: Question, tallies: dict[str, tuple[int, int]]) 
     return Comparison(step, question, result)
 
 
-def _answers(candidate_ids):  # type: ignore[no-untyped-def]
-    return (
+def answers_of(candidates) -> dict[int, dict[str, str]]:  # type: ignore[no-untyped-def]
+    """{candidate id: {question: answer}} of the candidates (a select of ids): the one read of
+    the self-identification table, kept inside this aggregate report."""
+    answers: dict[int, dict[str, str]] = {}
+    for candidate_id, question, answer in db.session.execute(
         select(
             SelfIdentification.candidate_id, SelfIdentification.question, SelfIdentification.answer
-        )
-        .where(SelfIdentification.candidate_id.in_(candidate_ids))
-        .subquery("answers")
-    )
+        ).where(SelfIdentification.candidate_id.in_(candidates))
+    ):
+        answers.setdefault(candidate_id, {})[question] = answer
+    return answers
 
 
-def _decision(furthest: int | None, kind: StageKind, position: int) -> tuple[int, int] | None:
-    """(decided, selected) at the stage at `position`, for an application whose furthest
-    progression stage is at `furthest` and whose current stage is of `kind`."""
-    if furthest is None:
-        return None
-    if furthest > position:
-        return (1, 1)
-    if furthest == position and kind is StageKind.REJECTED:
-        return (1, 0)
-    return None
+def _tallies(
+    answers: list[dict[str, str]], question: Question, decided: np.ndarray, selected: np.ndarray
+) -> dict[str, tuple[int, int]]:
+    """{answer key: (decided, selected)} over the rows (numpy masks, one entry per row)."""
+    keys = np.array([a.get(question.key, NO_ANSWER) for a in answers], dtype=object)
+    labels, inverse = np.unique(keys.astype(str), return_inverse=True)
+    n = np.bincount(inverse, weights=decided, minlength=len(labels))
+    chosen = np.bincount(inverse, weights=selected & decided, minlength=len(labels))
+    return {str(k): (int(n[i]), int(chosen[i])) for i, k in enumerate(labels)}
 
 
 def by_stage(job: Job, questions: tuple[Question, ...]) -> list[Comparison]:
     steps = [s for s in job.stages if s.kind in (StageKind.NORMAL, StageKind.HIRED)]
     positions = {s.id: s.position for s in steps}
-    furthest = ApplicationStageStats
-    base = (
-        select(
-            Application.candidate_id,
-            furthest.stage_id.label("furthest_id"),
-            Stage.kind.label("kind"),
-        )
-        .join(
-            furthest, (furthest.application_id == Application.id) & (furthest.is_furthest == true())
-        )
-        .join(Stage, Stage.id == Application.stage_id)
-        .where(Application.job_id == job.id)
-        .subquery("base")
-    )
-    totals = db.session.execute(
-        select(base.c.furthest_id, base.c.kind, func.count()).group_by(
-            base.c.furthest_id, base.c.kind
-        )
+    rejected_ids = {s.id for s in job.stages if s.kind is StageKind.REJECTED}
+    table = AssessmentApplication
+    in_job = table.job_id == job.id
+    rows = db.session.execute(
+        select(table.furthest_stage_id, table.current_stage_id, table.candidate_id).where(in_job)
     ).all()
-    answers = _answers(select(base.c.candidate_id))
-    answered = db.session.execute(
-        select(answers.c.question, answers.c.answer, base.c.furthest_id, base.c.kind, func.count())
-        .join(answers, answers.c.candidate_id == base.c.candidate_id)
-        .group_by(answers.c.question, answers.c.answer, base.c.furthest_id, base.c.kind)
-    ).all()
+    furthest = np.array([positions.get(r[0], -1) if r[0] else -1 for r in rows], dtype=np.int64)
+    rejected = np.array([r[1] in rejected_ids for r in rows], dtype=bool)
+    given = answers_of(select(table.candidate_id).where(in_job))
+    answers = [given.get(r[2], {}) for r in rows]
     comparisons = []
     for index, stage in enumerate(steps[:-1]):
-        following = steps[index + 1]
-
+        # Decided at the stage: moved on past it, or rejected there (its furthest stage).
+        moved_on = furthest > stage.position
+        decided = moved_on | ((furthest == stage.position) & rejected)
+        step = f"{stage.name} → {steps[index + 1].name}"
         for question in questions:
-            tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            for furthest_id, kind, count in totals:
-                outcome = _decision(positions.get(furthest_id), kind, stage.position)
-                if outcome:
-                    tallies[NO_ANSWER][0] += outcome[0] * count
-                    tallies[NO_ANSWER][1] += outcome[1] * count
-            for q, answer, furthest_id, kind, count in answered:
-                outcome = _decision(positions.get(furthest_id), kind, stage.position)
-                if q != question.key or not outcome:
-                    continue
-                for key, sign in ((answer, 1), (NO_ANSWER, -1)):
-                    tallies[key][0] += sign * outcome[0] * count
-                    tallies[key][1] += sign * outcome[1] * count
-            step = f"{stage.name} → {following.name}"
             comparisons.append(
-                compare(step, question, {k: (v[0], v[1]) for k, v in tallies.items()})
+                compare(step, question, _tallies(answers, question, decided, moved_on))
             )
     return comparisons
 
 
 def by_cutoff(scope: Scope, questions: tuple[Question, ...]) -> list[Comparison]:
-    runs = observed_runs(scope)
-    share = func.round(
-        cast(GradingRun.score / func.nullif(GradingRun.max_score, 0), Numeric(10, 6)), 3
-    )
-    scored = (
-        select(Application.candidate_id, share.label("share"))
-        .select_from(runs)
-        .join(GradingRun, GradingRun.id == runs.c.run_id)
-        .join(Application, Application.id == runs.c.application_id)
-        .where(GradingRun.score.is_not(None))
-        .subquery("scored")
-    )
-    totals = db.session.execute(
-        select(cast(scored.c.share, Float), func.count()).group_by(scored.c.share)
-    ).all()
-    answers = _answers(select(scored.c.candidate_id))
-    answered = db.session.execute(
-        select(answers.c.question, answers.c.answer, cast(scored.c.share, Float), func.count())
-        .join(answers, answers.c.candidate_id == scored.c.candidate_id)
-        .group_by(answers.c.question, answers.c.answer, scored.c.share)
-    ).all()
+    observed = load(scope)
+    table = AssessmentApplication
+    given = answers_of(select(table.candidate_id).where(table.job_id.in_(scope_jobs(scope))))
+    kept = [(share, given.get(c, {})) for share, c in zip(observed.shares(), observed.candidate_id,
+            strict=True) if share is not None]  # fmt: skip
+    shares = np.array([share for share, _ in kept], dtype=float)
+    answers = [a for _, a in kept]
+    everyone = np.ones(len(kept), dtype=bool)
     comparisons = []
     for cutoff in CUTOFFS:
+        passed = shares >= cutoff - 1e-9
         for question in questions:
-            tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            for value, count in totals:
-                tallies[NO_ANSWER][0] += count
-                tallies[NO_ANSWER][1] += count * (float(value or 0) >= cutoff - 1e-9)
-            for q, answer, value, count in answered:
-                if q != question.key:
-                    continue
-                passed = count * (float(value or 0) >= cutoff - 1e-9)
-                tallies[answer][0] += count
-                tallies[answer][1] += passed
-                tallies[NO_ANSWER][0] -= count
-                tallies[NO_ANSWER][1] -= passed
-            comparisons.append(
-                compare(
-                    f"score ≥ {cutoff:.0%}", question, {k: (v[0], v[1]) for k, v in tallies.items()}
-                )
-            )
+            tallies = _tallies(answers, question, everyone, passed)
+            comparisons.append(compare(f"score ≥ {cutoff:.0%}", question, tallies))
     return comparisons

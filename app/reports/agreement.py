@@ -13,15 +13,13 @@ MIN_PAIRS pairs the page says "not enough data".
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Numeric, cast, func, select
+import numpy as np
 
-from app.extensions import db
-from app.models import DimensionScore, GroupScore, Scorecard, ScorecardStatus
 from app.reports import stats
-from app.reports.observations import Scope, observed_runs
+from app.reports.observations import Scope, load
 from app.scorecards.catalog import catalog
 from app.scorecards.source import RubricError
 
@@ -59,58 +57,33 @@ def evidence_level(share: float, levels: list[int]) -> int:
     return levels[min(len(levels) - 1, max(0, int(share * len(levels))))]
 
 
-def agreement(scope: Scope) -> list[DimensionAgreement]:
-    runs = observed_runs(scope)
-    evidence = (
-        select(
-            runs.c.application_id,
-            GroupScore.dimension,
-            (func.sum(GroupScore.score) / func.nullif(func.sum(GroupScore.max_score), 0)).label(
-                "share"
-            ),
-        )
-        .join(runs, runs.c.run_id == GroupScore.run_id)
-        .group_by(runs.c.run_id, runs.c.application_id, GroupScore.dimension)
-        .subquery("evidence")
-    )
-    share = func.round(cast(evidence.c.share, Numeric(10, 6)), 4)
-    paired = (
-        select(
-            evidence.c.dimension,
-            evidence.c.application_id,
-            share.label("share"),
-            DimensionScore.value,
-        )
-        .join(Scorecard, Scorecard.application_id == evidence.c.application_id)
-        .join(
-            DimensionScore,
-            (DimensionScore.scorecard_id == Scorecard.id)
-            & (DimensionScore.dimension == evidence.c.dimension),
-        )
-        .where(
-            Scorecard.status == ScorecardStatus.SUBMITTED,
-            Scorecard.superseded_at.is_(None),
-            DimensionScore.value.is_not(None),
-            evidence.c.share.is_not(None),
-        )
-        .subquery("paired")
-    )
-    rows = db.session.execute(
-        select(
-            paired.c.dimension, cast(paired.c.share, Float), paired.c.value, func.count()
-        ).group_by(paired.c.dimension, paired.c.share, paired.c.value)
-    ).all()
-    applications = {
-        dimension: count
-        for dimension, count in db.session.execute(
-            select(paired.c.dimension, func.count(func.distinct(paired.c.application_id))).group_by(
-                paired.c.dimension
-            )
-        )
+def _pairs(scope: Scope) -> tuple[dict[str, list[tuple[float, int, int]]], dict[str, int]]:
+    """{dimension: [(evidence share, level, count)]} and {dimension: applications}."""
+    observed = load(scope)
+    tops = np.array([g.max_score for g in observed.groups])
+    counted: dict[str, Counter] = defaultdict(Counter)
+    applications: dict[str, set[int]] = defaultdict(set)
+    for dimension in dict.fromkeys(g.dimension for g in observed.groups):
+        member = np.array([g.dimension == dimension for g in observed.groups])
+        scored = (observed.points[:, member]).sum(axis=1)
+        possible = (observed.present[:, member] * tops[member]).sum(axis=1)
+        for index, ratings in enumerate(observed.ratings):
+            levels = ratings.get(dimension)
+            if not levels or not possible[index]:
+                continue
+            share = round(float(scored[index] / possible[index]), 4)
+            for level in levels:
+                counted[dimension][(share, level)] += 1
+            applications[dimension].add(int(observed.application_id[index]))
+    triples = {
+        dimension: [(share, level, count) for (share, level), count in pairs.items()]
+        for dimension, pairs in counted.items()
     }
-    by_dimension: dict[str, list[tuple[float, int, int]]] = defaultdict(list)
-    for dimension, share_value, level, count in rows:
-        by_dimension[dimension].append((float(share_value), int(level), int(count)))
+    return triples, {dimension: len(ids) for dimension, ids in applications.items()}
+
+
+def agreement(scope: Scope) -> list[DimensionAgreement]:
+    by_dimension, applications = _pairs(scope)
     scales = _scales()
     order = list(scales)
     result = [

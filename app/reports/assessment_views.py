@@ -3,26 +3,42 @@ version; adverse impact per job. Thin: parse, check access, call the report, ren
 
 from __future__ import annotations
 
+import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.auth.access import roles_required
 from app.auth.policy import job_or_403, require
 from app.errors import DomainError
 from app.extensions import db
 from app.grading.exercises import SLUG, ExerciseError, load_exercise
-from app.models import Role, User
+from app.models import Job, Role, User
 from app.privacy import audit
-from app.reports import adverse_impact, assessment_tables, operations, self_id
+from app.reports import adverse_impact, assessment_tables, operations, self_id, upkeep
 from app.reports.agreement import agreement
 from app.reports.csv_export import csv_response
 from app.reports.item_analysis import item_analysis
-from app.reports.observations import Scope, exercise_versions, may_read_demographic_reports
+from app.reports.observations import (
+    Scope,
+    exercise_versions,
+    may_read_demographic_reports,
+    scope_jobs,
+)
 from app.reports.prediction import prediction
 from app.reports.report_cache import cached, viewer_key
 
 bp = Blueprint("assessment", __name__, url_prefix="/reports")
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
+
+
+@bp.cli.command("rebuild")
+def rebuild_command() -> None:
+    """Recompute the assessment reports' derived tables from the source tables (after a bulk
+    load, or after `flask pipeline rebuild-stats`: the furthest stages come from there)."""
+    upkeep.rebuild()
+    db.session.commit()
+    click.echo("Assessment observations rebuilt.")
 
 
 @bp.app_context_processor
@@ -60,7 +76,9 @@ def exercises():
 
 def _exercise_reports(scope: Scope):  # type: ignore[no-untyped-def]
     key = ("exercise", scope.exercise, scope.version, scope.job_id, viewer_key(scope.viewer))
-    return cached(key, lambda: (item_analysis(scope), agreement(scope), prediction(scope)))
+    return cached(
+        key, scope_jobs(scope), lambda: (item_analysis(scope), agreement(scope), prediction(scope))
+    )
 
 
 @bp.route("/exercises/<slug>/v<version>")
@@ -117,7 +135,8 @@ def _impact(job_id: int):  # type: ignore[no-untyped-def]
         ]
         return adverse_impact.by_stage(job, questions), cutoffs
 
-    stages, cutoffs = cached(("impact", job.id, viewer_key(current_user)), compute)
+    key = ("impact", job.id, viewer_key(current_user))
+    stages, cutoffs = cached(key, select(Job.id).where(Job.id == job.id), compute)
     return job, stages, cutoffs
 
 

@@ -18,19 +18,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Numeric, and_, case, cast, func, null, select, true
-from sqlalchemy.orm import aliased
-
-from app.extensions import db
-from app.models import (
-    Application,
-    ApplicationStageStats,
-    GradingRun,
-    Stage,
-    StageKind,
-)
+from app.models import StageKind
 from app.reports import stats
-from app.reports.observations import Scope, observed_runs
+from app.reports.observations import Scope, load, scope_jobs, stages_of
 
 MIN_EACH = 5
 PROGRESSION = (StageKind.NORMAL, StageKind.HIRED)
@@ -47,65 +37,43 @@ class Outcome:
     mean_negative: float | None
 
 
-def _next_progression_position(stage_ids: list[int]) -> dict[int, int]:
+def next_progression_position(stages: dict[int, tuple[int, int, StageKind]]) -> dict[int, int]:
     """{stage id: position of the next progression stage of its job}."""
-    later = aliased(Stage)
-    rows = db.session.execute(
-        select(Stage.id, func.min(later.position))
-        .join(later, (later.job_id == Stage.job_id) & (later.position > Stage.position))
-        .where(Stage.id.in_(stage_ids), later.kind.in_(PROGRESSION))
-        .group_by(Stage.id)
-    )
-    return {stage_id: position for stage_id, position in rows}
+    following: dict[int, int] = {}
+    for stage_id, (job_id, position, _) in stages.items():
+        later = [p for j, p, kind in stages.values()
+                 if j == job_id and p > position and kind in PROGRESSION]  # fmt: skip
+        if later:
+            following[stage_id] = min(later)
+    return following
 
 
 def prediction(scope: Scope) -> list[Outcome]:
-    runs = observed_runs(scope)
-    stage_ids = list(db.session.scalars(select(runs.c.stage_id).distinct()))
-    next_position = _next_progression_position([s for s in stage_ids if s is not None])
-    furthest_stage, current_stage = aliased(Stage), aliased(Stage)
-    stats_row = ApplicationStageStats
-    rejected = current_stage.kind == StageKind.REJECTED
-    advanced = null()
-    if next_position:  # else no counted run has a known exercise stage: no outcome is known
-        next_pos = case(next_position, value=runs.c.stage_id, else_=null())
-        advanced = case(
-            (and_(next_pos.is_not(None), furthest_stage.position > next_pos), 1),
-            (and_(next_pos.is_not(None), furthest_stage.position == next_pos, rejected), 0),
-            else_=null(),
-        )
-    hired = case((current_stage.kind == StageKind.HIRED, 1), (rejected, 0), else_=null())
-    share = func.round(
-        cast(GradingRun.score / func.nullif(GradingRun.max_score, 0), Numeric(10, 6)), 3
-    )
-    labelled = (
-        select(advanced.label("advanced"), hired.label("hired"), share.label("share"))
-        .select_from(runs)
-        .join(GradingRun, GradingRun.id == runs.c.run_id)
-        .join(Application, Application.id == runs.c.application_id)
-        .join(current_stage, current_stage.id == Application.stage_id)
-        .join(
-            stats_row,
-            (stats_row.application_id == runs.c.application_id) & (stats_row.is_furthest == true()),
-            isouter=True,
-        )
-        .join(furthest_stage, furthest_stage.id == stats_row.stage_id, isouter=True)
-        .where(GradingRun.score.is_not(None))
-        .subquery("labelled")
-    )
-    rows = db.session.execute(
-        select(
-            labelled.c.advanced, labelled.c.hired, cast(labelled.c.share, Float), func.count()
-        ).group_by(labelled.c.advanced, labelled.c.hired, labelled.c.share)
-    ).all()
+    observed = load(scope)
+    stages = stages_of(scope_jobs(scope))
+    next_position = next_progression_position(stages)
     tallies: dict[str, dict[int | None, dict[float, int]]] = {
         "advanced": defaultdict(lambda: defaultdict(int)),
         "hired": defaultdict(lambda: defaultdict(int)),
     }
-    for advanced_label, hired_label, share_value, count in rows:
-        score = float(share_value or 0.0)
-        tallies["advanced"][advanced_label][score] += count
-        tallies["hired"][hired_label][score] += count
+    rows = zip(observed.shares(), observed.stage_id, observed.furthest_stage_id,
+               observed.current_stage_id, strict=True)  # fmt: skip
+    for share, stage_id, furthest_id, current_id in rows:
+        if share is None:
+            continue
+        current = stages.get(current_id) if current_id is not None else None
+        kind = current[2] if current else None
+        furthest = stages.get(furthest_id) if furthest_id is not None else None
+        following = next_position.get(stage_id) if stage_id is not None else None
+        advanced = None
+        if following is not None and furthest is not None:
+            if furthest[1] > following:
+                advanced = 1
+            elif furthest[1] == following and kind is StageKind.REJECTED:
+                advanced = 0
+        hired = {StageKind.HIRED: 1, StageKind.REJECTED: 0}.get(kind) if kind else None
+        tallies["advanced"][advanced][share] += 1
+        tallies["hired"][hired][share] += 1
     names = {"advanced": "Advanced past the next stage", "hired": "Hired"}
     return [outcome(names[key], tallies[key]) for key in ("advanced", "hired")]
 

@@ -1,14 +1,11 @@
 """A small in-process cache of computed assessment reports, keyed by what they are computed from.
 
-The reports aggregate every graded run of an exercise version (tens of thousands at scale) and
-run a bootstrap; recomputing them on every page view would cost seconds. Instead each result is
-stored with a fingerprint of its inputs, read in one cheap query: the count and newest row of
-every table the reports read (graded runs, submitted and superseded scorecards, stage moves,
-applications, stages, self-identification answers) and the self-identification file's mtime.
-Any write the reports would see changes the fingerprint (rows added: the newest id moves; rows
-deleted, as by an erasure, or changing state: a count moves), so a hit is never stale, and erased
-answers never outlive their rows. One cache per app (each web process has its own), at most
-MAX_ENTRIES results.
+The reports read the derived tables of app/models/assessment.py; each result is stored with a
+fingerprint of its inputs, read in one indexed query: the revision of every job the report covers
+(upkeep.py raises it in the same transaction as every change to the job's derived rows, erasure
+included), the stages of those jobs (a renamed or reordered stage changes the labels) and the
+self-identification file's mtime. A hit is therefore never stale, and erased answers never outlive
+their rows. One cache per app (each web process has its own), at most MAX_ENTRIES results.
 """
 
 from __future__ import annotations
@@ -20,22 +17,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from app.auth.policy import accessible_job_ids
 from app.extensions import db
-from app.models import (
-    Application,
-    GradingRun,
-    Role,
-    RunStatus,
-    Scorecard,
-    ScorecardStatus,
-    SelfIdentification,
-    Stage,
-    StageTransition,
-    User,
-)
+from app.models import AssessmentRevision, Role, Stage, User
 
 MAX_ENTRIES = 64
 T = TypeVar("T")
@@ -47,25 +33,22 @@ class _Cache:
         self.entries: OrderedDict[Hashable, tuple[tuple, object]] = OrderedDict()
 
 
-def fingerprint() -> tuple:
-    """What every report depends on, in one round trip."""
-    # Only indexed columns: counts and maxima answered from indexes, no table scan. Rows that
-    # change in place change a count here: a run becomes graded, a scorecard submitted or
-    # superseded; a changed self-identification answer is a new row (self_id.save_answers).
-    sub = [
-        select(func.count()).where(GradingRun.status == RunStatus.GRADED),
-        select(func.max(GradingRun.id)),
-        select(func.count()).where(Scorecard.status == ScorecardStatus.SUBMITTED),
-        select(func.count()).where(Scorecard.superseded_at.is_not(None)),
-        select(func.max(Scorecard.id)),
-        select(func.max(StageTransition.id)),
-        select(func.max(Application.id)),
-        select(func.count(Stage.id)),
-        select(func.max(Stage.id)),
-        select(func.count(SelfIdentification.id)),
-        select(func.max(SelfIdentification.id)),
-    ]
-    row = db.session.execute(select(*(query.scalar_subquery() for query in sub))).one()
+def fingerprint(job_ids) -> tuple:  # type: ignore[no-untyped-def]
+    """What a report over the jobs `job_ids` (a select of ids) depends on, in one round trip."""
+    revisions = select(func.coalesce(func.sum(AssessmentRevision.revision), 0)).where(
+        AssessmentRevision.job_id.in_(job_ids)
+    )
+    stages = select(
+        func.count(Stage.id),
+        func.coalesce(func.sum(Stage.position * Stage.id), 0),
+        func.coalesce(func.max(Stage.id), 0),
+        func.coalesce(
+            func.sum(func.length(Stage.name) + func.length(cast(Stage.kind, String)) * Stage.id), 0
+        ),
+    ).where(Stage.job_id.in_(job_ids))
+    row = db.session.execute(
+        select(revisions.scalar_subquery(), *(c for c in stages.subquery().c))
+    ).one()
     path = Path(current_app.config["SELF_ID_FILE"])
     return (*row, path.stat().st_mtime_ns if path.exists() else 0)
 
@@ -75,10 +58,11 @@ def viewer_key(viewer: User) -> Hashable:
     return "all" if viewer.role is Role.ADMIN else tuple(sorted(accessible_job_ids(viewer)))
 
 
-def cached(key: Hashable, compute: Callable[[], T]) -> T:
+def cached(key: Hashable, job_ids, compute: Callable[[], T]) -> T:  # type: ignore[no-untyped-def]
+    """`compute()`'s report over the jobs `job_ids` (a select of ids), computed once per change."""
     cache = current_app.extensions.setdefault("hirelab_report_cache", _Cache())
     assert isinstance(cache, _Cache)
-    stamp = fingerprint()
+    stamp = fingerprint(job_ids)
     with cache.lock:
         hit = cache.entries.get(key)
         if hit is not None and hit[0] == stamp:

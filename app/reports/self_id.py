@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Candidate, SelfIdentification
+from app.reports import upkeep
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 PREFER_NOT_TO_SAY_LABEL = "Prefer not to say"
@@ -144,6 +145,7 @@ def save_answers(candidate: Candidate, answers: dict[str, str]) -> None:
                 SelfIdentification(candidate_id=candidate.id, question=question_key, answer=answer)
             )
     db.session.flush()
+    upkeep.refresh_answers(candidate.id)
 
 
 def erase_answers(candidate_id: int) -> None:
@@ -151,3 +153,4 @@ def erase_answers(candidate_id: int) -> None:
     db.session.execute(
         delete(SelfIdentification).where(SelfIdentification.candidate_id == candidate_id)
     )
+    upkeep.refresh_answers(candidate_id)

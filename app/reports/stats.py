@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
+import numpy as np
+
 Z95 = NormalDist().inv_cdf(0.975)
 BOOTSTRAP_RESAMPLES = 1000
 # Up to this many candidates the bootstrap resamples candidates; above it, it draws the resampled
@@ -52,17 +54,17 @@ def estimate(n: int, value: float | None, minimum: int) -> Estimate:
 
 
 def weighted_mean(values: Sequence[float], weights: Sequence[float]) -> float:
-    return sum(map(float.__mul__, map(float, values), map(float, weights))) / sum(weights)
+    w = np.asarray(weights, dtype=float)
+    return float(np.dot(np.asarray(values, dtype=float), w) / w.sum())
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float], weights: Sequence[float]) -> float | None:
     """Pearson's r of weighted pairs; None when either side is constant."""
-    n = float(sum(weights))
-    mx = sum(x * w for x, w in zip(xs, weights, strict=True)) / n
-    my = sum(y * w for y, w in zip(ys, weights, strict=True)) / n
-    sxy = sum(w * (x - mx) * (y - my) for x, y, w in zip(xs, ys, weights, strict=True))
-    sxx = sum(w * (x - mx) ** 2 for x, w in zip(xs, weights, strict=True))
-    syy = sum(w * (y - my) ** 2 for y, w in zip(ys, weights, strict=True))
+    x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    n = float(w.sum())
+    dx, dy = x - float(np.dot(x, w)) / n, y - float(np.dot(y, w)) / n
+    sxy, sxx, syy = float(np.dot(w * dx, dy)), float(np.dot(w * dx, dx)), float(np.dot(w * dy, dy))
     if sxx <= 1e-12 * max(1.0, n) or syy <= 1e-12 * max(1.0, n):
         return None
     return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
@@ -97,19 +99,19 @@ def _alpha_from_means(k: int, item_means: Sequence[float], mean_q: float, mean_t
     return k / (k - 1) * (1 - items_var / total_var)
 
 
-def _moments(patterns: Sequence[Sequence[float]]) -> list[list[float]]:
+def _moments(patterns: Sequence[Sequence[float]]) -> np.ndarray:
     """Per pattern: its items, then sum of squares and squared total (what alpha needs)."""
-    return [[*row, sum(x * x for x in row), sum(row) ** 2] for row in patterns]
+    items = np.asarray(patterns, dtype=float)
+    return np.column_stack([items, (items * items).sum(axis=1), items.sum(axis=1) ** 2])
 
 
 def cronbach_alpha(patterns: Sequence[Sequence[float]], counts: Sequence[int]) -> float | None:
     """Cronbach's alpha of the total over the items (columns) of weighted response patterns."""
-    k = len(patterns[0]) if patterns else 0
+    k = len(patterns[0]) if len(patterns) else 0
     if k < 2:
         return None
     n = sum(counts)
-    columns = list(zip(*_moments(patterns), strict=True))
-    means = [sum(map(float.__mul__, map(float, col), map(float, counts))) / n for col in columns]
+    means = (np.asarray(counts, dtype=float) @ _moments(patterns) / n).tolist()
     alpha = _alpha_from_means(k, means[:k], means[k], means[k + 1])
     return None if math.isnan(alpha) else alpha
 
@@ -121,13 +123,13 @@ def bootstrap_alpha(
     seed: int = 0,
 ) -> tuple[float, float] | None:
     """95% percentile bootstrap interval of Cronbach's alpha (candidates resampled)."""
-    k = len(patterns[0]) if patterns else 0
+    k = len(patterns[0]) if len(patterns) else 0
     n = sum(counts)
     if k < 2 or n < 2:
         return None
     rng = random.Random(seed)
     moments = _moments(patterns)
-    columns = [list(map(float, col)) for col in zip(*moments, strict=True)]
+    columns = moments.T.tolist()
     draws = []
     if n <= EXACT_BOOTSTRAP_MAX:
         cumulative, running = [], 0
@@ -142,20 +144,12 @@ def bootstrap_alpha(
             means = [sum(map(float.__mul__, col, resampled)) / n for col in columns]
             draws.append(_alpha_from_means(k, means[:k], means[k], means[k + 1]))
     else:
-        weights = list(map(float, counts))
-        means = [sum(map(float.__mul__, col, weights)) / n for col in columns]
-        centred = [
-            [value - mean for value in col] for col, mean in zip(columns, means, strict=True)
-        ]
-        size = len(columns)
-        covariance = [
-            [
-                sum(map(float.__mul__, map(float.__mul__, centred[a], centred[b]), weights)) / n
-                for b in range(size)
-            ]
-            for a in range(size)
-        ]
-        factor = _cholesky(covariance)
+        weights = np.asarray(counts, dtype=float)
+        mean_row = weights @ moments / n
+        centred = moments - mean_row
+        means = mean_row.tolist()
+        size = len(means)
+        factor = _cholesky(((centred * weights[:, None]).T @ centred / n).tolist())
         scale = 1 / math.sqrt(n)
         for _ in range(resamples):
             z = [rng.gauss() for _ in range(size)]

@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.pipeline import operations as pipeline_operations
 from app.privacy import audit
+from app.reports import upkeep
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric
 from app.scorecards.scheduling import clean_place
@@ -248,6 +249,7 @@ def submit(
         actor=interviewer,
     )
     db.session.flush()
+    upkeep.refresh_ratings(scorecard.application_id)
     webhook_events.scorecard_submitted(scorecard)
     return scorecard
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,68 +22,23 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Application, Job, Stage, StageTransition, User  # noqa: E402
+from bench.database import add_arguments, bench_app, measure  # noqa: E402
 from bench.funnel.generate import NOW, generate  # noqa: E402
 
-POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:54329/postgres"
-POSTGRES_BENCH_URL = "postgresql+psycopg://postgres@127.0.0.1:54329/hirelab_bench"
-
-
-def database_url(backend: str, path: Path) -> str:
-    if backend == "sqlite":
-        path.unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    engine = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS hirelab_bench"))
-        connection.execute(sa.text("CREATE DATABASE hirelab_bench"))
-    engine.dispose()
-    return POSTGRES_BENCH_URL
-
-
-def percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    rank = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[rank]
-
-
-def measure(client, url: str, repeat: int, warmup: int = 3) -> dict[str, float]:
-    for _ in range(warmup):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    return {
-        "p50_ms": round(statistics.median(samples), 1),
-        "p95_ms": round(percentile(samples, 95), 1),
-        "max_ms": round(max(samples), 1),
-        "bytes": len(response.data),
-    }
+DATABASE = "hirelab_bench"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    add_arguments(parser, "funnel")
     parser.add_argument("--applications", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--reuse", action="store_true", help="keep an already generated database")
-    parser.add_argument("--sqlite-path", type=Path, default=Path("/tmp/hirelab-bench-funnel.db"))
     args = parser.parse_args()
-
-    if args.reuse:
-        url = f"sqlite:///{args.sqlite_path}" if args.backend == "sqlite" else POSTGRES_BENCH_URL
-    else:
-        url = database_url(args.backend, args.sqlite_path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    app, fresh = bench_app(args, DATABASE)
     with app.app_context():
-        if not args.reuse:
-            db.create_all()
+        if fresh:
             started = time.perf_counter()
             generate(args.applications)
             print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -106,7 +60,7 @@ def main() -> None:
         title = db.session.get(Job, big_job).title
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(recruiter.id)
+            session["_user_id"] = recruiter.get_id()  # "id:session epoch"
             session["_fresh"] = True
         all_time = f"start={(NOW.date().replace(year=NOW.year - 2))}&end={NOW.date()}"
         pages = {

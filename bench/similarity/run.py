@@ -28,7 +28,6 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.grading import operations as grading  # noqa: E402
 from app.models import (  # noqa: E402
@@ -46,7 +45,7 @@ from app.models import (  # noqa: E402
 from app.pipeline import operations as pipeline  # noqa: E402
 from app.similarity import base_code, operations  # noqa: E402
 from app.similarity.fingerprints import KINDS, fingerprints  # noqa: E402
-from bench.funnel.run import POSTGRES_BENCH_URL, database_url  # noqa: E402
+from bench.database import add_arguments, bench_app  # noqa: E402
 from tests.similarity.answers import DISGUISED, INDEPENDENT, ORIGINAL, notebook  # noqa: E402
 
 EXERCISE = "ml-take-home"
@@ -122,29 +121,44 @@ def fill(count: int, seed: int) -> None:
             )
             rows["assignments"].append(
                 {
-                    "id": i, "application_id": i, "exercise_slug": EXERCISE,
-                    "time_budget_minutes": 120, "open_by": now, "opened_at": now,
+                    "id": i,
+                    "application_id": i,
+                    "exercise_slug": EXERCISE,
+                    "time_budget_minutes": 120,
+                    "open_by": now,
+                    "opened_at": now,
                     "deadline_at": now + timedelta(hours=2),
                 }
             )
             rows["submissions"].append(
                 {
-                    "id": i, "assignment_id": i, "filename": "a.ipynb", "notebook": b"{}",
-                    "sha256": f"{i:064d}", "size_bytes": 2, "submitted_at": now,
+                    "id": i,
+                    "assignment_id": i,
+                    "filename": "a.ipynb",
+                    "notebook": b"{}",
+                    "sha256": f"{i:064d}",
+                    "size_bytes": 2,
+                    "submitted_at": now,
                 }
             )
             prints.extend(
                 {
-                    "submission_id": i, "exercise_slug": EXERCISE, "kind": kind,
-                    "hash": p.hash, "cell": p.cell, "position": p.start,
+                    "submission_id": i,
+                    "exercise_slug": EXERCISE,
+                    "kind": kind,
+                    "hash": p.hash,
+                    "cell": p.cell,
+                    "position": p.start,
                 }
                 for kind in KINDS
                 for p in fingerprints(cells, kind)
                 if p.hash not in base[kind]
             )
         for model, key in (
-            (Candidate, "candidates"), (Application, "applications"),
-            (Assignment, "assignments"), (Submission, "submissions"),
+            (Candidate, "candidates"),
+            (Application, "applications"),
+            (Assignment, "assignments"),
+            (Submission, "submissions"),
         ):
             db.session.execute(sa.insert(model), rows[key])
         db.session.execute(sa.insert(SubmissionFingerprint), prints)
@@ -192,22 +206,14 @@ def time_check(data: bytes, repeat: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    add_arguments(parser, "similarity")
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument(
-        "--sqlite-path", type=Path, default=Path("/tmp/hirelab-bench-similarity.db")
-    )
-    parser.add_argument("--reuse", action="store_true", help="keep an already filled database")
     args = parser.parse_args()
-    if args.reuse:
-        url = f"sqlite:///{args.sqlite_path}" if args.backend == "sqlite" else POSTGRES_BENCH_URL
-    else:
-        url = database_url(args.backend, args.sqlite_path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    # Its own database: it used to share bench/funnel's, and each dropped the other's data.
+    app, fresh = bench_app(args, "hirelab_bench_similarity")
     with app.app_context():
-        if not args.reuse:
-            db.create_all()
+        if fresh:
             started = time.perf_counter()
             fill(args.submissions, seed=2026)
             print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
