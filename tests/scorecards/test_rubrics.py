@@ -156,7 +156,7 @@ def test_kit_question_must_use_the_kits_dimensions(tmp_path):
     kit.write_text(kit.read_text().replace("learning_agility, collaboration]", "collaboration]", 1))
     with pytest.raises(RubricError) as caught:
         load_catalog(directory)
-    assert "questions[0].dimensions[1]: 'learning_agility' is not one of the kit's" in str(
+    assert "questions[0].dimensions[0]: 'learning_agility' is not one of the kit's" in str(
         caught.value
     )
 
