@@ -8,15 +8,13 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import REPO_ROOT, Config, instance_secret
+from app.config import REPO_ROOT, instance_secret, load
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     instance_path = Path(app.instance_path)
-    app.config.update(Config(instance_path).as_dict())
-    if config:
-        app.config.update(config)
+    app.config.update(load(instance_path, overrides=config))  # ConfigError names a bad setting
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(instance_path)
 

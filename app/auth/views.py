@@ -33,7 +33,7 @@ def _wait_message(seconds: int, what: str) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        limit = rate_limit.Limit.parse(current_app.config["LOGIN_RATE_LIMIT"])
+        limit = current_app.config["LOGIN_RATE_LIMIT"]
         email = operations.normalise_email(form.email.data)
         # Hashed: the limiter's table must not keep the addresses people typed.
         keys = (
@@ -82,7 +82,7 @@ def logout():
 @bp.route("/invite/<token>")
 @public
 def redeem_invite(token: str):
-    limit = rate_limit.Limit.parse(current_app.config["INVITE_RATE_LIMIT"])
+    limit = current_app.config["INVITE_RATE_LIMIT"]
     key = f"invite-ip:{request.remote_addr}"
     wait, reserved = rate_limit.reserve((key,), limit)
     if wait:

@@ -27,12 +27,10 @@ from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Dimension, Rubric, Signal
 from app.scorecards.source import RubricError
 
-DEFAULT_OVERDUE_HOURS = 24
-
 
 def overdue_hours() -> int:
     """Hours after an interview before a missing scorecard is overdue (SCORECARD_OVERDUE_HOURS)."""
-    return int(current_app.config.get("SCORECARD_OVERDUE_HOURS", DEFAULT_OVERDUE_HOURS))
+    return current_app.config["SCORECARD_OVERDUE_HOURS"]
 
 
 def interviewer_home(user: User, now: datetime) -> dict[str, object]:

@@ -13,8 +13,8 @@ from tests.conftest import PASSWORD
 
 @pytest.fixture
 def tight(app):
-    app.config["LOGIN_RATE_LIMIT"] = "3/300"
-    app.config["INVITE_RATE_LIMIT"] = "3/600"
+    app.config["LOGIN_RATE_LIMIT"] = rate_limit.Limit(3, 300)
+    app.config["INVITE_RATE_LIMIT"] = rate_limit.Limit(3, 600)
     return app
 
 
