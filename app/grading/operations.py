@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from app import outbox
 from app.auth import policy
@@ -204,7 +204,7 @@ def request_regrade(submission: Submission, actor: User, exercise_version: int) 
 def claim_run(run_id: int, owner: str, lease: timedelta, now: datetime | None = None) -> bool:
     """Take the lease of a queued run; False when another worker has it or it is finished."""
     now = now or now_utc()
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(GradingRun)
         .where(GradingRun.id == run_id, GradingRun.status == RunStatus.QUEUED)
         .values(
@@ -233,7 +233,7 @@ def renew_lease(
     run_id: int, owner: str, lease: timedelta, cells_done: int, cells_total: int
 ) -> bool:
     """Heartbeat: extend the lease and publish progress; False when the lease was lost."""
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(GradingRun)
         .where(*_owned(run_id, owner))
         .values(lease_expires_at=now_utc() + lease, cells_done=cells_done, cells_total=cells_total)
@@ -244,7 +244,7 @@ def renew_lease(
 
 def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
     """Store a finished run; False (and nothing written) when the lease was lost meanwhile."""
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(GradingRun)
         .where(*_owned(run_id, owner))
         .values(
