@@ -52,9 +52,8 @@ def seed_demo_command(if_empty: bool) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.grading.exercises_cli import exercises_group
-    from app.outbox.cli import queue_group
+    from app.outbox.cli import queue_group, worker_command
     from app.privacy.views import retention_command
-    from app.queue import worker_command
 
     commands = (create_user_command, seed_demo_command, worker_command)  # `grade`: setup.cfg
     for command in (*commands, retention_command, exercises_group, queue_group):

@@ -17,7 +17,7 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 @dataclass(frozen=True)
 class Limit:
-    """A rate limit: `limit` hits per `window_s` seconds (app/privacy/rate_limit.py)."""
+    """A rate limit: `limit` hits per `window_s` seconds (app/auth/rate_limit.py)."""
 
     limit: int
     window_s: int

@@ -18,6 +18,7 @@ from app.api.errors import ApiError, register_blueprint_handlers
 from app.api.inputs import Fields, get_or_404, json_object
 from app.auth import policy
 from app.auth.access import public, roles_required
+from app.auth.independence import may_read_scorecard, visible
 from app.auth.policy import (
     EVERYONE,
     RECRUITING,
@@ -42,7 +43,6 @@ from app.models import (
     Submission,
 )
 from app.pipeline import operations as pipeline
-from app.scorecards.independence import may_read_scorecard, visible
 from app.scorecards.queries import effective_scorecards
 from app.search import index as search_index
 

@@ -11,13 +11,13 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import operations, sessions
+from app import audit
+from app.auth import operations, rate_limit, sessions
 from app.auth.access import public, roles_required
 from app.auth.forms import LoginForm
 from app.auth.policy import EVERYONE
 from app.errors import InvalidInvite
 from app.extensions import db
-from app.privacy import audit, rate_limit
 from app.urls import safe_next_url
 
 bp = Blueprint("auth", __name__)

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from app import audit
 from app.auth.access import roles_required
 from app.errors import DomainError
 from app.extensions import db
@@ -25,7 +26,6 @@ from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
 from app.models import Assignment, Role, Submission, now_utc
 from app.notifications import operations as notifications
-from app.privacy import audit
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 

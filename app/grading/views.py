@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from app import mail
+from app import audit, mail
 from app.auth import operations as auth_operations
 from app.auth import policy
 from app.auth.access import roles_required
@@ -40,7 +40,6 @@ from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
 from app.messages import templates as message_templates
 from app.models import Application, Assignment, GradingRun, OutboxMessage, Submission
-from app.privacy import audit
 from app.scorecards import queries as scorecard_queries
 from app.timezones import format_in_zone
 

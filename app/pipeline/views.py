@@ -14,6 +14,7 @@ from flask import (
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app import audit
 from app.auth import operations as auth_operations
 from app.auth import policy
 from app.auth.access import roles_required
@@ -24,6 +25,7 @@ from app.auth.policy import (
     candidate_or_403,
     job_or_403,
 )
+from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
@@ -40,8 +42,6 @@ from app.pipeline.forms import (
     StaleForm,
     WithdrawForm,
 )
-from app.privacy import audit
-from app.reports.csv_export import csv_response
 from app.search import filters
 
 bp = Blueprint("pipeline", __name__)

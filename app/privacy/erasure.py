@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from app import audit
 from app.auth.sessions import end_sessions
 from app.errors import DomainError
 from app.extensions import db
@@ -40,7 +41,6 @@ from app.models import (
     now_utc,
 )
 from app.pipeline.reasons import reason_category
-from app.privacy import audit
 from app.reports import self_id
 from app.search import index as search_index
 from app.similarity.operations import erase_fingerprints

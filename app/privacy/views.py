@@ -6,13 +6,14 @@ import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth import policy
+from app import audit
+from app.auth import blind, policy
 from app.auth.access import roles_required
 from app.auth.policy import RECRUITING, candidate_or_403, job_or_403, require
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Candidate, Invite, Job, JobMember, Role
-from app.privacy import audit, blind, erasure, operations
+from app.privacy import erasure, operations
 from app.privacy.forms import BlindReviewForm, EraseForm, RevokeForm, TeamForm
 from app.security import MAX_ID
 
@@ -160,8 +161,8 @@ def retention_command(days: int, dry_run: bool) -> None:
     DAYS days ago; also forget rate-limit hits older than a day."""
     from datetime import timedelta
 
+    from app.auth import rate_limit
     from app.models import now_utc
-    from app.privacy import rate_limit
 
     due = erasure.candidates_past_retention(days)
     if dry_run:

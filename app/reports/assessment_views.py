@@ -6,16 +6,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import audit
 from app.auth.access import roles_required
 from app.auth.policy import job_or_403, require
+from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.grading.exercises import SLUG, ExerciseError, load_exercise
 from app.models import Role, User
-from app.privacy import audit
 from app.reports import adverse_impact, assessment_tables, operations, self_id
 from app.reports.agreement import agreement
-from app.reports.csv_export import csv_response
 from app.reports.item_analysis import item_analysis
 from app.reports.observations import Scope, exercise_versions, may_read_demographic_reports
 from app.reports.prediction import prediction

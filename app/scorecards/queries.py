@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Exists, and_, exists, select
 
-from app.auth import policy
+from app.auth import independence, policy
 from app.extensions import db
 from app.grading.queries import Evidence, evidence_by_dimension
 from app.models import (
@@ -21,7 +21,6 @@ from app.models import (
     ScorecardStatus,
     User,
 )
-from app.scorecards import independence
 from app.scorecards.catalog import catalog
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Dimension, Rubric, Signal

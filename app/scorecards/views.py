@@ -1,6 +1,6 @@
 """Interviews, scorecards, debriefs and the calibration report. Thin: parse, call, commit, render.
 
-Object-level access follows app/scorecards/independence.py; every route also declares its roles.
+Object-level access follows app/auth/independence.py; every route also declares its roles.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from app import audit
+from app.auth import blind, independence
 from app.auth.access import roles_required
 from app.auth.policy import (
     RECRUITING,
@@ -29,6 +31,7 @@ from app.auth.policy import (
     interview_or_403,
     require,
 )
+from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
@@ -43,10 +46,8 @@ from app.models import (
     User,
     now_utc,
 )
-from app.privacy import audit, blind
 from app.reports import calibration as calibration_report
-from app.reports.csv_export import csv_response
-from app.scorecards import independence, operations, queries, scheduling
+from app.scorecards import operations, queries, scheduling
 from app.scorecards.catalog import catalog, load_catalog
 from app.scorecards.export import HEADER, scorecard_rows
 from app.scorecards.forms import AmendForm, DecisionForm, ScheduleForm, scorecard_form

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from app.auth import rate_limit
 from app.models import AuditEvent, RateLimitHit, Role, now_utc
-from app.privacy import rate_limit
 from tests.conftest import PASSWORD
 
 
