@@ -93,7 +93,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(assessment_bp)
 
     from app.api.token_views import bp as api_tokens_bp
-    from app.api.token_views import create_token_command
     from app.api.views import bp as api_bp
     from app.webhooks.views import bp as webhooks_bp
 
@@ -116,7 +115,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         search_bp,
     ):
         app.register_blueprint(blueprint)
-    app.cli.add_command(create_token_command)
 
     from app.cli import register_commands
 

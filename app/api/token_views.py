@@ -1,8 +1,7 @@
-"""The API tokens page (create, list, revoke your own) and `flask create-token`."""
+"""The API tokens page: create, list, revoke your own (`flask create-token`: app/api/cli.py)."""
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,7 +10,6 @@ from wtforms.validators import DataRequired, Length
 
 from app.api import tokens
 from app.auth.access import roles_required
-from app.auth.operations import find_user_by_email
 from app.auth.policy import EVERYONE
 from app.errors import DomainError
 from app.extensions import db
@@ -72,20 +70,3 @@ def revoke():
     db.session.commit()
     flash(f"Token “{token.name}” revoked: it no longer works.", "success")
     return redirect(url_for("api_tokens.index"))
-
-
-@click.command("create-token")
-@click.option("--email", required=True, help="The user the token acts as.")
-@click.option("--name", required=True, help="What will use the token.")
-def create_token_command(email: str, name: str) -> None:
-    """Create an API token for a user and print it (once; only its hash is stored)."""
-    user = find_user_by_email(email)
-    if user is None:
-        raise click.UsageError(f"No user has the email {email}; create the user first.")
-    try:
-        _, plain = tokens.create_token(user, name)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.UsageError(error.message) from error
-    db.session.commit()
-    click.echo(plain)

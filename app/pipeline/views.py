@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-import click
 from flask import (
     Blueprint,
     abort,
@@ -30,7 +29,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
 from app.models import Application, Candidate, Job, Stage
-from app.pipeline import csv_import, operations, queries, stage_stats
+from app.pipeline import csv_import, operations, queries
 from app.pipeline.forms import (
     BulkMoveForm,
     CandidateForm,
@@ -341,15 +340,6 @@ def invite(candidate_id: int):
     db.session.commit()
     link = url_for("auth.redeem_invite", token=token, _external=True)
     return render_template("pipeline/invite_link.html", candidate=candidate, link=link)
-
-
-@bp.cli.command("rebuild-stats")
-@click.option("--job", "job_ids", type=int, multiple=True, help="Only this job (repeatable).")
-def rebuild_stats_command(job_ids: tuple[int, ...]) -> None:
-    """Recompute the funnel's application_stage_stats from the stage transitions."""
-    stage_stats.rebuild(list(job_ids) or None)
-    db.session.commit()
-    click.echo("Stage statistics rebuilt" + (f" for jobs {list(job_ids)}." if job_ids else "."))
 
 
 def _flash_move(do_move) -> None:

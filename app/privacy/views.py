@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -146,30 +145,3 @@ def remove_from_team(job_id: int, member_id: int):
     else:
         flash("The form expired; reload the page and try again.", "error")
     return redirect(url_for("pipeline.job", job_id=job.id))
-
-
-@click.command("retention")
-@click.option(
-    "--days",
-    type=click.IntRange(min=0),
-    required=True,
-    help="Keep closed candidates this many days.",
-)
-@click.option("--dry-run", is_flag=True, help="List who would be erased; change nothing.")
-def retention_command(days: int, dry_run: bool) -> None:
-    """Erase candidates whose every application closed (hired, rejected, withdrawn) more than
-    DAYS days ago; also forget rate-limit hits older than a day."""
-    from datetime import timedelta
-
-    from app.auth import rate_limit
-    from app.models import now_utc
-
-    due = erasure.candidates_past_retention(days)
-    if dry_run:
-        click.echo(f"{len(due)} candidate(s) would be erased: {[c.id for c in due]}")
-        return
-    for candidate in due:
-        erasure.erase_candidate(candidate, None, why=f"retention {days} days")
-    rate_limit.purge(now_utc() - timedelta(days=1))
-    db.session.commit()
-    click.echo(f"Erased {len(due)} candidate(s) closed more than {days} days ago.")

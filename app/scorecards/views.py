@@ -5,9 +5,6 @@ Object-level access follows app/auth/independence.py; every route also declares 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import click
 from flask import (
     Blueprint,
     abort,
@@ -48,7 +45,7 @@ from app.models import (
 )
 from app.reports import calibration as calibration_report
 from app.scorecards import operations, queries, scheduling
-from app.scorecards.catalog import catalog, load_catalog
+from app.scorecards.catalog import catalog
 from app.scorecards.export import HEADER, scorecard_rows
 from app.scorecards.forms import AmendForm, DecisionForm, ScheduleForm, scorecard_form
 from app.scorecards.rubrics import Rubric
@@ -72,19 +69,6 @@ def broken_rubric(error: RubricError):
 def application_interviews(application: Application) -> list[Interview]:
     """For the candidate page's interviews block (templates/scorecards/_candidate_application)."""
     return queries.application_interviews(application)
-
-
-@bp.cli.command("check")
-def check_rubrics() -> None:
-    """Validate every rubric and interview kit in RUBRICS_DIR."""
-    try:
-        installed = load_catalog(Path(current_app.config["RUBRICS_DIR"]))
-    except RubricError as error:
-        raise click.ClickException(str(error)) from error
-    for rubric in installed.rubrics.values():
-        click.echo(f"rubric {rubric.id} v{rubric.version}: {len(rubric.dimensions)} dimensions")
-    for kit in installed.kits.values():
-        click.echo(f"kit {kit.id} v{kit.version}: {', '.join(kit.dimensions)}")
 
 
 def _interview_or_403(interview_id: int) -> Interview:
