@@ -20,7 +20,7 @@ from app.config import REPO_ROOT
 LAYERS: tuple[tuple[str, ...], ...] = (
     # foundation: settings, database, models, request plumbing, small shared helpers
     (
-        "settings_types", "config", "database", "extensions", "errors", "forms", "models",
+        "settings_types", "config", "database", "extensions", "errors", "forms", "commit", "models",
         "timezones", "timespan", "csv_export", "urls", "security", "http_errors", "queue",
         "gunicorn_conf", "gunicorn_worker",
     ),

@@ -11,9 +11,8 @@ from wtforms.validators import DataRequired, Length
 from app.api import tokens
 from app.auth.access import roles_required
 from app.auth.policy import EVERYONE
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
-from app.forms import apply_domain_error
 from app.models import ApiToken
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
@@ -39,13 +38,9 @@ def index():
     form = TokenForm()
     plain = None
     if form.validate_on_submit():
-        try:
-            token, plain = tokens.create_token(current_user, form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        done = run_and_commit(lambda: tokens.create_token(current_user, form.name.data), form=form)
+        if done:
+            token, plain = done.value
             form = TokenForm(formdata=None)
             flash(f"Token “{token.name}” created. Copy it now: it is shown only once.", "success")
     return render_template(

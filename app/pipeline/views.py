@@ -24,6 +24,7 @@ from app.auth.policy import (
     candidate_or_403,
     job_or_403,
 )
+from app.commit import run_and_commit
 from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
@@ -51,12 +52,14 @@ bp = Blueprint("pipeline", __name__)
 def jobs():
     form = JobForm()
     if form.validate_on_submit():
-        try:
-            job = operations.create_job(form.title.data, current_user, form.department.data or "")
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        done = run_and_commit(
+            lambda: operations.create_job(
+                form.title.data, current_user, form.department.data or ""
+            ),
+            form=form,
+        )
+        if done:
+            job = done.value
             return redirect(url_for("pipeline.job", job_id=job.id))
     return render_template(
         "pipeline/jobs.html", jobs=queries.jobs_with_counts(current_user), form=form
@@ -136,16 +139,10 @@ def job_settings(job_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
     else:
-        try:
-            operations.set_stale_after_days(job, form.stale_after_days.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                f"Candidates are flagged after {job.stale_after_days} days in a stage.", "success"
-            )
+        run_and_commit(
+            lambda: operations.set_stale_after_days(job, form.stale_after_days.data),
+            lambda _: f"Candidates are flagged after {job.stale_after_days} days in a stage.",
+        )
     return redirect(url_for("pipeline.job", job_id=job.id))
 
 
@@ -343,14 +340,7 @@ def invite(candidate_id: int):
 
 
 def _flash_move(do_move) -> None:
-    try:
-        moved = do_move()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Moved to {moved[0].to_stage.name}.", "success")
+    run_and_commit(do_move, lambda moved: f"Moved to {moved[0].to_stage.name}.")
 
 
 def _first_error(form) -> str:

@@ -9,7 +9,7 @@ from app import audit
 from app.auth import blind, policy
 from app.auth.access import roles_required
 from app.auth.policy import RECRUITING, candidate_or_403, job_or_403, require
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
 from app.models import Candidate, Invite, Job, JobMember, Role
 from app.privacy import erasure, operations
@@ -66,14 +66,10 @@ def erase(candidate_id: int):
     if not form.validate_on_submit():
         flash(form.confirm.errors[0] if form.confirm.errors else "Confirm the erasure.", "error")
         return redirect(url_for("pipeline.candidate", candidate_id=candidate.id))
-    try:
-        erasure.erase_candidate(candidate, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("The candidate's personal data is erased; anonymous counts remain.", "success")
+    run_and_commit(
+        lambda: erasure.erase_candidate(candidate, current_user),
+        "The candidate's personal data is erased; anonymous counts remain.",
+    )
     return redirect(url_for("pipeline.candidate", candidate_id=candidate_id))
 
 
@@ -85,14 +81,10 @@ def revoke_invite(invite_id: int):
     if not RevokeForm().validate_on_submit():
         flash("The form expired; reload the page and try again.", "error")
     else:
-        try:
-            operations.revoke(invite, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("Invite link revoked: it no longer signs the candidate in.", "success")
+        run_and_commit(
+            lambda: operations.revoke(invite, current_user),
+            "Invite link revoked: it no longer signs the candidate in.",
+        )
     return redirect(url_for("pipeline.candidate", candidate_id=invite.candidate_id))
 
 
@@ -119,14 +111,10 @@ def add_to_team(job_id: int):
     if not form.validate_on_submit():
         flash(next(iter(form.email.errors), "Give a recruiter's email."), "error")
     else:
-        try:
-            user = operations.add_team_member(job, form.email.data, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{user.name} now works on {job.title}.", "success")
+        run_and_commit(
+            lambda: operations.add_team_member(job, form.email.data, current_user),
+            lambda user: f"{user.name} now works on {job.title}.",
+        )
     return redirect(url_for("pipeline.job", job_id=job.id))
 
 

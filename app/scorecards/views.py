@@ -28,6 +28,7 @@ from app.auth.policy import (
     interview_or_403,
     require,
 )
+from app.commit import run_and_commit
 from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
@@ -282,19 +283,17 @@ def decide(application_id: int):
     application = application_or_403(current_user, application_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            operations.decide(
+        done = run_and_commit(
+            lambda: operations.decide(
                 application,
                 form.decision.data == "advance",
                 form.reason.data or "",
                 form.details.data or "",
                 current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        )
+        if done:
             flash(f"Moved to {application.stage.name}.", "success")
             return redirect(url_for("scorecards.debrief", application_id=application.id))
     return _render_debrief(application, form), 400 if form.is_submitted() else 200
