@@ -1,0 +1,62 @@
+"""Assigning an exercise: the assignment, the candidate's invite, the audit row and the mail, as
+one workflow (the view parses, calls it and commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from app import audit, mail
+from app.auth import operations as auth_operations
+from app.grading import operations
+from app.grading.exercises import Exercise
+from app.messages import templates as message_templates
+from app.models import Application, Assignment, OutboxMessage, User
+from app.timezones import format_in_zone
+
+
+@dataclass(frozen=True)
+class Assigned:
+    assignment: Assignment
+    link: str
+    message: OutboxMessage
+
+
+def assign_and_invite(
+    application: Application,
+    exercise: Exercise,
+    actor: User,
+    open_within: timedelta,
+    config: dict[str, Any],
+    link_for: Callable[[str], str],
+) -> Assigned:
+    """Assign `exercise`, issue an invite that lives at least as long as the assignment is open,
+    audit it and put the invitation mail (with the link `link_for(token)`) in the outbox.
+    Raises DomainError; flushes, never commits."""
+    candidate = application.candidate
+    assignment = operations.assign_exercise(
+        application, exercise.id, exercise.time_budget_minutes, actor, open_within
+    )
+    max_age = max(config["INVITE_MAX_AGE"], open_within)
+    _, token = auth_operations.issue_invite(candidate, actor, config["SECRET_KEY"], max_age)
+    audit.record(
+        "exercise.assigned", candidate_id=candidate.id, target=f"assignment:{assignment.id}"
+    )
+    link = link_for(token)
+    zone = candidate.user.time_zone if candidate.user is not None else "UTC"
+    subject, body = message_templates.render(
+        application.job,
+        "exercise_invite",
+        {
+            "candidate_name": candidate.name,
+            "job_title": application.job.title,
+            "exercise_title": exercise.title,
+            "time_box_minutes": str(assignment.time_budget_minutes),
+            "start_before": format_in_zone(assignment.open_by, zone, "%d %b %Y %H:%M"),
+            "link": link,
+        },
+    )
+    message = mail.send(config, candidate.email, subject, body, candidate)
+    return Assigned(assignment, link, message)
