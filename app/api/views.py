@@ -31,7 +31,7 @@ from app.auth.policy import (
 from app.errors import DomainError
 from app.extensions import csrf, db
 from app.grading import operations as grading
-from app.grading.exercises import ExerciseError, load_exercise
+from app.grading.exercises import ExerciseError, installed_exercise
 from app.models import (
     Application,
     Assignment,
@@ -321,7 +321,7 @@ def _exercise_version(assignment: Assignment) -> int:
 
 def _exercise(assignment: Assignment):
     try:
-        return load_exercise(current_app.config["EXERCISES_DIR"], assignment.exercise_slug)
+        return installed_exercise(assignment.exercise_slug)
     except ExerciseError as error:
         raise ApiError(409, f"This exercise is no longer available: {error}") from error
 

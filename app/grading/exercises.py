@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import current_app
 
 from sandbox.job import GradingJob
 from sandbox.kinds import KINDS, kind_for
@@ -125,6 +126,33 @@ def exercise_folder(exercises_dir: Path, slug_or_path: str) -> Path:
 
 def load_exercise(exercises_dir: Path, slug_or_path: str) -> Exercise:
     return parse_exercise(exercise_folder(exercises_dir, slug_or_path))
+
+
+_parsed: dict[Path, tuple[int, Exercise]] = {}
+
+
+def exercise_in(exercises_dir: Path, slug: str) -> Exercise:
+    """The exercise `slug` of `exercises_dir`, parsed once and again only after its exercise.yaml
+    changed: pages, the API and workers ask for it on every request and run."""
+    folder = exercise_folder(exercises_dir, slug)
+    stamp = (folder / "exercise.yaml").stat().st_mtime_ns
+    cached = _parsed.get(folder)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, parse_exercise(folder))
+        _parsed[folder] = cached
+    return cached[1]
+
+
+def installed_exercise(slug: str) -> Exercise:
+    """The exercise `slug` of the app's EXERCISES_DIR (cached, see exercise_in)."""
+    return exercise_in(Path(current_app.config["EXERCISES_DIR"]), slug)
+
+
+def installed_exercises() -> list[Exercise]:
+    """Every exercise of the app's EXERCISES_DIR, by slug (cached, see exercise_in)."""
+    directory = Path(current_app.config["EXERCISES_DIR"])
+    yamls = sorted(directory.glob("*/exercise.yaml"))
+    return [exercise_in(directory, path.parent.name) for path in yamls]
 
 
 def list_exercises(exercises_dir: Path) -> list[Exercise]:

@@ -21,7 +21,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
 from app.grading import operations, presenters
-from app.grading.exercises import load_exercise
+from app.grading.exercises import installed_exercise
 from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
 from app.models import Assignment, Role, Submission, now_utc
@@ -51,7 +51,7 @@ def _upload_form(exercise) -> UploadForm:
 
 
 def _exercise(assignment: Assignment):
-    return load_exercise(current_app.config["EXERCISES_DIR"], assignment.exercise_slug)
+    return installed_exercise(assignment.exercise_slug)
 
 
 @bp.route("")

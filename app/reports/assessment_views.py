@@ -3,7 +3,7 @@ version; adverse impact per job. Thin: parse, check access, call the report, ren
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import audit
@@ -12,7 +12,7 @@ from app.auth.policy import job_or_403, require
 from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
-from app.grading.exercises import SLUG, ExerciseError, load_exercise
+from app.grading.exercises import SLUG, ExerciseError, installed_exercise
 from app.models import Role, User
 from app.reports import adverse_impact, assessment_tables, operations, self_id
 from app.reports.agreement import agreement
@@ -44,7 +44,7 @@ def _scope(slug: str, version: str) -> Scope:
 
 def _title(slug: str) -> str:
     try:
-        return load_exercise(current_app.config["EXERCISES_DIR"], slug).title
+        return installed_exercise(slug).title
     except ExerciseError:
         return slug
 
