@@ -45,8 +45,10 @@ test: install services image
 chaos: install services image
 	$(PY) -m pytest tests/chaos
 
+# mypy: sandbox/ and every operations.py / queries.py (the file list and options: setup.cfg [mypy]).
 lint: install
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 services: docker postgres redis chromium compose
 

@@ -8,15 +8,13 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import REPO_ROOT, Config, instance_secret
+from app.config import REPO_ROOT, instance_secret, load
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     instance_path = Path(app.instance_path)
-    app.config.update(Config(instance_path).as_dict())
-    if config:
-        app.config.update(config)
+    app.config.update(load(instance_path, overrides=config))  # ConfigError names a bad setting
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(instance_path)
 
@@ -98,7 +96,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(assessment_bp)
 
     from app.api.token_views import bp as api_tokens_bp
-    from app.api.token_views import create_token_command
     from app.api.views import bp as api_bp
     from app.webhooks.views import bp as webhooks_bp
 
@@ -127,7 +124,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         search_bp,
     ):
         app.register_blueprint(blueprint)
-    app.cli.add_command(create_token_command)
 
     from app.cli import register_commands
 

@@ -13,13 +13,14 @@ process; default 4), WEB_BIND (default 0.0.0.0:8000), WEB_KEEPALIVE seconds (def
 
 from __future__ import annotations
 
-import os
+from app.config import server_settings
 
-bind = os.environ.get("WEB_BIND", "0.0.0.0:8000")
+_settings = server_settings()  # declared in app/config.py; a bad value stops gunicorn at start
+bind = _settings["WEB_BIND"]
 worker_class = "app.gunicorn_worker.ParkingThreadWorker"
-workers = int(os.environ.get("WEB_WORKERS", str(min(os.cpu_count() or 1, 4))))
-threads = int(os.environ.get("WEB_THREADS", "4"))
-keepalive = int(os.environ.get("WEB_KEEPALIVE", "30"))  # idle users keep their connection
+workers = _settings["WEB_WORKERS"]
+threads = _settings["WEB_THREADS"]
+keepalive = _settings["WEB_KEEPALIVE"]  # idle users keep their connection
 worker_connections = 1000  # open connections per process (idle ones cost a file descriptor)
 backlog = 2048
 timeout = 120

@@ -6,13 +6,9 @@ The queue only carries ids and is a wake-up signal; the database rows are the so
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import click
-from flask import current_app
-from flask.cli import with_appcontext
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from redis import ConnectionPool
 
@@ -42,28 +38,3 @@ def make_queue(url: str, name: str = "hirelab") -> Huey:
     raise ValueError(
         f"QUEUE_URL {url!r} is not supported: use sqlite:///path or redis://host:port/db"
     )
-
-
-@click.command("worker")
-@click.option("--workers", default=1, show_default=True, help="Grading threads in this process.")
-@with_appcontext
-def worker_command(workers: int) -> None:
-    """Run a grading worker (Huey consumer and outbox sweeper); start more on any machine that
-    shares the database."""
-    from app.outbox.sweeper import Sweeper
-
-    if workers < 1:
-        raise click.UsageError("--workers must be at least 1.")
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    huey: Huey = app.extensions["outbox"].huey
-    click.echo(f"Grading worker: {workers} thread(s) on {app.config['QUEUE_URL']}")
-    sweeper = Sweeper(
-        app,
-        app.config["OUTBOX_SWEEP_SECONDS"],
-        timedelta(seconds=app.config["OUTBOX_REDISPATCH_SECONDS"]),
-    )
-    sweeper.start()
-    try:
-        huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
-    finally:
-        sweeper.stopped.set()

@@ -31,7 +31,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 def init_app(app: Flask) -> None:
     """Trust X-Forwarded-* from TRUSTED_PROXY_HOPS proxies (so `request.is_secure` and the
     client address are right behind a TLS-terminating proxy) and refuse compressed bodies."""
-    hops = int(app.config.get("TRUSTED_PROXY_HOPS", 0))
+    hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops > 0:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops

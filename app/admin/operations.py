@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from app import audit
 from app.auth.passwords import check_new_password, hash_password
 from app.auth.sessions import end_sessions
 from app.errors import DomainError
 from app.extensions import db
 from app.models import STAFF_ROLES, Role, User
-from app.privacy import audit
 
 
 def _staff(user: User) -> None:

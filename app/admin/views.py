@@ -9,9 +9,8 @@ from app.admin import operations as admin_operations
 from app.auth import operations
 from app.auth.access import roles_required
 from app.auth.forms import PasswordResetForm, RoleForm, ToggleActiveForm, UserForm
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
-from app.forms import apply_domain_error
 from app.models import STAFF_ROLES, Role, User
 from app.reports.operations import demographic_readers
 
@@ -23,14 +22,14 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def users():
     form = UserForm()
     if form.validate_on_submit():
-        try:
-            user = operations.create_user(
+        done = run_and_commit(
+            lambda: operations.create_user(
                 form.email.data, form.name.data, Role(form.role.data), form.password.data
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        )
+        if done:
+            user = done.value
             flash(f"{user.name} can now sign in as {user.role.label.lower()}.", "success")
             return redirect(url_for("admin.users"))
     staff = list(
@@ -56,14 +55,7 @@ def _manage(form, refused: str, change) -> Response:
     if not form.validate_on_submit():
         flash(next((e for f in form for e in f.errors), refused), "error")
         return redirect(url_for("admin.users"))
-    try:
-        success = change(form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    run_and_commit(lambda: change(form), lambda message: message)  # `change` says what it did
     return redirect(url_for("admin.users"))
 
 

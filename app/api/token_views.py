@@ -1,8 +1,7 @@
-"""The API tokens page (create, list, revoke your own) and `flask create-token`."""
+"""The API tokens page: create, list, revoke your own (`flask create-token`: app/api/cli.py)."""
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,11 +10,9 @@ from wtforms.validators import DataRequired, Length
 
 from app.api import tokens
 from app.auth.access import roles_required
-from app.auth.operations import find_user_by_email
 from app.auth.policy import EVERYONE
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
-from app.forms import apply_domain_error
 from app.models import ApiToken
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/api-tokens")
@@ -41,13 +38,9 @@ def index():
     form = TokenForm()
     plain = None
     if form.validate_on_submit():
-        try:
-            token, plain = tokens.create_token(current_user, form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        done = run_and_commit(lambda: tokens.create_token(current_user, form.name.data), form=form)
+        if done:
+            token, plain = done.value
             form = TokenForm(formdata=None)
             flash(f"Token “{token.name}” created. Copy it now: it is shown only once.", "success")
     return render_template(
@@ -72,20 +65,3 @@ def revoke():
     db.session.commit()
     flash(f"Token “{token.name}” revoked: it no longer works.", "success")
     return redirect(url_for("api_tokens.index"))
-
-
-@click.command("create-token")
-@click.option("--email", required=True, help="The user the token acts as.")
-@click.option("--name", required=True, help="What will use the token.")
-def create_token_command(email: str, name: str) -> None:
-    """Create an API token for a user and print it (once; only its hash is stored)."""
-    user = find_user_by_email(email)
-    if user is None:
-        raise click.UsageError(f"No user has the email {email}; create the user first.")
-    try:
-        _, plain = tokens.create_token(user, name)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.UsageError(error.message) from error
-    db.session.commit()
-    click.echo(plain)

@@ -18,6 +18,7 @@ from app.api.errors import ApiError, register_blueprint_handlers
 from app.api.inputs import Fields, get_or_404, json_object
 from app.auth import policy
 from app.auth.access import public, roles_required
+from app.auth.independence import may_read_scorecard, visible
 from app.auth.policy import (
     EVERYONE,
     RECRUITING,
@@ -30,7 +31,7 @@ from app.auth.policy import (
 from app.errors import DomainError
 from app.extensions import csrf, db
 from app.grading import operations as grading
-from app.grading.exercises import ExerciseError, load_exercise
+from app.grading.exercises import ExerciseError, installed_exercise
 from app.models import (
     Application,
     Assignment,
@@ -42,7 +43,6 @@ from app.models import (
     Submission,
 )
 from app.pipeline import operations as pipeline
-from app.scorecards.independence import may_read_scorecard, visible
 from app.scorecards.queries import effective_scorecards
 from app.search import index as search_index
 
@@ -321,7 +321,7 @@ def _exercise_version(assignment: Assignment) -> int:
 
 def _exercise(assignment: Assignment):
     try:
-        return load_exercise(current_app.config["EXERCISES_DIR"], assignment.exercise_slug)
+        return installed_exercise(assignment.exercise_slug)
     except ExerciseError as error:
         raise ApiError(409, f"This exercise is no longer available: {error}") from error
 

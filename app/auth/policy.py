@@ -3,7 +3,7 @@
 Every surface asks this module — HTML views, the collections templates loop over, the API's
 representations, CSV exports, CSV import matching, the outbox and the audit pages — so a rule is
 decided once. (Who may read which scorecard is the independence rule,
-app/scorecards/independence.py, which builds on `can_view_application` here.)
+app/auth/independence.py, which builds on `can_view_application` here.)
 
 Reach (whole objects):
 - admins reach everything;
@@ -285,7 +285,7 @@ def is_blind(user: User, application: Application) -> bool:
     scored every interview of the candidate they sit on). Recruiters and admins never are."""
     if user.role is not Role.INTERVIEWER or not application.job.blind_review:
         return False
-    from app.scorecards import independence  # builds on this module
+    from app.auth import independence  # builds on this module
 
     panel = independence.panel_interviews_for_candidate(user, application.candidate_id)
     return not panel or bool(independence.unscored_interviews(user, application.candidate_id))

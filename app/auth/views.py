@@ -11,13 +11,13 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import operations, sessions
+from app import audit
+from app.auth import operations, rate_limit, sessions
 from app.auth.access import public, roles_required
 from app.auth.forms import LoginForm
 from app.auth.policy import EVERYONE
 from app.errors import InvalidInvite
 from app.extensions import db
-from app.privacy import audit, rate_limit
 from app.urls import safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -33,7 +33,7 @@ def _wait_message(seconds: int, what: str) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        limit = rate_limit.Limit.parse(current_app.config["LOGIN_RATE_LIMIT"])
+        limit = current_app.config["LOGIN_RATE_LIMIT"]
         email = operations.normalise_email(form.email.data)
         # Hashed: the limiter's table must not keep the addresses people typed.
         keys = (
@@ -82,7 +82,7 @@ def logout():
 @bp.route("/invite/<token>")
 @public
 def redeem_invite(token: str):
-    limit = rate_limit.Limit.parse(current_app.config["INVITE_RATE_LIMIT"])
+    limit = current_app.config["INVITE_RATE_LIMIT"]
     key = f"invite-ip:{request.remote_addr}"
     wait, reserved = rate_limit.reserve((key,), limit)
     if wait:

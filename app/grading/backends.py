@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from app.settings_types import SANDBOX_BACKENDS
 from sandbox.backends.base import Backend
 
 log = logging.getLogger(__name__)
-CHOICES = ("auto", "docker", "local")
 
 
 def docker_available() -> str | None:
@@ -36,8 +36,9 @@ def make_backend(name: str, *, keep_ready: int = 1) -> Backend:
 
     ``keep_ready``: docker sandboxes kept started for the next gradings (see sandbox/backends/pool).
     """
-    if name not in CHOICES:
-        raise ValueError(f"SANDBOX_BACKEND must be one of {', '.join(CHOICES)}, not {name!r}")
+    if name not in SANDBOX_BACKENDS:
+        choices = ", ".join(SANDBOX_BACKENDS)
+        raise ValueError(f"SANDBOX_BACKEND must be one of {choices}, not {name!r}")
     if name == "auto":
         reason = docker_available()
         if reason is not None:

@@ -19,11 +19,12 @@ from types import FrameType
 import click
 from flask import current_app, has_app_context
 
-from app.config import Config
-from app.grading.backends import CHOICES, make_backend
+from app.config import SETTINGS, load
+from app.grading.backends import make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.scoring import score
 from app.grading.variants import VariantError
+from app.settings_types import SANDBOX_BACKENDS
 from sandbox.backends.base import Backend
 from sandbox.intake import IntakeError
 from sandbox.kinds import kind_for
@@ -35,7 +36,7 @@ from sandbox.results import GradingResult
 @click.option("--exercise", "exercise_ref", required=True, help="Exercise slug or folder.")
 @click.option(
     "--backend",
-    type=click.Choice(CHOICES),
+    type=click.Choice(SANDBOX_BACKENDS),
     default=None,
     help="Sandbox backend (default: SANDBOX_BACKEND).",
 )
@@ -81,8 +82,9 @@ def _settings() -> tuple[Path, str]:
     """EXERCISES_DIR and SANDBOX_BACKEND of the app in context, else of the environment."""
     if has_app_context():
         return current_app.config["EXERCISES_DIR"], current_app.config["SANDBOX_BACKEND"]
-    config = Config(Path("instance"))
-    return config.EXERCISES_DIR, config.SANDBOX_BACKEND
+    needed = tuple(s for s in SETTINGS if s.env in {"EXERCISES_DIR", "SANDBOX_BACKEND"})
+    config = load(Path("instance"), settings=needed)
+    return config["EXERCISES_DIR"], config["SANDBOX_BACKEND"]
 
 
 class Interrupted(KeyboardInterrupt):

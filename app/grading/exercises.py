@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import current_app
 
 from app.grading import variants
 from sandbox.job import GradingJob
@@ -157,6 +158,37 @@ def exercise_folder(exercises_dir: Path, slug_or_path: str) -> Path:
 
 def load_exercise(exercises_dir: Path, slug_or_path: str) -> Exercise:
     return parse_exercise(exercise_folder(exercises_dir, slug_or_path))
+
+
+_parsed: dict[Path, tuple[int, Exercise]] = {}
+
+
+def exercise_in(exercises_dir: Path, slug: str) -> Exercise:
+    """The exercise `slug` of `exercises_dir`, parsed once and again only after its exercise.yaml
+    changed: pages, the API and workers ask for it on every request and run."""
+    folder = exercise_folder(exercises_dir, slug)
+    stamp = (folder / "exercise.yaml").stat().st_mtime_ns
+    cached = _parsed.get(folder)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, parse_exercise(folder))
+        _parsed[folder] = cached
+    return cached[1]
+
+
+def installed_exercise(slug: str) -> Exercise:
+    """The exercise `slug` of the app's EXERCISES_DIR (cached, see exercise_in)."""
+    return exercise_in(Path(current_app.config["EXERCISES_DIR"]), slug)
+
+
+def exercises_in(exercises_dir: Path) -> list[Exercise]:
+    """Every exercise of `exercises_dir`, by slug (cached, see exercise_in)."""
+    yamls = sorted(Path(exercises_dir).glob("*/exercise.yaml"))
+    return [exercise_in(Path(exercises_dir), path.parent.name) for path in yamls]
+
+
+def installed_exercises() -> list[Exercise]:
+    """Every exercise of the app's EXERCISES_DIR, by slug (cached, see exercise_in)."""
+    return exercises_in(Path(current_app.config["EXERCISES_DIR"]))
 
 
 def list_exercises(exercises_dir: Path) -> list[Exercise]:

@@ -10,17 +10,18 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.grading.attacks import PACK
-from app.grading.backends import CHOICES, docker_available, make_backend
+from app.grading.backends import docker_available, make_backend
 from app.grading.exercises import ExerciseError, load_exercise
 from app.grading.validation import Row, ValidationError, validate, with_more_time
 from app.grading.variants import VariantError
+from app.settings_types import SANDBOX_BACKENDS
 
 exercises_group = AppGroup("exercises", help="Exercise authoring tools.")
 
 
 @exercises_group.command("validate")
 @click.argument("slugs", nargs=-1, required=True)
-@click.option("--backend", type=click.Choice(CHOICES), default="docker", show_default=True)
+@click.option("--backend", type=click.Choice(SANDBOX_BACKENDS), default="docker", show_default=True)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
+from app import assessment_upkeep as upkeep
 from app import outbox
 from app.auth import policy
 from app.errors import DomainError, DuplicateError
 from app.extensions import db
 from app.grading import variants
 from app.grading.exercises import Exercise
-from app.integrations import callbacks as ats_callbacks
 from app.models import (
     Application,
     Assignment,
@@ -33,7 +33,6 @@ from app.models import (
     User,
     now_utc,
 )
-from app.reports import upkeep
 from app.similarity import operations as similarity
 from app.similarity import variant_numbers
 from app.webhooks import events as webhook_events
@@ -222,7 +221,7 @@ def request_regrade(submission: Submission, actor: User, exercise_version: int) 
 def claim_run(run_id: int, owner: str, lease: timedelta, now: datetime | None = None) -> bool:
     """Take the lease of a queued run; False when another worker has it or it is finished."""
     now = now or now_utc()
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(GradingRun)
         .where(GradingRun.id == run_id, GradingRun.status == RunStatus.QUEUED)
         .values(
@@ -251,7 +250,7 @@ def renew_lease(
     run_id: int, owner: str, lease: timedelta, cells_done: int, cells_total: int
 ) -> bool:
     """Heartbeat: extend the lease and publish progress; False when the lease was lost."""
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(GradingRun)
         .where(*_owned(run_id, owner))
         .values(lease_expires_at=now_utc() + lease, cells_done=cells_done, cells_total=cells_total)
@@ -262,7 +261,7 @@ def renew_lease(
 
 def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
     """Store a finished run; False (and nothing written) when the lease was lost meanwhile."""
-    result = db.session.execute(
+    result: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(GradingRun)
         .where(*_owned(run_id, owner))
         .values(
@@ -322,7 +321,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
         variant_numbers.check_submission(run.submission)
     outbox.complete(outbox.KIND_GRADE, run_id)
     webhook_events.submission_graded(run_id)
-    ats_callbacks.assessment_graded(run_id)
+    webhook_events.ats_orders_graded(run_id)
     return True
 
 

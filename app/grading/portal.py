@@ -15,17 +15,17 @@ from flask import (
 )
 from flask_login import current_user
 
+from app import audit
 from app.auth.access import roles_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
 from app.grading import operations, presenters
-from app.grading.exercises import load_exercise
+from app.grading.exercises import installed_exercise
 from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
 from app.models import Assignment, Role, Submission, now_utc
 from app.notifications import operations as notifications
-from app.privacy import audit
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
@@ -51,7 +51,7 @@ def _upload_form(exercise) -> UploadForm:
 
 
 def _exercise(assignment: Assignment):
-    return load_exercise(current_app.config["EXERCISES_DIR"], assignment.exercise_slug)
+    return installed_exercise(assignment.exercise_slug)
 
 
 @bp.route("")

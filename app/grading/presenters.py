@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import mistune
-from flask import current_app
 from sqlalchemy import select
 
 from app.auth import policy
 from app.extensions import db
-from app.grading.exercises import Exercise, ExerciseError, load_exercise
+from app.grading.exercises import Exercise, ExerciseError, installed_exercise
 from app.grading.rendering import sanitize_html
 from app.models import Application, Assignment, Candidate, GradingRun, RunStatus, User
 from app.timezones import when_text
@@ -100,6 +99,6 @@ def candidate_assignments(candidate: Candidate) -> list[dict[str, Any]]:
 
 def exercise_title(slug: str) -> str:
     try:
-        return load_exercise(current_app.config["EXERCISES_DIR"], slug).title
+        return installed_exercise(slug).title
     except ExerciseError:  # an exercise removed from disk still lists under its slug
         return slug

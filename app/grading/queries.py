@@ -6,11 +6,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.grading.exercises import ExerciseError, load_exercise
+from app.grading.exercises import ExerciseError, installed_exercise
 from app.models import Application, Assignment, GradingRun, GroupScore, RunStatus, Submission
 from sandbox.runner.text import section
 
@@ -95,7 +94,7 @@ def _quoted(run: GradingRun) -> list[_Quote]:
     as they render (hidden text left out)."""
     slug = run.submission.assignment.exercise_slug
     try:
-        exercise = load_exercise(current_app.config["EXERCISES_DIR"], slug)
+        exercise = installed_exercise(slug)
     except ExerciseError:
         return []  # an exercise removed or broken since: its test groups still show
     cells = _cells(run.executed_notebook)

@@ -12,9 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SubmitField
 
 from app.auth.access import roles_required
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
-from app.forms import apply_domain_error
 from app.models import Candidate, Role
 from app.reports import self_id
 
@@ -52,13 +51,13 @@ def form():
     questions = self_id.questions()
     form = self_id_form(questions, self_id.answers_of(candidate))
     if form.validate_on_submit():
-        try:
-            self_id.save_answers(candidate, {q.key: form[q.key].data or "" for q in questions})
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        done = run_and_commit(
+            lambda: self_id.save_answers(
+                candidate, {q.key: form[q.key].data or "" for q in questions}
+            ),
+            form=form,
+        )
+        if done:
             flash(
                 "Thank you. Your answers are saved; you can change or withdraw them here.",
                 "success",

@@ -15,7 +15,7 @@ from app import outbox
 from app.extensions import db
 from app.grading import operations
 from app.grading.backends import make_backend
-from app.grading.exercises import load_exercise
+from app.grading.exercises import exercise_in
 from app.grading.ingest import scored_run
 from app.grading.sandboxes import (
     remove_sandbox_containers,
@@ -48,7 +48,7 @@ def init_grading_queue(app: Flask, huey: Huey, dispatcher: Dispatcher) -> Gradin
     worker = GradingWorker(
         app,
         backend=lambda: make_backend(app.config["SANDBOX_BACKEND"]),
-        load_exercise=lambda slug: load_exercise(app.config["EXERCISES_DIR"], slug),
+        load_exercise=lambda slug: exercise_in(app.config["EXERCISES_DIR"], slug),
         score=scored_run,
     )
 

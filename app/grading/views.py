@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from app.auth import operations as auth_operations
+from app import audit
 from app.auth import policy
 from app.auth.access import roles_required
 from app.auth.policy import (
@@ -29,17 +29,15 @@ from app.auth.policy import (
     candidate_or_403,
     require,
 )
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
-from app.forms import apply_domain_error
 from app.grading import operations, red_flags
-from app.grading.exercises import list_exercises, load_exercise
+from app.grading.assigning import assign_and_invite
+from app.grading.exercises import installed_exercise, installed_exercises
 from app.grading.forms import AssignForm
-from app.grading.invite_mail import mail_exercise_invite
 from app.grading.rendering import CSP as NOTEBOOK_CSP
 from app.grading.rendering import notebook_html
 from app.models import Application, Assignment, GradingRun, OutboxMessage, Submission
-from app.privacy import audit
 from app.scorecards import queries as scorecard_queries
 
 bp = Blueprint("grading", __name__)
@@ -80,9 +78,7 @@ def submission_red_flags(submission: Submission) -> list[red_flags.FlagEvidence]
 @roles_required(*RECRUITING)
 def assign(candidate_id: int):
     candidate = candidate_or_403(current_user, candidate_id)
-    exercises = {
-        exercise.id: exercise for exercise in list_exercises(current_app.config["EXERCISES_DIR"])
-    }
+    exercises = {exercise.id: exercise for exercise in installed_exercises()}
     form = AssignForm()
     form.application.choices = [
         SelectChoice(a.id, a.job.title)
@@ -92,39 +88,25 @@ def assign(candidate_id: int):
     if form.validate_on_submit():
         application = application_or_403(current_user, form.application.data)
         exercise = exercises[form.exercise.data]
-        try:
-            assignment = operations.assign_exercise(
+        done = run_and_commit(
+            lambda: assign_and_invite(
                 application,
-                exercise.id,
-                exercise.time_budget_minutes,
+                exercise,
                 current_user,
                 timedelta(days=form.open_within_days.data),
-            )
-            _, token = auth_operations.issue_invite(
-                candidate,
-                current_user,
-                current_app.config["SECRET_KEY"],
-                max(
-                    current_app.config["INVITE_MAX_AGE"], timedelta(days=form.open_within_days.data)
-                ),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            audit.record(
-                "exercise.assigned", candidate_id=candidate.id, target=f"assignment:{assignment.id}"
-            )
-            link = url_for("auth.redeem_invite", token=token, _external=True)
-            message = mail_exercise_invite(current_app.config, assignment, exercise, link)
-            db.session.commit()
+                current_app.config,
+                lambda token: url_for("auth.redeem_invite", token=token, _external=True),
+            ),
+            form=form,
+        )
+        if done:
             return render_template(
                 "grading/assigned.html",
                 candidate=candidate,
                 exercise=exercise,
-                assignment=assignment,
-                link=link,
-                message=message,
+                assignment=done.value.assignment,
+                link=done.value.link,
+                message=done.value.message,
             )
     return render_template("grading/assign.html", candidate=candidate, form=form)
 
@@ -165,9 +147,7 @@ def review(submission_id: int):
     submission = _visible_submission(submission_id)
     run = submission.runs[-1]
     _audit("submission.reviewed", submission, f"submission:{submission.id}")
-    exercise = load_exercise(
-        current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
-    )
+    exercise = installed_exercise(submission.assignment.exercise_slug)
     return render_template(
         "grading/review.html",
         submission=submission,
@@ -204,9 +184,7 @@ def notebook(run_id: int):
 @roles_required(*RECRUITING)
 def regrade(submission_id: int):
     submission = _visible_submission(submission_id)
-    exercise = load_exercise(
-        current_app.config["EXERCISES_DIR"], submission.assignment.exercise_slug
-    )
+    exercise = installed_exercise(submission.assignment.exercise_slug)
     operations.request_regrade(submission, current_user, exercise.version)
     db.session.commit()
     flash("A new grading run is queued.", "success")

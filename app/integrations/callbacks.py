@@ -13,34 +13,13 @@ import base64
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
 
 from app import outbox
 from app.extensions import db
 from app.integrations.connections import api_key
-from app.models import AtsOrder, CallbackStatus, GradingRun, now_utc
+from app.models import AtsOrder, CallbackStatus, now_utc
 from app.webhooks import destinations
 from app.webhooks.delivery import USER_AGENT, Policy, Response, claim_due, post, settle
-
-
-def assessment_graded(run_id: int) -> None:
-    """A run was graded: every active order of its assignment has a completion to announce."""
-    run = db.session.get(GradingRun, run_id)
-    assert run is not None
-    orders = db.session.scalars(
-        select(AtsOrder).where(
-            AtsOrder.assignment_id == run.submission.assignment_id, AtsOrder.callback_url != ""
-        )
-    )
-    now = now_utc()
-    for order in orders:
-        if not order.connection.is_active:
-            continue
-        order.callback_status = CallbackStatus.PENDING
-        order.callback_attempts = 0
-        order.callback_next_at = now
-        db.session.flush()
-        outbox.enqueue(outbox.KIND_ATS_CALLBACK, order.id)
 
 
 def _claim(order_id: int, now: datetime) -> bool:

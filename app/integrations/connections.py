@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app import audit
 from app.api.tokens import digest
 from app.errors import DomainError
 from app.extensions import db
 from app.models import AtsConnection, Job, User, now_utc
-from app.privacy import audit
 
 KEY_PREFIX = "hlats_"
 MAX_NAME = 100

@@ -15,17 +15,17 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import audit
 from app.auth import operations as auth_operations
 from app.auth import policy
 from app.errors import DomainError
 from app.extensions import db
 from app.grading import operations as grading
-from app.grading.exercises import Exercise, list_exercises
+from app.grading.exercises import Exercise, exercises_in
 from app.grading.invite_mail import mail_exercise_invite
 from app.integrations.contract import ContractError, SendTest
 from app.models import Application, AtsConnection, AtsOrder, Job
 from app.pipeline import operations as pipeline
-from app.privacy import audit
 from app.webhooks import destinations
 
 CANDIDATE_SOURCE = "other"  # pipeline.SOURCES has no "ATS"; the audit log names the connection
@@ -41,7 +41,7 @@ class PartnerTest:
 
 def partner_tests(connection: AtsConnection, exercises_dir: Path) -> list[PartnerTest]:
     """One test per (job of the connection, exercise): its id is "<job id>-<exercise slug>"."""
-    exercises = list_exercises(exercises_dir)
+    exercises = exercises_in(exercises_dir)
     return [
         PartnerTest(f"{job.id}-{exercise.id}", f"{exercise.title} ({job.title})", job, exercise)
         for job in policy.ats_jobs(connection)

@@ -9,7 +9,7 @@
 - `assessment_revisions`: a counter per job, raised in the same transaction as every change to the
   job's rows, so the report cache proves in one indexed query that nothing changed.
 
-`app.reports.upkeep` writes all three, in the transaction of the change it follows (ingest of a
+`app.assessment_upkeep` writes all three, in the transaction of the change it follows (ingest of a
 grading result, stage moves, scorecard submissions, self-identification answers, erasure), and
 `upkeep.rebuild` recomputes them from the source tables (the migration's backfill, bulk loads).
 """

@@ -41,7 +41,7 @@ class Job(db.Model):
     # The board flags a candidate who has waited in one stage longer than this.
     stale_after_days: Mapped[int] = mapped_column(default=7, server_default="7")
     # Blind review: interviewers see a pseudonym, not the candidate's name, email or notebook
-    # metadata, until they submitted their scorecards (app/privacy/blind.py).
+    # metadata, until they submitted their scorecards (app/auth/blind.py).
     blind_review: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     owner: Mapped[User | None] = relationship()

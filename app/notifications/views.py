@@ -3,16 +3,14 @@ scorecards that are due or overdue."""
 
 from __future__ import annotations
 
-import click
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.auth.access import roles_required
 from app.extensions import db
-from app.models import Notification, Role, now_utc
+from app.models import Notification, Role
 from app.notifications import operations
-from app.scorecards.queries import overdue_hours
 
 bp = Blueprint("notifications", __name__)
 PAGE = 100
@@ -51,11 +49,3 @@ def mark_all_read():
     db.session.commit()
     flash(f"{count} notification(s) marked read.", "success")
     return redirect(url_for("notifications.index"))
-
-
-@bp.cli.command("sweep")
-def sweep_command() -> None:
-    """Notify panel members of scorecards that are due or overdue."""
-    sent = operations.sweep_scorecards(now_utc(), overdue_hours(), current_app.config)
-    db.session.commit()
-    click.echo(f"{sent} notification(s) sent.")

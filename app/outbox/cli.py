@@ -1,5 +1,6 @@
-"""`flask queue status` (what is queued, running, failed, and not yet dispatched) and
-`flask queue sweep` (one outbox sweep now, as every worker does periodically)."""
+"""`flask worker` (a Huey consumer and the outbox sweeper), `flask queue status` (what is queued,
+running, failed, and not yet dispatched) and `flask queue sweep` (one outbox sweep now, as every
+worker does periodically)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from datetime import timedelta
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
+from huey import Huey
 
 from app.models import now_utc
 from app.outbox import queries
+from app.outbox.sweeper import Sweeper, sweep
 
 queue_group = AppGroup("queue", help="Watch the grading queue and the outbox.")
 
@@ -55,11 +58,32 @@ def status_command(as_json: bool) -> None:
 @queue_group.command("sweep")
 def sweep_command() -> None:
     """Re-dispatch lost side effects now (workers do this every OUTBOX_SWEEP_SECONDS)."""
-    from app.outbox.sweeper import sweep
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     report = sweep(app, timedelta(seconds=app.config["OUTBOX_REDISPATCH_SECONDS"]))
     click.echo(
         f"re-dispatched {len(report.redispatched)}, adopted {len(report.adopted)}, "
         f"completed {report.completed}, released {len(report.released)} expired lease(s)"
     )
+
+
+@click.command("worker")
+@click.option("--workers", default=1, show_default=True, help="Grading threads in this process.")
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Run a grading worker (Huey consumer and outbox sweeper); start more on any machine that
+    shares the database."""
+    if workers < 1:
+        raise click.UsageError("--workers must be at least 1.")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    huey: Huey = app.extensions["outbox"].huey
+    click.echo(f"Grading worker: {workers} thread(s) on {app.config['QUEUE_URL']}")
+    sweeper = Sweeper(
+        app,
+        app.config["OUTBOX_SWEEP_SECONDS"],
+        timedelta(seconds=app.config["OUTBOX_REDISPATCH_SECONDS"]),
+    )
+    sweeper.start()
+    try:
+        huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    finally:
+        sweeper.stopped.set()

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app import assessment_upkeep as upkeep
+from app import audit
 from app.auth import policy
 from app.auth.operations import normalise_email
 from app.errors import DomainError, DuplicateError
@@ -28,8 +30,6 @@ from app.pipeline.reasons import (
     WITHDRAWAL_REASONS,
     reason_category,
 )
-from app.privacy import audit
-from app.reports import upkeep
 from app.search import index as search_index
 from app.webhooks import events as webhook_events
 

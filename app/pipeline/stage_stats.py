@@ -22,7 +22,7 @@ from app.models import (
     StageTransition,
 )
 from app.pipeline.reasons import reason_category, reason_category_sql
-from app.reports.timespan import seconds_between
+from app.timespan import seconds_between
 
 PROGRESSION = (StageKind.NORMAL, StageKind.HIRED)
 CLOSING = (StageKind.REJECTED, StageKind.WITHDRAWN)

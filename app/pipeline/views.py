@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-import click
 from flask import (
     Blueprint,
     abort,
@@ -14,6 +13,7 @@ from flask import (
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app import audit
 from app.auth import operations as auth_operations
 from app.auth import policy
 from app.auth.access import roles_required
@@ -24,11 +24,13 @@ from app.auth.policy import (
     candidate_or_403,
     job_or_403,
 )
+from app.commit import run_and_commit
+from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
 from app.models import Application, Candidate, Job, Stage
-from app.pipeline import csv_import, operations, queries, stage_stats
+from app.pipeline import csv_import, operations, queries
 from app.pipeline.forms import (
     BulkMoveForm,
     CandidateForm,
@@ -40,8 +42,6 @@ from app.pipeline.forms import (
     StaleForm,
     WithdrawForm,
 )
-from app.privacy import audit
-from app.reports.csv_export import csv_response
 from app.search import filters
 
 bp = Blueprint("pipeline", __name__)
@@ -52,12 +52,14 @@ bp = Blueprint("pipeline", __name__)
 def jobs():
     form = JobForm()
     if form.validate_on_submit():
-        try:
-            job = operations.create_job(form.title.data, current_user, form.department.data or "")
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        done = run_and_commit(
+            lambda: operations.create_job(
+                form.title.data, current_user, form.department.data or ""
+            ),
+            form=form,
+        )
+        if done:
+            job = done.value
             return redirect(url_for("pipeline.job", job_id=job.id))
     return render_template(
         "pipeline/jobs.html", jobs=queries.jobs_with_counts(current_user), form=form
@@ -137,16 +139,10 @@ def job_settings(job_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
     else:
-        try:
-            operations.set_stale_after_days(job, form.stale_after_days.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(
-                f"Candidates are flagged after {job.stale_after_days} days in a stage.", "success"
-            )
+        run_and_commit(
+            lambda: operations.set_stale_after_days(job, form.stale_after_days.data),
+            lambda _: f"Candidates are flagged after {job.stale_after_days} days in a stage.",
+        )
     return redirect(url_for("pipeline.job", job_id=job.id))
 
 
@@ -343,24 +339,8 @@ def invite(candidate_id: int):
     return render_template("pipeline/invite_link.html", candidate=candidate, link=link)
 
 
-@bp.cli.command("rebuild-stats")
-@click.option("--job", "job_ids", type=int, multiple=True, help="Only this job (repeatable).")
-def rebuild_stats_command(job_ids: tuple[int, ...]) -> None:
-    """Recompute the funnel's application_stage_stats from the stage transitions."""
-    stage_stats.rebuild(list(job_ids) or None)
-    db.session.commit()
-    click.echo("Stage statistics rebuilt" + (f" for jobs {list(job_ids)}." if job_ids else "."))
-
-
 def _flash_move(do_move) -> None:
-    try:
-        moved = do_move()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(f"Moved to {moved[0].to_stage.name}.", "success")
+    run_and_commit(do_move, lambda moved: f"Moved to {moved[0].to_stage.name}.")
 
 
 def _first_error(form) -> str:

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
+from app import assessment_upkeep as upkeep
+from app import audit
 from app.auth.sessions import end_sessions
 from app.errors import DomainError
 from app.extensions import db
@@ -41,8 +43,7 @@ from app.models import (
     now_utc,
 )
 from app.pipeline.reasons import reason_category
-from app.privacy import audit
-from app.reports import self_id, upkeep
+from app.reports import self_id
 from app.search import index as search_index
 from app.similarity.operations import erase_fingerprints
 from app.similarity.variant_numbers import erase_flags

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import audit
 from app.auth import operations as auth_operations
 from app.errors import DomainError, DuplicateError
 from app.extensions import db
 from app.models import Candidate, Invite, Job, JobMember, Role, User, now_utc
-from app.privacy import audit
 
 
 def invites_of(candidate: Candidate) -> list[Invite]:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth import policy
+from app import audit
+from app.auth import blind, policy
 from app.auth.access import roles_required
 from app.auth.policy import RECRUITING, candidate_or_403, job_or_403, require
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
 from app.models import Candidate, Invite, Job, JobMember, Role
-from app.privacy import audit, blind, erasure, operations
+from app.privacy import erasure, operations
 from app.privacy.forms import BlindReviewForm, EraseForm, RevokeForm, TeamForm
 from app.security import MAX_ID
 
@@ -66,14 +66,10 @@ def erase(candidate_id: int):
     if not form.validate_on_submit():
         flash(form.confirm.errors[0] if form.confirm.errors else "Confirm the erasure.", "error")
         return redirect(url_for("pipeline.candidate", candidate_id=candidate.id))
-    try:
-        erasure.erase_candidate(candidate, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash("The candidate's personal data is erased; anonymous counts remain.", "success")
+    run_and_commit(
+        lambda: erasure.erase_candidate(candidate, current_user),
+        "The candidate's personal data is erased; anonymous counts remain.",
+    )
     return redirect(url_for("pipeline.candidate", candidate_id=candidate_id))
 
 
@@ -85,14 +81,10 @@ def revoke_invite(invite_id: int):
     if not RevokeForm().validate_on_submit():
         flash("The form expired; reload the page and try again.", "error")
     else:
-        try:
-            operations.revoke(invite, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("Invite link revoked: it no longer signs the candidate in.", "success")
+        run_and_commit(
+            lambda: operations.revoke(invite, current_user),
+            "Invite link revoked: it no longer signs the candidate in.",
+        )
     return redirect(url_for("pipeline.candidate", candidate_id=invite.candidate_id))
 
 
@@ -119,14 +111,10 @@ def add_to_team(job_id: int):
     if not form.validate_on_submit():
         flash(next(iter(form.email.errors), "Give a recruiter's email."), "error")
     else:
-        try:
-            user = operations.add_team_member(job, form.email.data, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{user.name} now works on {job.title}.", "success")
+        run_and_commit(
+            lambda: operations.add_team_member(job, form.email.data, current_user),
+            lambda user: f"{user.name} now works on {job.title}.",
+        )
     return redirect(url_for("pipeline.job", job_id=job.id))
 
 
@@ -145,30 +133,3 @@ def remove_from_team(job_id: int, member_id: int):
     else:
         flash("The form expired; reload the page and try again.", "error")
     return redirect(url_for("pipeline.job", job_id=job.id))
-
-
-@click.command("retention")
-@click.option(
-    "--days",
-    type=click.IntRange(min=0),
-    required=True,
-    help="Keep closed candidates this many days.",
-)
-@click.option("--dry-run", is_flag=True, help="List who would be erased; change nothing.")
-def retention_command(days: int, dry_run: bool) -> None:
-    """Erase candidates whose every application closed (hired, rejected, withdrawn) more than
-    DAYS days ago; also forget rate-limit hits older than a day."""
-    from datetime import timedelta
-
-    from app.models import now_utc
-    from app.privacy import rate_limit
-
-    due = erasure.candidates_past_retention(days)
-    if dry_run:
-        click.echo(f"{len(due)} candidate(s) would be erased: {[c.id for c in due]}")
-        return
-    for candidate in due:
-        erasure.erase_candidate(candidate, None, why=f"retention {days} days")
-    rate_limit.purge(now_utc() - timedelta(days=1))
-    db.session.commit()
-    click.echo(f"Erased {len(due)} candidate(s) closed more than {days} days ago.")

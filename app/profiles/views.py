@@ -9,12 +9,12 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app import audit
 from app.auth.access import roles_required
 from app.auth.policy import candidate_or_403
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Role
-from app.privacy import audit
 from app.profiles import operations
 
 bp = Blueprint("profiles", __name__)

@@ -3,21 +3,20 @@ version; adverse impact per job. Thin: parse, check access, call the report, ren
 
 from __future__ import annotations
 
-import click
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import audit
 from app.auth.access import roles_required
 from app.auth.policy import job_or_403, require
+from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
-from app.grading.exercises import SLUG, ExerciseError, load_exercise
+from app.grading.exercises import SLUG, ExerciseError, installed_exercise
 from app.models import Job, Role, User
-from app.privacy import audit
-from app.reports import adverse_impact, assessment_tables, operations, self_id, upkeep
+from app.reports import adverse_impact, assessment_tables, operations, self_id
 from app.reports.agreement import agreement
-from app.reports.csv_export import csv_response
 from app.reports.item_analysis import item_analysis
 from app.reports.observations import (
     Scope,
@@ -30,15 +29,6 @@ from app.reports.report_cache import cached, viewer_key
 
 bp = Blueprint("assessment", __name__, url_prefix="/reports")
 RECRUITING = (Role.ADMIN, Role.RECRUITER)
-
-
-@bp.cli.command("rebuild")
-def rebuild_command() -> None:
-    """Recompute the assessment reports' derived tables from the source tables (after a bulk
-    load, or after `flask pipeline rebuild-stats`: the furthest stages come from there)."""
-    upkeep.rebuild()
-    db.session.commit()
-    click.echo("Assessment observations rebuilt.")
 
 
 @bp.app_context_processor
@@ -60,7 +50,7 @@ def _scope(slug: str, version: str) -> Scope:
 
 def _title(slug: str) -> str:
     try:
-        return load_exercise(current_app.config["EXERCISES_DIR"], slug).title
+        return installed_exercise(slug).title
     except ExerciseError:
         return slug
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.grading import operations as grading
-from app.grading.exercises import Exercise, load_exercise
+from app.grading.exercises import Exercise, installed_exercise
 from app.models import Application, Job, User, now_utc
 from app.pipeline import operations as pipeline
 from app.pipeline.reasons import REASON_SEPARATOR
@@ -266,7 +266,7 @@ def allow_demographic_reports(recruiter: User, admin: User) -> None:
 
 
 def seed_assessment(recruiter: User, interviewer_emails: list[str]) -> None:
-    exercise = load_exercise(current_app.config["EXERCISES_DIR"], EXERCISE)
+    exercise = installed_exercise(EXERCISE)
     job = pipeline.create_job("ML Engineer (graduate intake)", recruiter, "Machine Learning")
     cohort = _Cohort(job, exercise, recruiter, [_user(email) for email in interviewer_emails])
     start = now_utc() - timedelta(days=70)

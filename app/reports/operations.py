@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from app import audit
 from app.errors import DomainError
 from app.extensions import db
 from app.models import DemographicReportGrant, Role, User
-from app.privacy import audit
 
 
 def set_demographic_access(user: User, allowed: bool, actor: User) -> None:

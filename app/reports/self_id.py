@@ -16,10 +16,10 @@ import yaml
 from flask import current_app
 from sqlalchemy import delete, select
 
+from app import assessment_upkeep as upkeep
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Candidate, SelfIdentification
-from app.reports import upkeep
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 PREFER_NOT_TO_SAY_LABEL = "Prefer not to say"

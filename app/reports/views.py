@@ -1,13 +1,13 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from app import audit
 from app.auth.access import roles_required
 from app.auth.policy import RECRUITING, job_or_403
+from app.csv_export import csv_response
 from app.extensions import db
 from app.models import Job, now_utc
-from app.privacy import audit
 from app.reports import funnel as funnel_queries
-from app.reports.csv_export import csv_response
 from app.reports.forms import FunnelFilterForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -1,4 +1,4 @@
-"""Scorecards as CSV rows: one row per dimension score (written by app.reports.csv_export)."""
+"""Scorecards as CSV rows: one row per dimension score (written by app.csv_export)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app import assessment_upkeep as upkeep
+from app import audit
 from app.errors import DomainError, DomainErrors
 from app.extensions import db
 from app.models import (
@@ -26,8 +28,6 @@ from app.models import (
     now_utc,
 )
 from app.pipeline import operations as pipeline_operations
-from app.privacy import audit
-from app.reports import upkeep
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric
 from app.scorecards.scheduling import clean_place

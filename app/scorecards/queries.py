@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Exists, and_, exists, select
 
-from app.auth import policy
+from app.auth import independence, policy
 from app.extensions import db
 from app.grading.queries import Evidence, evidence_by_dimension
 from app.models import (
@@ -21,18 +21,15 @@ from app.models import (
     ScorecardStatus,
     User,
 )
-from app.scorecards import independence
 from app.scorecards.catalog import catalog
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Dimension, Rubric, Signal
 from app.scorecards.source import RubricError
 
-DEFAULT_OVERDUE_HOURS = 24
-
 
 def overdue_hours() -> int:
     """Hours after an interview before a missing scorecard is overdue (SCORECARD_OVERDUE_HOURS)."""
-    return int(current_app.config.get("SCORECARD_OVERDUE_HOURS", DEFAULT_OVERDUE_HOURS))
+    return current_app.config["SCORECARD_OVERDUE_HOURS"]
 
 
 def interviewer_home(user: User, now: datetime) -> dict[str, object]:

@@ -7,8 +7,7 @@ from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.policy import interview_or_403
-from app.errors import DomainError
-from app.extensions import db
+from app.commit import run_and_commit
 from app.models import Interview, Role
 from app.scorecards import scheduling
 from app.scorecards.forms import CancelInterviewForm, RescheduleForm
@@ -76,12 +75,8 @@ def cancel(interview_id: int):
 
 def _change(interview: Interview, operation, done: str):
     """Run one scheduling operation: commit and say `done`, or roll back and say why not."""
-    try:
-        operation()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    run_and_commit(
+        lambda: operation(),
+        done,
+    )
     return _back(interview)

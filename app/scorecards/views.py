@@ -1,13 +1,10 @@
 """Interviews, scorecards, debriefs and the calibration report. Thin: parse, call, commit, render.
 
-Object-level access follows app/scorecards/independence.py; every route also declares its roles.
+Object-level access follows app/auth/independence.py; every route also declares its roles.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import click
 from flask import (
     Blueprint,
     abort,
@@ -21,6 +18,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from app import audit
+from app.auth import blind, independence
 from app.auth.access import roles_required
 from app.auth.policy import (
     RECRUITING,
@@ -29,6 +28,8 @@ from app.auth.policy import (
     interview_or_403,
     require,
 )
+from app.commit import run_and_commit
+from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import apply_domain_error
@@ -43,11 +44,9 @@ from app.models import (
     User,
     now_utc,
 )
-from app.privacy import audit, blind
 from app.reports import calibration as calibration_report
-from app.reports.csv_export import csv_response
-from app.scorecards import independence, operations, queries, scheduling
-from app.scorecards.catalog import catalog, load_catalog
+from app.scorecards import operations, queries, scheduling
+from app.scorecards.catalog import catalog
 from app.scorecards.export import HEADER, scorecard_rows
 from app.scorecards.forms import AmendForm, DecisionForm, ScheduleForm, scorecard_form
 from app.scorecards.rubrics import Rubric
@@ -71,19 +70,6 @@ def broken_rubric(error: RubricError):
 def application_interviews(application: Application) -> list[Interview]:
     """For the candidate page's interviews block (templates/scorecards/_candidate_application)."""
     return queries.application_interviews(application)
-
-
-@bp.cli.command("check")
-def check_rubrics() -> None:
-    """Validate every rubric and interview kit in RUBRICS_DIR."""
-    try:
-        installed = load_catalog(Path(current_app.config["RUBRICS_DIR"]))
-    except RubricError as error:
-        raise click.ClickException(str(error)) from error
-    for rubric in installed.rubrics.values():
-        click.echo(f"rubric {rubric.id} v{rubric.version}: {len(rubric.dimensions)} dimensions")
-    for kit in installed.kits.values():
-        click.echo(f"kit {kit.id} v{kit.version}: {', '.join(kit.dimensions)}")
 
 
 def _interview_or_403(interview_id: int) -> Interview:
@@ -297,19 +283,17 @@ def decide(application_id: int):
     application = application_or_403(current_user, application_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            operations.decide(
+        done = run_and_commit(
+            lambda: operations.decide(
                 application,
                 form.decision.data == "advance",
                 form.reason.data or "",
                 form.details.data or "",
                 current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        )
+        if done:
             flash(f"Moved to {application.stage.name}.", "success")
             return redirect(url_for("scorecards.debrief", application_id=application.id))
     return _render_debrief(application, form), 400 if form.is_submitted() else 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from app.auth.policy import job_filter, visible_candidate_ids
 from app.extensions import db
@@ -31,7 +31,10 @@ def find(
 ) -> CandidatePage:
     """The candidates `viewer` may see that match every filter, newest first."""
     per_page = min(max(per_page, 1), MAX_PAGE_SIZE)
-    where = [Candidate.id.in_(visible_candidate_ids(viewer)), Candidate.erased_at.is_(None)]
+    where: list[ColumnElement[bool]] = [
+        Candidate.id.in_(visible_candidate_ids(viewer)),
+        Candidate.erased_at.is_(None),
+    ]
     if chosen.query:
         where.append(index.matches(chosen.query))
     rest = application_clause(chosen)
@@ -58,6 +61,6 @@ def find(
     return CandidatePage(list(candidates), total, page, pages, per_page)
 
 
-def visible_application_ids(viewer: User) -> Select[tuple[int]]:
+def visible_application_ids(viewer: User) -> Select[int]:
     """The applications in jobs `viewer` recruits for (the rule lives in app/auth/policy.py)."""
     return select(Application.id).join(Job, Job.id == Application.job_id).where(job_filter(viewer))

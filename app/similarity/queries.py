@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
+from app.auth.blind import candidate_label
 from app.extensions import db
 from app.models import (
     SimilarityMatch,
@@ -22,7 +23,6 @@ from app.models import (
     User,
     VariantNumbersFlag,
 )
-from app.privacy.blind import candidate_label
 from app.similarity.access import may_open, may_open_assignment
 
 FLAG_AT = 0.5  # a share of fingerprints at which a match is flagged for a human to look at

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from app import audit
 from app.auth.access import roles_required
 from app.extensions import db
 from app.models import Role, Submission
-from app.privacy import audit
 from app.similarity import base_code, queries
 from app.similarity.access import may_open
 from app.similarity.side_by_side import side_by_side

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from app import outbox
 from app.extensions import db
 from app.models import (
+    AtsOrder,
+    CallbackStatus,
     GradingRun,
     Scorecard,
     StageTransition,
@@ -125,3 +127,24 @@ def scorecard_submitted(card: Scorecard) -> None:
             "submitted_at": card.submitted_at.isoformat() if card.submitted_at else None,
         },
     )
+
+
+def ats_orders_graded(run_id: int) -> None:
+    """A run was graded: every active ATS order of its assignment has a completion to announce
+    (the contract's callback, sent by app/integrations/callbacks.py through the outbox)."""
+    run = db.session.get(GradingRun, run_id)
+    assert run is not None
+    orders = db.session.scalars(
+        select(AtsOrder).where(
+            AtsOrder.assignment_id == run.submission.assignment_id, AtsOrder.callback_url != ""
+        )
+    )
+    now = now_utc()
+    for order in orders:
+        if not order.connection.is_active:
+            continue
+        order.callback_status = CallbackStatus.PENDING
+        order.callback_attempts = 0
+        order.callback_next_at = now
+        db.session.flush()
+        outbox.enqueue(outbox.KIND_ATS_CALLBACK, order.id)

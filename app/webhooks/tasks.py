@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask
@@ -17,10 +16,6 @@ from app.webhooks.events import ENDPOINTS_KEY
 
 
 def init_webhook_tasks(app: Flask, huey: Huey, dispatcher: Dispatcher) -> Any:
-    app.config.setdefault("WEBHOOK_MAX_ATTEMPTS", int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8")))
-    app.config.setdefault(
-        "WEBHOOK_RETRY_SECONDS", float(os.environ.get("WEBHOOK_RETRY_SECONDS", "30"))
-    )
     policy = delivery.Policy(
         app.config["WEBHOOK_MAX_ATTEMPTS"], app.config["WEBHOOK_RETRY_SECONDS"]
     )

@@ -10,9 +10,9 @@ from wtforms import SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.access import roles_required
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
-from app.forms import CheckboxesField, apply_domain_error
+from app.forms import CheckboxesField
 from app.models import Role, WebhookEndpoint
 from app.webhooks import operations
 from app.webhooks.events import EVENTS
@@ -42,15 +42,14 @@ class ToggleForm(FlaskForm):
 def index():
     form = EndpointForm()
     if form.validate_on_submit():
-        try:
-            endpoint = operations.create_endpoint(
+        done = run_and_commit(
+            lambda: operations.create_endpoint(
                 form.url.data, form.secret.data or "", form.events.data or [], current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        )
+        if done:
+            endpoint = done.value
             flash(
                 "Endpoint added. Give its secret to the receiver to verify signatures.", "success"
             )

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from app import assessment_upkeep as upkeep  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
     Application,
@@ -38,7 +39,6 @@ from app.models import (  # noqa: E402
     GradingRun,
     User,
 )
-from app.reports import upkeep  # noqa: E402
 from bench.assessment.generate import generate_assessment  # noqa: E402
 from bench.database import add_arguments, bench_app, measure  # noqa: E402
 from bench.funnel.generate import generate  # noqa: E402

@@ -81,7 +81,7 @@ def upgrade():
     # ### end Alembic commands ###
     # Backfill: the derived rows of every graded run, application and scorecard already stored,
     # computed by the same code that keeps them current (on this migration's connection).
-    from app.reports.upkeep import rebuild
+    from app.assessment_upkeep import rebuild
 
     rebuild(op.get_bind())
 

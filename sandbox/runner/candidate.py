@@ -88,9 +88,9 @@ def load(
     # rebound the candidate's functions (e.g. swapped in other code when it sensed the grader):
     # the plain functions graded are the ones the notebook's source defines.
     for cell, node in definitions.statements:
-        function = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        plain = function and not node.decorator_list  # type: ignore[union-attr]
-        if plain and where_defined(definitions, node.name, len(cells)) == (cell, node.lineno):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list:
+            continue
+        if where_defined(definitions, node.name, len(cells)) == (cell, node.lineno):
             with contextlib.suppress(BaseException):
                 code = compile(ast.Module(body=[node], type_ignores=[]), f"<cell {cell}>", "exec")
                 _EXEC(code, namespace)

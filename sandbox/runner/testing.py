@@ -24,7 +24,7 @@ from sandbox.runner.supervisor import PR_SET_DUMPABLE, prctl
 from sandbox.runner.zygote import ZygoteClient
 
 # pytest's exit codes for a session that did not run to its end: never a verdict.
-INTERRUPTED_CODES = {
+INTERRUPTED_CODES: dict[int, str] = {
     pytest.ExitCode.INTERRUPTED: "interrupted",
     pytest.ExitCode.INTERNAL_ERROR: "an internal error of pytest",
     pytest.ExitCode.USAGE_ERROR: "a usage error",

@@ -55,6 +55,7 @@ def start_warm_kernel(cwd: Path, preimport: bool) -> Any:
     own start-up timeout: a kernel that never comes up fails exactly as one started then would."""
     launcher = LAUNCHER.format(modules=WARM_MODULES if preimport else ())
     manager = CappedKernelManager(kernel_name="python3")
+    assert manager.kernel_spec is not None  # python3 is the image's kernel
     manager.kernel_spec.argv = [sys.executable, "-c", launcher, "-f", "{connection_file}"]
     run_sync(manager.start_kernel)(
         cwd=str(cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"]

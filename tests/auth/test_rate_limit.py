@@ -6,15 +6,15 @@ from datetime import timedelta
 
 import pytest
 
+from app.auth import rate_limit
 from app.models import AuditEvent, RateLimitHit, Role, now_utc
-from app.privacy import rate_limit
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
 def tight(app):
-    app.config["LOGIN_RATE_LIMIT"] = "3/300"
-    app.config["INVITE_RATE_LIMIT"] = "3/600"
+    app.config["LOGIN_RATE_LIMIT"] = rate_limit.Limit(3, 300)
+    app.config["INVITE_RATE_LIMIT"] = rate_limit.Limit(3, 600)
     return app
 
 

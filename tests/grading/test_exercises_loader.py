@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import yaml
 from app.grading.exercises import (
     DIMENSIONS,
     ExerciseError,
+    exercise_in,
     list_exercises,
     load_exercise,
 )
@@ -126,3 +128,15 @@ def test_yaml_that_does_not_parse_is_reported(tmp_path):
     (folder / "exercise.yaml").write_text("id: [unclosed")
     with pytest.raises(ExerciseError, match="cannot be read as YAML"):
         load_exercise(tmp_path, "tiny")
+
+
+def test_an_exercise_is_parsed_once_and_again_only_after_its_yaml_changes(tmp_path):
+    shutil.copytree(TINY, tmp_path / "tiny")
+    first = exercise_in(tmp_path, "tiny")
+    assert exercise_in(tmp_path, "tiny") is first  # no re-parse per request
+    path = tmp_path / "tiny" / "exercise.yaml"
+    path.write_text(path.read_text().replace("title: Tiny arithmetic model", "title: Renamed"))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    changed = exercise_in(tmp_path, "tiny")
+    assert changed is not first and changed.title == "Renamed"

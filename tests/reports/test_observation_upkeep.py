@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_migrate import downgrade, upgrade
 
+from app import assessment_upkeep as upkeep
 from app.extensions import db
 from app.grading.exercises import load_exercise
 from app.models import (
@@ -20,7 +21,7 @@ from app.models import (
 )
 from app.pipeline import operations as pipeline
 from app.privacy.erasure import erase_candidate
-from app.reports import self_id, upkeep
+from app.reports import self_id
 from app.reports.demo import record_graded_run, record_interview
 from tests.conftest import app_context_on
 from tests.scorecards.conftest import staff

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import pytest
 
+from app.csv_export import csv_text
 from app.extensions import db
 from app.models import Role, User
 from app.pipeline import operations as pipeline_operations
 from app.reports.calibration import calibration, csv_header, csv_rows
-from app.reports.csv_export import csv_text
 from app.scorecards import operations
 from tests.conftest import app_context_on
 from tests.scorecards.conftest import full_input, save, schedule, submit

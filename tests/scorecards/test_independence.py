@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
+from app.auth import independence
 from app.extensions import db
 from app.models import Role
-from app.scorecards import independence
 from tests.scorecards.conftest import full_input, save, schedule, staff, submit
 
 SECRET = "first-interviewer-secret-note"

@@ -13,32 +13,15 @@ slowed down.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, text
 
 from app.extensions import db
 from app.models import RateLimitHit, now_utc
+from app.settings_types import Limit
 
-
-@dataclass(frozen=True)
-class Limit:
-    limit: int
-    window_s: int
-
-    @classmethod
-    def parse(cls, text: str) -> Limit:
-        """ "10/300" → 10 hits per 300 seconds."""
-        try:
-            count, seconds = (int(part) for part in text.split("/"))
-        except ValueError:
-            raise ValueError(
-                f"rate limit {text!r}: write it as HITS/SECONDS, e.g. 10/300"
-            ) from None
-        if count < 1 or seconds < 1:
-            raise ValueError(f"rate limit {text!r}: both numbers must be positive")
-        return cls(count, seconds)
+__all__ = ["Limit", "purge", "release", "reserve", "retry_after"]
 
 
 def retry_after(key: str, limit: Limit, now: datetime | None = None) -> int:

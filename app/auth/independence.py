@@ -9,7 +9,7 @@ again until it is scored too). Drafts are private to their author.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import Select, and_, exists, select
 
 from app.auth.policy import RECRUITING, can_view_application
 from app.extensions import db
@@ -33,19 +33,21 @@ def on_panel(user: User, interview: Interview) -> bool:
     return any(assignment.interviewer_id == user.id for assignment in interview.panel)
 
 
-def panel_interviews_for_candidate(user: User, candidate_id: int) -> list[Interview]:
-    return list(
-        db.session.scalars(
-            select(Interview)
-            .join(Application, Application.id == Interview.application_id)
-            .join(InterviewAssignment, InterviewAssignment.interview_id == Interview.id)
-            .where(
-                Application.candidate_id == candidate_id,
-                InterviewAssignment.interviewer_id == user.id,
-            )
-            .order_by(Interview.scheduled_at)
+def _panel_interviews(user: User, candidate_id: int) -> Select[tuple[Interview]]:
+    return (
+        select(Interview)
+        .join(Application, Application.id == Interview.application_id)
+        .join(InterviewAssignment, InterviewAssignment.interview_id == Interview.id)
+        .where(
+            Application.candidate_id == candidate_id,
+            InterviewAssignment.interviewer_id == user.id,
         )
+        .order_by(Interview.scheduled_at)
     )
+
+
+def panel_interviews_for_candidate(user: User, candidate_id: int) -> list[Interview]:
+    return list(db.session.scalars(_panel_interviews(user, candidate_id)))
 
 
 def unscored_interviews(user: User, candidate_id: int) -> list[Interview]:
@@ -57,19 +59,7 @@ def unscored_interviews(user: User, candidate_id: int) -> list[Interview]:
             Scorecard.status == ScorecardStatus.SUBMITTED,
         )
     )
-    return list(
-        db.session.scalars(
-            select(Interview)
-            .join(Application, Application.id == Interview.application_id)
-            .join(InterviewAssignment, InterviewAssignment.interview_id == Interview.id)
-            .where(
-                Application.candidate_id == candidate_id,
-                InterviewAssignment.interviewer_id == user.id,
-                ~submitted,
-            )
-            .order_by(Interview.scheduled_at)
-        )
-    )
+    return list(db.session.scalars(_panel_interviews(user, candidate_id).where(~submitted)))
 
 
 def may_see_others(user: User, candidate_id: int) -> bool:

@@ -1,0 +1,20 @@
+"""`flask pipeline rebuild-stats`: recompute the funnel's stage statistics."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.pipeline import stage_stats
+
+pipeline_group = AppGroup("pipeline", help="The hiring pipeline.")
+
+
+@pipeline_group.command("rebuild-stats")
+@click.option("--job", "job_ids", type=int, multiple=True, help="Only this job (repeatable).")
+def rebuild_stats_command(job_ids: tuple[int, ...]) -> None:
+    """Recompute the funnel's application_stage_stats from the stage transitions."""
+    stage_stats.rebuild(list(job_ids) or None)
+    db.session.commit()
+    click.echo("Stage statistics rebuilt" + (f" for jobs {list(job_ids)}." if job_ids else "."))
