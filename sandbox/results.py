@@ -89,6 +89,9 @@ class GradingResult:
     # A retryable result that candidate code may have caused (e.g. it interrupted the hidden test
     # session): retried, and once the retries are used up a verdict, not an error (``settled``).
     interference: bool = False
+    # A retryable result because the sandbox engine did not answer at all (restarting, down): the
+    # run was never tried, so the attempt is not counted and it waits for the engine instead.
+    engine_unavailable: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -106,10 +109,16 @@ class GradingResult:
         logs: str = "",
         duration_s: float = 0.0,
         retryable: bool = False,
+        engine_unavailable: bool = False,
     ) -> GradingResult:
         """A verdict reached before any result existed (crash, rejection, infrastructure error)."""
         return cls(
-            status=status, message=message, logs=logs, duration_s=duration_s, retryable=retryable
+            status=status,
+            message=message,
+            logs=logs,
+            duration_s=duration_s,
+            retryable=retryable,
+            engine_unavailable=engine_unavailable,
         )
 
     def settled(self, attempts: int) -> GradingResult:

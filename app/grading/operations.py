@@ -40,6 +40,7 @@ from sandbox.intake import IntakeError, sanitize_notebook
 
 MAX_ATTEMPTS = 3
 RETRY_DELAY_S = 10  # after the sandbox infrastructure failed (engine restarting, image missing)
+ENGINE_RETRY_S = 15  # while the sandbox engine does not answer at all (not counted as an attempt)
 MAX_FILENAME = 120
 MAX_DISCLOSURE = 5_000
 
@@ -325,13 +326,19 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
     return True
 
 
-def release_after_error(run_id: int, owner: str, message: str) -> RunStatus | None:
-    """The sandbox infrastructure failed: queue the run again, or fail it after the last attempt."""
+def release_after_error(
+    run_id: int, owner: str, message: str, *, engine_unavailable: bool = False
+) -> RunStatus | None:
+    """The sandbox infrastructure failed: queue the run again, or fail it after the last attempt.
+    An engine that did not answer at all never tried the run: that attempt is not counted, and
+    the run waits for the engine (queued, in `flask queue status`) however long it is away."""
     # populate_existing: the claim was a bulk UPDATE, so a cached object could be stale.
     run = db.session.get(GradingRun, run_id, populate_existing=True, with_for_update=True)
     if run is None or run.status is not RunStatus.RUNNING or run.lease_owner != owner:
         return None
-    _release(run, message, delay_s=RETRY_DELAY_S)
+    if engine_unavailable:
+        run.attempts -= 1
+    _release(run, message, delay_s=ENGINE_RETRY_S if engine_unavailable else RETRY_DELAY_S)
     return run.status
 
 

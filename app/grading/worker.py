@@ -170,7 +170,12 @@ class GradingWorker:
             with self.app.app_context():
                 try:
                     if scored is None:  # the grading machinery failed, not the candidate's code
-                        status = operations.release_after_error(run_id, owner, result.message)
+                        status = operations.release_after_error(
+                            run_id,
+                            owner,
+                            result.message,
+                            engine_unavailable=result.engine_unavailable,
+                        )
                     else:
                         stored = operations.record_result(run_id, owner, scored)
                         status = RunStatus.GRADED if stored else None

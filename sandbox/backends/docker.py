@@ -139,6 +139,13 @@ class DockerBackend:
             self._client = docker.from_env(timeout=120)
         return self._client
 
+    def _engine_answers(self) -> bool:
+        """Whether the engine answers a ping (after a failure: down or restarting, or not)."""
+        try:
+            return bool(self.client.ping())
+        except Exception:  # any failure to answer means: not there
+            return False
+
     def grade(self, job: GradingJob, on_progress: ProgressCallback | None = None) -> GradingResult:
         """Both phases, each in a fresh container; always a verdict."""
         return grade_in_phases(job, self._run_phase, on_progress, use_cgroup=True)
@@ -221,6 +228,7 @@ class DockerBackend:
                 f"the Docker engine failed: {exc}; is it running? (`make docker`)",
                 duration_s=time.monotonic() - started,
                 retryable=True,
+                engine_unavailable=not self._engine_answers(),
             )
         finally:
             if container is not None:

@@ -28,11 +28,12 @@ def csrf_token(page: str) -> str:
 
 def test_every_post_route_rejects_a_missing_token(csrf_app):
     client = csrf_app.test_client()
-    # The JSON API is exempt: it takes no cookie, only a bearer token (tests/api/test_auth.py).
+    # The JSON API and the ATS partner endpoints are exempt: they take no cookie, only a bearer
+    # token (tests/api/test_auth.py) or the connection's HTTP Basic key (tests/integrations).
     post_urls = [
         url
         for endpoint, method, url in concrete_urls(csrf_app)
-        if method == "POST" and not endpoint.startswith("api.")
+        if method == "POST" and not endpoint.startswith(("api.", "ats."))
     ]
     assert post_urls, "expected POST routes"
     for url in post_urls:

@@ -48,3 +48,31 @@ def test_a_broken_grading_machine_is_retried_then_failed(exercises_app, opened):
     db.session.refresh(run)
     assert run.attempts == operations.MAX_ATTEMPTS
     assert "make image" in run.message and run.score is None
+
+
+# docker-py leaves the socket of a refused unix connection for the garbage collector
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_engine_that_does_not_answer_costs_no_attempt(exercises_app, opened, tmp_path):
+    """A Docker engine that is down or restarting never tried the run: however many times the
+    worker meets it, the run stays queued with its attempts unspent, then is graded once."""
+    import docker
+
+    run_id = queued(opened, notebook_bytes("x = 1"))
+    absent = docker.DockerClient(
+        base_url=f"unix://{tmp_path / 'no-engine.sock'}", version="1.41", timeout=5
+    )
+    away = DockerBackend(client=absent, pooled=False)
+    for _ in range(operations.MAX_ATTEMPTS + 2):
+        assert worker(exercises_app, away).process(run_id) is RunStatus.QUEUED
+        run = db.session.get(GradingRun, run_id)
+        db.session.refresh(run)
+        assert run.attempts == 0 and "Docker engine" in run.message
+        db.session.commit()
+    absent.close()
+    back = DockerBackend(pooled=False)
+    status = worker(exercises_app, back).process(run_id)
+    back.client.close()
+    run = db.session.get(GradingRun, run_id)
+    assert status is RunStatus.GRADED, run.message
+    db.session.refresh(run)
+    assert run.attempts == 1 and run.score is not None
