@@ -149,7 +149,8 @@ def test_brief_states_the_groups_and_time_box():
 
 def test_exercise_folders_hold_only_contract_entries():
     allowed = {"exercise.yaml", "README.md", "starter", "hidden", "reference", "ruff.toml",
-               "build_notebooks.py", "generate_data.py", "crosscheck.py", "__pycache__"}  # fmt: skip
+               "build_notebooks.py", "generate_data.py", "crosscheck.py",
+               "__pycache__"}  # fmt: skip
     for exercise in OWNED:
         extra = {p.name for p in (EXERCISES / exercise).iterdir() if not p.name.startswith(".")}
         extra -= allowed

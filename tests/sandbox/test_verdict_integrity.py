@@ -157,7 +157,9 @@ def test_candidate_code_cannot_interrupt_the_test_session(backend, tmp_path):
     result = _grade(backend, _exercise(tmp_path, SIGNALLING_TESTS))
     if backend.name == "local":  # same uid: the signal lands, and the session is not a verdict
         assert result.status == "error" and result.retryable, result.message
-        assert "stopped early" in result.message and not result.tests
+        # the tests that reported are kept for the settled verdict after the last retry, but a
+        # retryable result is never scored (app/grading/worker.py)
+        assert "stopped early" in result.message and result.interference
         return
     outcomes = {t.id.rsplit("::", 1)[1]: t.outcome for t in result.tests if "test_integ" in t.id}
     assert outcomes == {
