@@ -111,8 +111,19 @@ def build_world(name: str, marker: str = "", scored: bool = True) -> World:
         "user_id": db.session.scalar(db.select(User.id).where(User.name == f"Helper {name}")),
         # Webhook endpoints are global (admins only); one per world gives the walk an id.
         "endpoint_id": webhook_endpoint(name).id,
+        # ATS connections are organisation-wide (admins only); one per world, on its job.
+        "connection_id": ats_connection(name, job.id).id,
     }
     return world
+
+
+def ats_connection(name: str, job_id: int):
+    from app.integrations.connections import create_connection
+
+    helper = db.session.scalar(db.select(User).where(User.name == f"Helper {name}"))
+    connection, _ = create_connection(f"ATS {name}", [job_id], helper, "test-secret-key")
+    db.session.commit()
+    return connection
 
 
 def webhook_endpoint(name: str):
