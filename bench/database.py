@@ -72,3 +72,18 @@ def measure(client, url: str, repeat: int, warmup: int = 3) -> dict[str, float]:
         "max_ms": round(max(samples), 1),
         "bytes": len(response.data),
     }
+
+
+def jobs_by_size() -> tuple[tuple[int, int], tuple[int, int]]:
+    """(job id, applications) of the largest and of the median job of the bench database."""
+    import sqlalchemy as sa
+
+    from app.models import Application
+
+    by_size = db.session.execute(
+        sa.select(Application.job_id, sa.func.count())
+        .group_by(Application.job_id)
+        .order_by(sa.func.count().desc())
+    ).all()
+    big, mid = by_size[0], by_size[len(by_size) // 2]
+    return (big[0], big[1]), (mid[0], mid[1])

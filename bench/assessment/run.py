@@ -40,7 +40,7 @@ from app.models import (  # noqa: E402
     User,
 )
 from bench.assessment.generate import generate_assessment  # noqa: E402
-from bench.database import add_arguments, bench_app, measure  # noqa: E402
+from bench.database import add_arguments, bench_app, jobs_by_size, measure  # noqa: E402
 from bench.funnel.generate import generate  # noqa: E402
 
 DATABASE = "hirelab_bench_assessment"
@@ -98,13 +98,7 @@ def main() -> None:
             "applications": db.session.scalar(sa.select(sa.func.count(Application.id))),
             "graded_runs": db.session.scalar(sa.select(sa.func.count(GradingRun.id))),
         }
-        by_size = db.session.execute(
-            sa.select(Application.job_id, sa.func.count())
-            .group_by(Application.job_id)
-            .order_by(sa.func.count().desc())
-        ).all()
-        big_job, big_size = by_size[0]
-        mid_job, mid_size = by_size[len(by_size) // 2]
+        (big_job, big_size), (mid_job, mid_size) = jobs_by_size()
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = recruiter.get_id()  # "id:session epoch"

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.extensions import db  # noqa: E402
 from app.models import Application, Job, Stage, StageTransition, User  # noqa: E402
-from bench.database import add_arguments, bench_app, measure  # noqa: E402
+from bench.database import add_arguments, bench_app, jobs_by_size, measure  # noqa: E402
 from bench.funnel.generate import NOW, generate  # noqa: E402
 
 DATABASE = "hirelab_bench"
@@ -46,13 +46,7 @@ def main() -> None:
             "applications": db.session.scalar(sa.select(sa.func.count(Application.id))),
             "transitions": db.session.scalar(sa.select(sa.func.count(StageTransition.id))),
         }
-        by_size = db.session.execute(
-            sa.select(Application.job_id, sa.func.count())
-            .group_by(Application.job_id)
-            .order_by(sa.func.count().desc())
-        ).all()
-        big_job, big_size = by_size[0]
-        mid_job, mid_size = by_size[len(by_size) // 2]
+        (big_job, big_size), (mid_job, mid_size) = jobs_by_size()
         applied = db.session.scalar(
             sa.select(Stage.id).where(Stage.job_id == big_job, Stage.position == 0)
         )
