@@ -14,6 +14,10 @@ MiB = 1024 * 1024
 
 
 PREIMPORT_MIN_MB = 1024  # see Limits.preimport_stack
+# Phase 2's own processes (runner, zygote, test process; the scientific stack imported): 197 MiB
+# measured in the tiny exercise's container before candidate code ran. They get this on top of
+# ``memory_mb``, so candidate code has in phase 2 the memory that phase 1 gave it.
+GRADER_MEMORY_MB = 384
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,11 @@ class Limits:
     def phase2_wall_s(self) -> float:
         """Host-side wall-clock kill for phase 2."""
         return self.tests_timeout_s + self.startup_grace_s
+
+    def phase_memory_mb(self, phase: str) -> int:
+        """The memory limit of a phase's container or cgroup: ``memory_mb`` for the notebook
+        (phase 1, "execute"), plus the grader's own share in phase 2 ("test")."""
+        return self.memory_mb + (GRADER_MEMORY_MB if phase == "test" else 0)
 
     @property
     def preimport_stack(self) -> bool:

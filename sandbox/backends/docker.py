@@ -52,7 +52,7 @@ def container_settings(job: GradingJob, phase: str, idle_s: float | None = None)
     """Keyword arguments for ``containers.create``: every restriction of SANDBOX.md. ``idle_s``:
     a pre-started container's wait for its bundle."""
     limits = job.limits
-    memory = f"{limits.memory_mb}m"
+    memory = f"{limits.phase_memory_mb(phase)}m"
     return {
         "network_disabled": True,
         "network_mode": "none",

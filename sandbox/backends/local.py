@@ -122,7 +122,9 @@ class LocalBackend:
         inner = limits.phase1_wall_s if phase == "execute" else limits.phase2_wall_s
         started = time.monotonic()
         scratch = Path(tempfile.mkdtemp(prefix=f"hirelab-local-{job.run_id}-"))
-        cgroup = RunCgroup(f"hirelab-{job.run_id}-{phase}", limits.pids, limits.memory_mb * MiB)
+        cgroup = RunCgroup(
+            f"hirelab-{job.run_id}-{phase}", limits.pids, limits.phase_memory_mb(phase) * MiB
+        )
         spec = {
             "cgroups": [str(p) for p in cgroup.paths],
             "network": self.isolate_network,

@@ -51,7 +51,7 @@ import random as _noise
 
 
 def predict(x):
-    return SLOPE * x + _noise.SystemRandom().random() * 1e-9
+    return SLOPE * x * (1 + _noise.SystemRandom().random() * 1e-5)
 """
 LIMITS = dataclasses.replace(FAST, startup_grace_s=90, cell_timeout_s=30, call_timeout_s=30)
 
@@ -72,16 +72,17 @@ def _with_cell(source: str) -> bytes:
     return notebook(*cells, source)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12, open: on a quiet machine the noisy honest notebook's accuracy group failed "
-    "the cross-check once (a false grader_detection); the exercises' references all pass it",
-)
 def test_an_honest_notebook_passes_the_cross_check(docker_backend, exercise):
+    """Honest nondeterministic code (noise far above the comparison's 1e-7 relative floor, so only
+    phase 2's own spread can excuse it) keeps every point the tests give it: no red flag, and the
+    exact-match holdout test fails by its own assertion, not by the cross-check."""
     result = grade_with_hidden(docker_backend, exercise, _with_cell(NOISY), LIMITS)
     assert result.status == "completed", result.message
-    assert not [f for f in result.flags if f.kind == "grader_detection"], result.flags
-    assert all(t.outcome == "passed" for t in result.tests), result.tests
+    assert not result.flags, result.flags
+    outcomes = {t.id.split("::")[-1]: t for t in result.tests}
+    assert outcomes["test_scale_uses_starter_data"].outcome == "passed", result.tests
+    holdout = outcomes["test_predicts_holdout"]
+    assert holdout.outcome == "failed" and "holdout rows predicted correctly" in holdout.message
 
 
 def test_code_that_is_right_only_when_graded_loses_the_probed_group(docker_backend, exercise):

@@ -7,6 +7,7 @@ import gc
 import pytest
 
 from sandbox.backends.docker import LABEL, DockerBackend, container_settings, remove_orphans
+from sandbox.limits import GRADER_MEMORY_MB
 from tests.sandbox.helpers import job, notebook, run_id
 
 
@@ -25,6 +26,16 @@ def test_containers_get_every_restriction_of_sandbox_md():
     assert set(settings["tmpfs"]) == {"/work", "/tmp"}
     assert "privileged" not in settings and "volumes" not in settings
     assert settings["labels"][LABEL].startswith("pytest-")
+
+
+def test_phase_2_adds_the_graders_own_memory_to_the_candidates():
+    notebook_job = job(notebook("1"))
+    tests_settings = container_settings(notebook_job, "test")
+    grader_share = GRADER_MEMORY_MB
+    assert (
+        tests_settings["mem_limit"] == tests_settings["memswap_limit"] == f"{256 + grader_share}m"
+    )
+    assert notebook_job.limits.phase_memory_mb("execute") == 256
 
 
 @pytest.mark.docker

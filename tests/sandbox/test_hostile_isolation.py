@@ -175,11 +175,6 @@ def add(a, b):
 '''
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12, open: on the local backend the candidate process that takes the kernel's "
-    "pre-imported modules was killed (wait status 9) in this test; docker passes",
-)
 def test_13_in_process_introspection_learns_nothing(backend):
     result = backend.grade(job(notebook(INTROSPECT), hidden=True, call_timeout_s=30))
     add = next(t for t in result.tests if t.id.endswith("test_add"))

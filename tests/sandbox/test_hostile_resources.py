@@ -177,3 +177,24 @@ def test_9_too_many_open_files_is_emfile(backend):
     )
     assert result.status == "error", result.message
     assert result.execution_error and "Too many open files" in result.execution_error
+
+
+FITS_THE_LIMIT = """
+def add(a, b):
+    block = bytearray(150 * 1024 * 1024)  # most of the 256 MiB limit, touched page by page
+    for i in range(0, len(block), 4096):
+        block[i] = 1
+    return a + b if block[-4096] == 1 else None
+
+
+assert add(1, 1) == 2
+"""
+
+
+def test_phase_2_gives_candidate_code_the_memory_phase_1_gave_it(backend):
+    """The grader's own processes in phase 2 (zygote, test process: ~200 MiB) do not eat the
+    candidate's limit: code that fits in phase 1 fits when the hidden tests call it."""
+    result = backend.grade(job(notebook(FITS_THE_LIMIT), hidden=True, call_timeout_s=30))
+    assert result.execution_status == "completed", result.execution_error
+    add = next(t for t in result.tests if t.id.endswith("test_add"))
+    assert add.outcome == "passed", add.message
