@@ -1,0 +1,81 @@
+"""The building blocks of every API shape: the base model, common field types, and `ShownTo`,
+the field-level visibility rule that app/auth/policy.py decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
+
+from app.models import User
+from app.security import MAX_ID
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# isoformat() as the API always wrote it ("+00:00", not pydantic's "Z")
+Time = Annotated[
+    datetime,
+    PlainSerializer(datetime.isoformat, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+@dataclass(frozen=True)
+class ShownTo:
+    """Field metadata: the policy question deciding whether a viewer gets this field at all.
+
+    A field the viewer may not see is left out of the response (not sent as null)."""
+
+    may_see: Callable[[User], bool]
+    who: str  # for the document, e.g. "staff only"
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        json_schema = handler(schema)
+        return {**json_schema, "description": f"{self.who.capitalize()}; absent otherwise."}
+
+
+class Shape(BaseModel):
+    """A response shape. Build it with `for_viewer`, serialise it with `as_json()`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def for_viewer(cls, viewer: User, **values: Any) -> Self:
+        """Values of `ShownTo` fields may be callables: they run only for viewers who see them."""
+        for name, field in cls.model_fields.items():
+            rule = next((m for m in field.metadata if isinstance(m, ShownTo)), None)
+            if rule is None or name not in values:
+                continue
+            if not rule.may_see(viewer):
+                del values[name]
+            elif callable(values[name]):
+                values[name] = values[name]()
+        return cls(**values)
+
+    def as_json(self) -> dict[str, Any]:
+        # exclude_unset: an optional field the viewer may not see was never set, so it is absent
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class Input(BaseModel):
+    """A request body or query string: unknown fields are refused, nothing is coerced in a body.
+
+    `domain_fields` maps a field name an operation's DomainError uses to this input's name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    domain_fields: ClassVar[dict[str, str]] = {}
+
+
+class ErrorDetail(Shape):
+    status: int
+    message: str
+    fields: dict[str, str] | SkipJsonSchema[None] = None  # absent when no field is to blame
+
+
+class Error(Shape):
+    """Every refused API request answers this: {"error": {"status", "message", "fields"?}}."""
+
+    error: ErrorDetail
