@@ -1,8 +1,9 @@
 """`@endpoint`: one declaration per API operation, from which its input is parsed, its result
 serialised and its entry in the OpenAPI document written (app/api/openapi.py).
 
-The view receives its parsed input as `query=`, `body=` or `form=` and returns a response shape
-(app/api/schemas.py); a DomainError it lets through becomes a 400/409 naming the API's field.
+The view receives the object it works on (`reach`), its parsed input as `query=`, `body=` or
+`form=`, and returns a response shape (app/api/schemas.py); a DomainError it lets through becomes
+a 400/409 naming the API's field.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import jsonify, request
+from flask_login import current_user
 from pydantic import ValidationError
 
 from app.api.errors import ApiError
@@ -32,6 +34,9 @@ class Endpoint:
     body: type[Input] | None = None  # a JSON object
     form: type[Input] | None = None  # multipart/form-data
     errors: tuple[int, ...] = ()  # beyond 401/403/404, and 400/415 that input brings
+    # (user, the path's id) -> the object the view works on, or a 404: looked up before the
+    # input is parsed, so a user who may not reach the object learns nothing more than 404
+    reach: Callable[[Any, int], Any] | None = None
 
     def inputs(self) -> dict[str, type[Input]]:
         found = {"query": self.query, "body": self.body, "form": self.form}
@@ -60,9 +65,10 @@ def endpoint(summary: str, response: type[Shape], **options: Any) -> Callable[..
     def declare(view: Callable[..., Shape]) -> Callable[..., Any]:
         @functools.wraps(view)
         def run(**path: Any) -> Any:
+            args = [spec.reach(current_user, *path.values())] if spec.reach else []
             inputs = spec.parse()
             try:
-                result = view(**path, **inputs)
+                result = view(*args, **({} if spec.reach else path), **inputs)
             except DomainError as error:
                 raise ApiError.from_domain(error, spec.renamed()) from error
             return jsonify(result.as_json()), spec.status

@@ -43,6 +43,12 @@ class _Schemas(GenerateJsonSchema):
     def field_title_should_be_set(self, schema: Any) -> bool:
         return False  # the property's name says it
 
+    def default_schema(self, schema: Any) -> Any:
+        json_schema = super().default_schema(schema)
+        if json_schema.get("default", "") is None:
+            del json_schema["default"]  # "not given": null is not a value of the field's type
+        return json_schema
+
 
 def document() -> dict[str, Any]:
     """The document of this app's API routes (built once per app)."""

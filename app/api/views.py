@@ -33,7 +33,7 @@ from app.auth.policy import EVERYONE, RECRUITING, STAFF
 from app.extensions import csrf, db
 from app.grading import operations as grading
 from app.grading.exercises import Exercise, ExerciseError, installed_exercise
-from app.models import Application, Assignment, Candidate, Job, Role
+from app.models import Application, Assignment, Candidate, Job, Role, Scorecard, Submission
 from app.pipeline import operations as pipeline
 from app.scorecards.queries import effective_scorecards
 from app.search import index as search_index
@@ -81,18 +81,20 @@ def create_job(body: NewJob):
 
 @bp.get("/jobs/<int:job_id>")
 @roles_required(*RECRUITING)
-@endpoint("A job and its stages", out.JobDetail)
-def get_job(job_id: int):
-    return out.JobDetail.of(queries.visible_job(current_user, job_id))
+@endpoint("A job and its stages", out.JobDetail, reach=queries.visible_job)
+def get_job(job: Job):
+    return out.JobDetail.of(job)
 
 
 @bp.get("/jobs/<int:job_id>/applications")
 @roles_required(*RECRUITING)
 @endpoint(
-    "A job's applications, optionally in one stage", out.ApplicationsPage, query=ApplicationsInStage
+    "A job's applications, optionally in one stage",
+    out.ApplicationsPage,
+    query=ApplicationsInStage,
+    reach=queries.visible_job,
 )
-def job_applications(job_id: int, query: ApplicationsInStage):
-    job = queries.visible_job(current_user, job_id)
+def job_applications(job: Job, query: ApplicationsInStage):
     applications = select(Application).where(Application.job_id == job.id)
     if query.stage_id is not None:
         stage = pipeline.stage_of(job, query.stage_id)
@@ -143,9 +145,10 @@ def create_candidate(body: NewCandidate):
 
 @bp.get("/candidates/<int:candidate_id>")
 @roles_required(*RECRUITING)
-@endpoint("A candidate and their applications", out.CandidateDetail)
-def get_candidate(candidate_id: int):
-    candidate = queries.visible_candidate(current_user, candidate_id)
+@endpoint(
+    "A candidate and their applications", out.CandidateDetail, reach=queries.visible_candidate
+)
+def get_candidate(candidate: Candidate):
     return out.CandidateDetail.of(candidate, current_user)
 
 
@@ -157,9 +160,9 @@ def get_candidate(candidate_id: int):
     status=201,
     body=NewApplication,
     errors=(409,),
+    reach=queries.visible_candidate,
 )
-def create_application(candidate_id: int, body: NewApplication):
-    candidate = queries.visible_candidate(current_user, candidate_id)
+def create_application(candidate: Candidate, body: NewApplication):
     job = queries.visible_job(current_user, body.job_id)
     application = pipeline.apply(candidate, job, current_user)
     db.session.commit()
@@ -169,10 +172,11 @@ def create_application(candidate_id: int, body: NewApplication):
 @bp.get("/applications/<int:application_id>")
 @roles_required(*EVERYONE)
 @endpoint(
-    "An application and its stage history (object-level access applies)", out.ApplicationDetail
+    "An application and its stage history (object-level access applies)",
+    out.ApplicationDetail,
+    reach=queries.visible_application,
 )
-def get_application(application_id: int):
-    application = queries.visible_application(current_user, application_id)
+def get_application(application: Application):
     return out.ApplicationDetail.of(application, current_user)
 
 
@@ -183,9 +187,9 @@ def get_application(application_id: int):
     out.Transition,
     status=201,
     body=NewMove,
+    reach=queries.visible_application,
 )
-def move_application(application_id: int, body: NewMove):
-    application = queries.visible_application(current_user, application_id)
+def move_application(application: Application, body: NewMove):
     move = pipeline.move_application(
         application,
         body.stage_id,
@@ -203,9 +207,12 @@ def move_application(application_id: int, body: NewMove):
 
 @bp.get("/applications/<int:application_id>/submissions")
 @roles_required(*EVERYONE)
-@endpoint("An application's submissions with their grading runs", out.SubmissionList)
-def application_submissions(application_id: int):
-    application = queries.visible_application(current_user, application_id)
+@endpoint(
+    "An application's submissions with their grading runs",
+    out.SubmissionList,
+    reach=queries.visible_application,
+)
+def application_submissions(application: Application):
     return out.SubmissionList(
         items=[out.Submission.of(s, current_user) for s in queries.submissions_of(application)]
     )
@@ -216,9 +223,10 @@ def application_submissions(application_id: int):
 @endpoint(
     "A submission with its grading runs (candidates see their status page's view)",
     out.Submission,
+    reach=queries.visible_submission,
 )
-def get_submission(submission_id: int):
-    return out.Submission.of(queries.visible_submission(current_user, submission_id), current_user)
+def get_submission(submission: Submission):
+    return out.Submission.of(submission, current_user)
 
 
 def _exercise(assignment: Assignment) -> Exercise:
@@ -234,9 +242,9 @@ def _exercise(assignment: Assignment) -> Exercise:
     "Start the exercise's time box (candidates, their own assignments)",
     out.Assignment,
     errors=(400,),
+    reach=queries.own_assignment,
 )
-def start_assignment(assignment_id: int):
-    assignment = queries.own_assignment(current_user, assignment_id)
+def start_assignment(assignment: Assignment):
     grading.open_assignment(assignment)
     db.session.commit()
     return out.Assignment.of(assignment)
@@ -250,9 +258,9 @@ def start_assignment(assignment_id: int):
     status=201,
     form=NotebookUpload,
     errors=(409, 413),
+    reach=queries.own_assignment,
 )
-def upload_submission(assignment_id: int, form: NotebookUpload):
-    assignment = queries.own_assignment(current_user, assignment_id)
+def upload_submission(assignment: Assignment, form: NotebookUpload):
     limit = current_app.config["MAX_NOTEBOOK_BYTES"]
     exercise = _exercise(assignment)
     run = grading.submit(
@@ -270,9 +278,14 @@ def upload_submission(assignment_id: int, form: NotebookUpload):
 
 @bp.post("/submissions/<int:submission_id>/regrade")
 @roles_required(*RECRUITING)
-@endpoint("Queue a new grading run of a stored submission", out.Run, status=201, errors=(409,))
-def regrade_submission(submission_id: int):
-    submission = queries.visible_submission(current_user, submission_id)
+@endpoint(
+    "Queue a new grading run of a stored submission",
+    out.Run,
+    status=201,
+    errors=(409,),
+    reach=queries.visible_submission,
+)
+def regrade_submission(submission: Submission):
     version = _exercise(submission.assignment).version
     run = grading.request_regrade(submission, current_user, version)
     db.session.commit()
@@ -284,15 +297,22 @@ def regrade_submission(submission_id: int):
 
 @bp.get("/applications/<int:application_id>/scorecards")
 @roles_required(*STAFF)
-@endpoint("The scorecards the token's user may read (independence rule)", out.ScorecardList)
-def application_scorecards(application_id: int):
-    application = queries.visible_application(current_user, application_id)
+@endpoint(
+    "The scorecards the token's user may read (independence rule)",
+    out.ScorecardList,
+    reach=queries.visible_application,
+)
+def application_scorecards(application: Application):
     cards = visible(current_user, effective_scorecards(application))
     return out.ScorecardList(items=[out.Scorecard.of(card) for card in cards])
 
 
 @bp.get("/scorecards/<int:scorecard_id>")
 @roles_required(*STAFF)
-@endpoint("One scorecard, if the independence rule lets the token's user read it", out.Scorecard)
-def get_scorecard(scorecard_id: int):
-    return out.Scorecard.of(queries.readable_scorecard(current_user, scorecard_id))
+@endpoint(
+    "One scorecard, if the independence rule lets the token's user read it",
+    out.Scorecard,
+    reach=queries.readable_scorecard,
+)
+def get_scorecard(card: Scorecard):
+    return out.Scorecard.of(card)
