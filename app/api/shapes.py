@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
@@ -79,3 +79,22 @@ class Error(Shape):
     """Every refused API request answers this: {"error": {"status", "message", "fields"?}}."""
 
     error: ErrorDetail
+
+
+Item = TypeVar("Item", bound=Shape)
+
+
+class Page(Shape, Generic[Item]):
+    items: list[Item]
+    page: int
+    per_page: int
+    total: int
+
+    @classmethod
+    def of(cls, items: list[Any], paging: Any, total: int) -> Any:
+        """One page of `paging` (the request's page and per_page) out of `total` items."""
+        return cls(items=items, page=paging.page, per_page=paging.per_page, total=total)
+
+
+class Items(Shape, Generic[Item]):
+    items: list[Item]

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.api import queries
+from app.api import result_schemas as results
 from app.api import schemas as out
 from app.api.endpoints import endpoint
 from app.api.errors import ApiError, register_blueprint_handlers
@@ -209,12 +210,12 @@ def move_application(application: Application, body: NewMove):
 @roles_required(*EVERYONE)
 @endpoint(
     "An application's submissions with their grading runs",
-    out.SubmissionList,
+    results.SubmissionList,
     reach=queries.visible_application,
 )
 def application_submissions(application: Application):
-    return out.SubmissionList(
-        items=[out.Submission.of(s, current_user) for s in queries.submissions_of(application)]
+    return results.SubmissionList(
+        items=[results.Submission.of(s, current_user) for s in queries.submissions_of(application)]
     )
 
 
@@ -222,11 +223,11 @@ def application_submissions(application: Application):
 @roles_required(*EVERYONE)
 @endpoint(
     "A submission with its grading runs (candidates see their status page's view)",
-    out.Submission,
+    results.Submission,
     reach=queries.visible_submission,
 )
 def get_submission(submission: Submission):
-    return out.Submission.of(submission, current_user)
+    return results.Submission.of(submission, current_user)
 
 
 def _exercise(assignment: Assignment) -> Exercise:
@@ -240,21 +241,21 @@ def _exercise(assignment: Assignment) -> Exercise:
 @roles_required(Role.CANDIDATE)
 @endpoint(
     "Start the exercise's time box (candidates, their own assignments)",
-    out.Assignment,
+    results.Assignment,
     errors=(400,),
     reach=queries.own_assignment,
 )
 def start_assignment(assignment: Assignment):
     grading.open_assignment(assignment)
     db.session.commit()
-    return out.Assignment.of(assignment)
+    return results.Assignment.of(assignment)
 
 
 @bp.post("/assignments/<int:assignment_id>/submissions")
 @roles_required(Role.CANDIDATE)
 @endpoint(
     "Upload a notebook; it is queued for grading",
-    out.Submission,
+    results.Submission,
     status=201,
     form=NotebookUpload,
     errors=(409, 413),
@@ -273,14 +274,14 @@ def upload_submission(assignment: Assignment, form: NotebookUpload):
         ai_disclosure=form.ai_disclosure,
     )
     db.session.commit()
-    return out.Submission.of(run.submission, current_user)
+    return results.Submission.of(run.submission, current_user)
 
 
 @bp.post("/submissions/<int:submission_id>/regrade")
 @roles_required(*RECRUITING)
 @endpoint(
     "Queue a new grading run of a stored submission",
-    out.Run,
+    results.Run,
     status=201,
     errors=(409,),
     reach=queries.visible_submission,
@@ -289,7 +290,7 @@ def regrade_submission(submission: Submission):
     version = _exercise(submission.assignment).version
     run = grading.request_regrade(submission, current_user, version)
     db.session.commit()
-    return out.Run.of(run, current_user)
+    return results.Run.of(run, current_user)
 
 
 # --- scorecards (the independence rule decides what each interviewer reads) ------------------
@@ -299,20 +300,20 @@ def regrade_submission(submission: Submission):
 @roles_required(*STAFF)
 @endpoint(
     "The scorecards the token's user may read (independence rule)",
-    out.ScorecardList,
+    results.ScorecardList,
     reach=queries.visible_application,
 )
 def application_scorecards(application: Application):
     cards = visible(current_user, effective_scorecards(application))
-    return out.ScorecardList(items=[out.Scorecard.of(card) for card in cards])
+    return results.ScorecardList(items=[results.Scorecard.of(card) for card in cards])
 
 
 @bp.get("/scorecards/<int:scorecard_id>")
 @roles_required(*STAFF)
 @endpoint(
     "One scorecard, if the independence rule lets the token's user read it",
-    out.Scorecard,
+    results.Scorecard,
     reach=queries.readable_scorecard,
 )
 def get_scorecard(card: Scorecard):
-    return out.Scorecard.of(card)
+    return results.Scorecard.of(card)
