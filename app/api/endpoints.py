@@ -101,7 +101,7 @@ def _message(model: type[Input], name: str, problem: Any) -> str:
     if kind == "is_instance_of":
         return f"Send a file: {field.get('description', name)}."
     if kind == "missing":
-        wanted = field.get("description") or _KINDS.get(facets.get("type", ""), "a value")
+        wanted = field.get("description") or "give " + _KINDS.get(facets.get("type", ""), "a value")
         return f"Required: {wanted}."
     if kind in ("literal_error", "enum"):
         return f"Choose one of: {', '.join(map(str, facets.get('enum', [])))}."
