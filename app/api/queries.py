@@ -19,7 +19,7 @@ from app.security import MAX_ID
 Row = TypeVar("Row")
 
 
-def paged(query: Select[tuple[Row]], paging: Paging) -> tuple[Sequence[Row], int]:
+def paged(query: Select[tuple[Row]], paging: Paging) -> tuple[Sequence[Any], int]:
     """The rows of one page and the total count of the query."""
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     offset = (paging.page - 1) * paging.per_page

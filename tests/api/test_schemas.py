@@ -51,7 +51,7 @@ def test_the_roles_in_the_document_are_the_ones_each_view_declares(app):
 
 def test_a_view_without_a_declaration_cannot_ship(app):
     app.add_url_rule("/api/v1/undeclared", "api.undeclared", lambda: {})
-    with pytest.raises(RuntimeError, match="api.undeclared: declare the API view with @endpoint"):
+    with pytest.raises(RuntimeError, match=r"api\.undeclared: declare the API view with @endpoint"):
         document()
 
 
