@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from pydantic import AliasPath, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from app import models
@@ -21,7 +22,7 @@ RED_FLAGS = ShownTo(policy.shows_red_flags, "the hiring team only (red-flag evid
 
 
 class GroupScore(Shape):
-    id: str
+    id: str = Field(validation_alias="group_id")
     title: str
     dimension: str
     score: float
@@ -30,20 +31,22 @@ class GroupScore(Shape):
 
 
 class TestOutcome(Shape):
-    id: str
-    group: str
+    id: str = Field(validation_alias="test_id")
+    group: str = Field(validation_alias="group_id")
     outcome: str
     message: str
 
 
 class RedFlag(Shape):
+    """Red-flag evidence (app/grading/red_flags.py): what the hidden tests saw, and where."""
+
     kind: str
     meaning: str
     weight: str
     message: str
-    group: str
+    group: str = Field(validation_alias="group_id")
     group_title: str
-    test: str
+    test: str = Field(validation_alias="test_id")
     run_id: Id
     review_url: str
 
@@ -65,52 +68,29 @@ class Run(Shape):
     duration_s: float | None
     groups: list[GroupScore]
     message: Annotated[str | SkipJsonSchema[None], STAFF_ONLY] = None
-    tests: Annotated[list[TestOutcome] | SkipJsonSchema[None], STAFF_ONLY] = None
+    tests: Annotated[list[TestOutcome] | SkipJsonSchema[None], STAFF_ONLY] = Field(
+        None, validation_alias="test_outcomes"
+    )
     red_flags: Annotated[list[RedFlag] | SkipJsonSchema[None], RED_FLAGS] = None
 
     @classmethod
-    def of(cls, run: models.GradingRun, viewer: models.User) -> Run:
+    def of(cls, run: models.GradingRun, viewer: models.User) -> Run:  # type: ignore[override]
         score, max_score = policy.visible_total(viewer, run)
         return cls.for_viewer(
             viewer,
-            id=run.id,
-            status=run.status,
-            attempts=run.attempts,
-            queued_at=run.queued_at,
-            finished_at=run.finished_at,
-            cells_done=run.cells_done,
-            cells_total=run.cells_total,
-            verdict=run.verdict,
+            run,
             score=score,
             max_score=max_score,
-            duration_s=run.duration_s,
-            groups=[
-                GroupScore(
-                    id=g.group_id,
-                    title=g.title,
-                    dimension=g.dimension,
-                    score=g.score,
-                    max_score=g.max_score,
-                    message=g.message,
-                )
-                for g in policy.visible_group_scores(viewer, run)
-            ],
-            message=lambda: run.message,
-            tests=lambda: [
-                TestOutcome(id=t.test_id, group=t.group_id, outcome=t.outcome, message=t.message)
-                for t in run.test_outcomes
-            ],
-            red_flags=lambda: [
-                RedFlag(**flag.as_json()) for flag in red_flags.evidence(viewer, run)
-            ],
+            groups=policy.visible_group_scores(viewer, run),
+            red_flags=lambda: red_flags.evidence(viewer, run),
         )
 
 
 class Submission(Shape):
     id: Id
     assignment_id: Id
-    application_id: Id
-    exercise: str
+    application_id: Id = Field(validation_alias=AliasPath("assignment", "application_id"))
+    exercise: str = Field(validation_alias=AliasPath("assignment", "exercise_slug"))
     filename: str  # a neutral name while the viewer reviews blind (policy)
     sha256: str
     size_bytes: int
@@ -120,37 +100,20 @@ class Submission(Shape):
     runs: list[Run]
 
     @classmethod
-    def of(cls, submission: models.Submission, viewer: models.User) -> Submission:
-        parts = policy.submission_parts(viewer, submission)
-        return cls(
-            id=submission.id,
-            assignment_id=submission.assignment_id,
-            application_id=submission.assignment.application_id,
-            exercise=submission.assignment.exercise_slug,
-            filename=parts["filename"],
-            sha256=submission.sha256,
-            size_bytes=submission.size_bytes,
-            submitted_at=submission.submitted_at,
-            ai_policy=submission.ai_policy,
-            ai_disclosure=submission.ai_disclosure,
-            runs=[Run.of(r, viewer) for r in submission.runs],
+    def of(cls, submission: models.Submission, viewer: models.User) -> Submission:  # type: ignore[override]
+        return cls.for_viewer(
+            viewer,
+            submission,
+            filename=policy.submission_parts(viewer, submission)["filename"],
+            runs=[Run.of(run, viewer) for run in submission.runs],
         )
 
 
 class Assignment(Shape):
     id: Id
-    exercise: str
+    exercise: str = Field(validation_alias="exercise_slug")
     opened_at: Time | None
     deadline_at: Time | None
-
-    @classmethod
-    def of(cls, assignment: models.Assignment) -> Assignment:
-        return cls(
-            id=assignment.id,
-            exercise=assignment.exercise_slug,
-            opened_at=assignment.opened_at,
-            deadline_at=assignment.deadline_at,
-        )
 
 
 class DimensionScore(Shape):
@@ -178,29 +141,6 @@ class Scorecard(Shape):
     notes: str
     submitted_at: Time | None
     superseded_at: Time | None
-
-    @classmethod
-    def of(cls, card: models.Scorecard) -> Scorecard:
-        return cls(
-            id=card.id,
-            interview_id=card.interview_id,
-            application_id=card.application_id,
-            interviewer_id=card.interviewer_id,
-            version=card.version,
-            status=card.status,
-            rubric_id=card.rubric_id,
-            rubric_version=card.rubric_version,
-            scores=[
-                DimensionScore(dimension=s.dimension, level=s.level, value=s.value, notes=s.notes)
-                for s in card.scores
-            ],
-            signals=list(card.signals),
-            red_flags=list(card.red_flags),
-            recommendation=card.recommendation,
-            notes=card.notes,
-            submitted_at=card.submitted_at,
-            superseded_at=card.superseded_at,
-        )
 
 
 class SubmissionList(Items[Submission]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from types import FunctionType
 from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
@@ -38,26 +39,49 @@ class ShownTo:
 
 
 class Shape(BaseModel):
-    """A response shape. Build it with `for_viewer`, serialise it with `as_json()`."""
+    """A response shape. Build it from a row with `of` (fields read by name, or by the row's
+    attribute path their `validation_alias` names) or, where parts depend on the viewer, with
+    `for_viewer`; serialise it with `as_json()`."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(
+        frozen=True, from_attributes=True, validate_by_name=True, validate_by_alias=True
+    )
 
     @classmethod
-    def for_viewer(cls, viewer: User, **values: Any) -> Self:
-        """Values of `ShownTo` fields may be callables: they run only for viewers who see them."""
+    def of(cls, row: Any) -> Any:
+        return cls.model_validate(row)
+
+    @classmethod
+    def for_viewer(cls, viewer: User, row: Any, **parts: Any) -> Self:
+        """Like `of`, but `parts` (what the policy decided for this viewer) replace the row's
+        attributes, and a `ShownTo` field the viewer may not see is never read (so absent).
+        A part may be a function: it runs only when its field is read."""
+        hidden = set()
         for name, field in cls.model_fields.items():
             rule = next((m for m in field.metadata if isinstance(m, ShownTo)), None)
-            if rule is None or name not in values:
-                continue
-            if not rule.may_see(viewer):
-                del values[name]
-            elif callable(values[name]):
-                values[name] = values[name]()
-        return cls(**values)
+            if rule is not None and not rule.may_see(viewer):
+                alias = field.validation_alias
+                hidden |= {name, alias} if isinstance(alias, str) else {name}
+        return cls.model_validate(_AsSeen(row, parts, hidden))
 
     def as_json(self) -> dict[str, Any]:
         # exclude_unset: an optional field the viewer may not see was never set, so it is absent
         return self.model_dump(mode="json", exclude_unset=True)
+
+
+class _AsSeen:
+    """A row as one viewer sees it (see Shape.for_viewer)."""
+
+    def __init__(self, row: Any, parts: dict[str, Any], hidden: set[Any]) -> None:
+        self._row, self._parts, self._hidden = row, parts, hidden
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._hidden:
+            raise AttributeError(name)
+        if name in self._parts:
+            part = self._parts[name]
+            return part() if isinstance(part, FunctionType) else part
+        return getattr(self._row, name)
 
 
 class Input(BaseModel):

@@ -101,9 +101,7 @@ def job_applications(job: Job, query: ApplicationsInStage):
         stage = pipeline.stage_of(job, query.stage_id)
         applications = applications.where(Application.stage_id == stage.id)
     rows, total = queries.paged(applications.order_by(Application.id), query)
-    return out.ApplicationsPage.of(
-        [out.Application.of(a, current_user) for a in rows], query, total
-    )
+    return out.ApplicationsPage.of([out.Application.of(a) for a in rows], query, total)
 
 
 # --- candidates and applications --------------------------------------------------------------

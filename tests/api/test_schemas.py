@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Role, RunStatus, ScorecardStatus, StageKind, StageTransition
 from app.pipeline.operations import MAX_MOVE_DETAILS, SOURCES
 from app.pipeline.reasons import LISTED_REASONS
+from tests.grading.test_portal import graded
 
 
 def schemas() -> dict:
@@ -119,3 +120,25 @@ def test_move_details_have_one_limit_everywhere(api_as, worlds):
     other_job = worlds["b"].job.stages[0].id
     wrong = api.post(url, json={"stage_id": other_job}).json["error"]["fields"]["stage_id"]
     assert f"{stages['Applied']} (Applied)" in wrong  # the job's own stages, listed
+
+
+def test_a_graded_run_as_staff_and_as_its_candidate(api_as, worlds):
+    a = worlds["a"]
+    graded(a.run)
+    url = f"/api/v1/submissions/{a.run.submission_id}"
+    staff_run = api_as(a.recruiter).get(url).json["runs"][-1]
+    assert [g["id"] for g in staff_run["groups"]] == ["basics", "accuracy"]
+    assert (staff_run["score"], staff_run["max_score"], staff_run["message"]) == (6.0, 10, "done")
+    assert staff_run["tests"] == [
+        {
+            "id": "tests/test_accuracy.py::test_secret_holdout",
+            "group": "accuracy",
+            "outcome": "failed",
+            "message": "row 7",
+        }
+    ]
+    assert staff_run["red_flags"] == []
+    own_run = api_as(a.candidate_user).get(url).json["runs"][-1]
+    assert set(staff_run) - set(own_run) == {"message", "tests", "red_flags"}
+    assert [g["id"] for g in own_run["groups"]] == ["basics"]
+    assert (own_run["score"], own_run["max_score"]) == (4.0, 4.0)  # the visible groups' total
