@@ -58,11 +58,15 @@ class Endpoint:
         return {k: v for model in self.inputs().values() for k, v in model.domain_fields.items()}
 
 
-def endpoint(summary: str, response: type[Shape], **options: Any) -> Callable[..., Any]:
-    """Declare a view an API operation (see Endpoint for the options)."""
-    spec = Endpoint(summary, response, **options)
+def endpoint(response: type[Shape], **options: Any) -> Callable[..., Any]:
+    """Declare a view an API operation (see Endpoint for the options); the first line of the
+    view's docstring is the operation's summary."""
 
     def declare(view: Callable[..., Shape]) -> Callable[..., Any]:
+        if not view.__doc__:
+            raise TypeError(f"{view.__name__}: an API view says what it does in its docstring")
+        spec = Endpoint(view.__doc__.strip().splitlines()[0].rstrip("."), response, **options)
+
         @functools.wraps(view)
         def run(**path: Any) -> Any:
             args = [spec.reach(current_user, *path.values())] if spec.reach else []

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -38,32 +38,29 @@ def _get(model: type[Any], object_id: int, what: str) -> Any:
     return found
 
 
-def visible_job(user: User, job_id: int) -> Job:
-    job: Job = _get(Job, job_id, "job")
-    if not can_access_job(user, job):
-        raise _not_found("job", job_id)
-    return job
+def _visible(model: type[Any], what: str, may_see: Callable[[User, Any], bool]) -> Any:
+    """A look-up of `model` by id that answers 404 for objects the user may not see."""
+
+    def look_up(user: User, object_id: int) -> Any:
+        found = _get(model, object_id, what)
+        if not may_see(user, found):
+            raise _not_found(what, object_id)
+        return found
+
+    look_up.__name__ = f"visible_{what}"
+    return look_up
 
 
-def visible_candidate(user: User, candidate_id: int) -> Candidate:
-    candidate: Candidate = _get(Candidate, candidate_id, "candidate")
-    if not can_view_candidate(user, candidate):
-        raise _not_found("candidate", candidate_id)
-    return candidate
-
-
-def visible_application(user: User, application_id: int) -> Application:
-    application: Application = _get(Application, application_id, "application")
-    if not can_view_application(user, application):
-        raise _not_found("application", application_id)
-    return application
-
-
-def visible_submission(user: User, submission_id: int) -> Submission:
-    submission: Submission = _get(Submission, submission_id, "submission")
-    if not can_view_application(user, submission.assignment.application):
-        raise _not_found("submission", submission_id)
-    return submission
+visible_job: Callable[[User, int], Job] = _visible(Job, "job", can_access_job)
+visible_candidate: Callable[[User, int], Candidate] = _visible(
+    Candidate, "candidate", can_view_candidate
+)
+visible_application: Callable[[User, int], Application] = _visible(
+    Application, "application", can_view_application
+)
+visible_submission: Callable[[User, int], Submission] = _visible(
+    Submission, "submission", lambda user, s: can_view_application(user, s.assignment.application)
+)
 
 
 def own_assignment(user: User, assignment_id: int) -> Assignment:

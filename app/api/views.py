@@ -54,8 +54,9 @@ def openapi_document():
 
 @bp.get("/me")
 @roles_required(*EVERYONE)
-@endpoint("The token's user", out.User)
+@endpoint(out.User)
 def me():
+    """The token's user."""
     return out.User.of(current_user)
 
 
@@ -64,8 +65,9 @@ def me():
 
 @bp.get("/jobs")
 @roles_required(*RECRUITING)
-@endpoint("List jobs", out.JobsPage, query=Paging)
+@endpoint(out.JobsPage, query=Paging)
 def list_jobs(query: Paging):
+    """List jobs."""
     jobs = select(Job).where(policy.job_filter(current_user)).order_by(Job.id)
     rows, total = queries.paged(jobs, query)
     return out.JobsPage.of([out.Job.of(j) for j in rows], query, total)
@@ -73,8 +75,9 @@ def list_jobs(query: Paging):
 
 @bp.post("/jobs")
 @roles_required(*RECRUITING)
-@endpoint("Create a job with the default pipeline", out.JobDetail, status=201, body=NewJob)
+@endpoint(out.JobDetail, status=201, body=NewJob)
 def create_job(body: NewJob):
+    """Create a job with the default pipeline."""
     job = pipeline.create_job(body.title, current_user, body.department or "")
     db.session.commit()
     return out.JobDetail.of(job)
@@ -82,20 +85,17 @@ def create_job(body: NewJob):
 
 @bp.get("/jobs/<int:job_id>")
 @roles_required(*RECRUITING)
-@endpoint("A job and its stages", out.JobDetail, reach=queries.visible_job)
+@endpoint(out.JobDetail, reach=queries.visible_job)
 def get_job(job: Job):
+    """A job and its stages."""
     return out.JobDetail.of(job)
 
 
 @bp.get("/jobs/<int:job_id>/applications")
 @roles_required(*RECRUITING)
-@endpoint(
-    "A job's applications, optionally in one stage",
-    out.ApplicationsPage,
-    query=ApplicationsInStage,
-    reach=queries.visible_job,
-)
+@endpoint(out.ApplicationsPage, query=ApplicationsInStage, reach=queries.visible_job)
 def job_applications(job: Job, query: ApplicationsInStage):
+    """A job's applications, optionally in one stage."""
     applications = select(Application).where(Application.job_id == job.id)
     if query.stage_id is not None:
         stage = pipeline.stage_of(job, query.stage_id)
@@ -109,12 +109,9 @@ def job_applications(job: Job, query: ApplicationsInStage):
 
 @bp.get("/candidates")
 @roles_required(*RECRUITING)
-@endpoint(
-    "List candidates (q: full-text search of name, email, notes, résumé)",
-    out.CandidatesPage,
-    query=CandidateSearch,
-)
+@endpoint(out.CandidatesPage, query=CandidateSearch)
 def list_candidates(query: CandidateSearch):
+    """List candidates (q: full-text search of name, email, notes, résumé)."""
     candidates = select(Candidate).order_by(Candidate.id)
     if query.q.strip():
         candidates = candidates.where(search_index.matches(query.q))
@@ -126,14 +123,9 @@ def list_candidates(query: CandidateSearch):
 
 @bp.post("/candidates")
 @roles_required(*RECRUITING)
-@endpoint(
-    "Add a candidate (and apply them to a job)",
-    out.CandidateDetail,
-    status=201,
-    body=NewCandidate,
-    errors=(409,),
-)
+@endpoint(out.CandidateDetail, status=201, body=NewCandidate, errors=(409,))
 def create_candidate(body: NewCandidate):
+    """Add a candidate (and apply them to a job)."""
     job = queries.visible_job(current_user, body.job_id) if body.job_id is not None else None
     candidate = pipeline.add_candidate(body.name, body.email, body.source, viewer=current_user)
     if job is not None:
@@ -144,17 +136,15 @@ def create_candidate(body: NewCandidate):
 
 @bp.get("/candidates/<int:candidate_id>")
 @roles_required(*RECRUITING)
-@endpoint(
-    "A candidate and their applications", out.CandidateDetail, reach=queries.visible_candidate
-)
+@endpoint(out.CandidateDetail, reach=queries.visible_candidate)
 def get_candidate(candidate: Candidate):
+    """A candidate and their applications."""
     return out.CandidateDetail.of(candidate, current_user)
 
 
 @bp.post("/candidates/<int:candidate_id>/applications")
 @roles_required(*RECRUITING)
 @endpoint(
-    "Apply a candidate to a job",
     out.ApplicationDetail,
     status=201,
     body=NewApplication,
@@ -162,6 +152,7 @@ def get_candidate(candidate: Candidate):
     reach=queries.visible_candidate,
 )
 def create_application(candidate: Candidate, body: NewApplication):
+    """Apply a candidate to a job."""
     job = queries.visible_job(current_user, body.job_id)
     application = pipeline.apply(candidate, job, current_user)
     db.session.commit()
@@ -170,25 +161,17 @@ def create_application(candidate: Candidate, body: NewApplication):
 
 @bp.get("/applications/<int:application_id>")
 @roles_required(*EVERYONE)
-@endpoint(
-    "An application and its stage history (object-level access applies)",
-    out.ApplicationDetail,
-    reach=queries.visible_application,
-)
+@endpoint(out.ApplicationDetail, reach=queries.visible_application)
 def get_application(application: Application):
+    """An application and its stage history (object-level access applies)."""
     return out.ApplicationDetail.of(application, current_user)
 
 
 @bp.post("/applications/<int:application_id>/moves")
 @roles_required(*RECRUITING)
-@endpoint(
-    "Move an application to another stage of its job",
-    out.Transition,
-    status=201,
-    body=NewMove,
-    reach=queries.visible_application,
-)
+@endpoint(out.Transition, status=201, body=NewMove, reach=queries.visible_application)
 def move_application(application: Application, body: NewMove):
+    """Move an application to another stage of its job."""
     move = pipeline.move_application(
         application,
         body.stage_id,
@@ -206,12 +189,9 @@ def move_application(application: Application, body: NewMove):
 
 @bp.get("/applications/<int:application_id>/submissions")
 @roles_required(*EVERYONE)
-@endpoint(
-    "An application's submissions with their grading runs",
-    results.SubmissionList,
-    reach=queries.visible_application,
-)
+@endpoint(results.SubmissionList, reach=queries.visible_application)
 def application_submissions(application: Application):
+    """An application's submissions with their grading runs."""
     return results.SubmissionList(
         items=[results.Submission.of(s, current_user) for s in queries.submissions_of(application)]
     )
@@ -219,12 +199,9 @@ def application_submissions(application: Application):
 
 @bp.get("/submissions/<int:submission_id>")
 @roles_required(*EVERYONE)
-@endpoint(
-    "A submission with its grading runs (candidates see their status page's view)",
-    results.Submission,
-    reach=queries.visible_submission,
-)
+@endpoint(results.Submission, reach=queries.visible_submission)
 def get_submission(submission: Submission):
+    """A submission with its grading runs (candidates see their status page's view)."""
     return results.Submission.of(submission, current_user)
 
 
@@ -237,13 +214,9 @@ def _exercise(assignment: Assignment) -> Exercise:
 
 @bp.post("/assignments/<int:assignment_id>/start")
 @roles_required(Role.CANDIDATE)
-@endpoint(
-    "Start the exercise's time box (candidates, their own assignments)",
-    results.Assignment,
-    errors=(400,),
-    reach=queries.own_assignment,
-)
+@endpoint(results.Assignment, errors=(400,), reach=queries.own_assignment)
 def start_assignment(assignment: Assignment):
+    """Start the exercise's time box (candidates, their own assignments)."""
     grading.open_assignment(assignment)
     db.session.commit()
     return results.Assignment.of(assignment)
@@ -252,7 +225,6 @@ def start_assignment(assignment: Assignment):
 @bp.post("/assignments/<int:assignment_id>/submissions")
 @roles_required(Role.CANDIDATE)
 @endpoint(
-    "Upload a notebook; it is queued for grading",
     results.Submission,
     status=201,
     form=NotebookUpload,
@@ -260,6 +232,7 @@ def start_assignment(assignment: Assignment):
     reach=queries.own_assignment,
 )
 def upload_submission(assignment: Assignment, form: NotebookUpload):
+    """Upload a notebook; it is queued for grading."""
     limit = current_app.config["MAX_NOTEBOOK_BYTES"]
     exercise = _exercise(assignment)
     run = grading.submit(
@@ -277,14 +250,9 @@ def upload_submission(assignment: Assignment, form: NotebookUpload):
 
 @bp.post("/submissions/<int:submission_id>/regrade")
 @roles_required(*RECRUITING)
-@endpoint(
-    "Queue a new grading run of a stored submission",
-    results.Run,
-    status=201,
-    errors=(409,),
-    reach=queries.visible_submission,
-)
+@endpoint(results.Run, status=201, errors=(409,), reach=queries.visible_submission)
 def regrade_submission(submission: Submission):
+    """Queue a new grading run of a stored submission."""
     version = _exercise(submission.assignment).version
     run = grading.request_regrade(submission, current_user, version)
     db.session.commit()
@@ -296,22 +264,16 @@ def regrade_submission(submission: Submission):
 
 @bp.get("/applications/<int:application_id>/scorecards")
 @roles_required(*STAFF)
-@endpoint(
-    "The scorecards the token's user may read (independence rule)",
-    results.ScorecardList,
-    reach=queries.visible_application,
-)
+@endpoint(results.ScorecardList, reach=queries.visible_application)
 def application_scorecards(application: Application):
+    """The scorecards the token's user may read (independence rule)."""
     cards = visible(current_user, effective_scorecards(application))
     return results.ScorecardList(items=[results.Scorecard.of(card) for card in cards])
 
 
 @bp.get("/scorecards/<int:scorecard_id>")
 @roles_required(*STAFF)
-@endpoint(
-    "One scorecard, if the independence rule lets the token's user read it",
-    results.Scorecard,
-    reach=queries.readable_scorecard,
-)
+@endpoint(results.Scorecard, reach=queries.readable_scorecard)
 def get_scorecard(card: Scorecard):
+    """One scorecard, if the independence rule lets the token's user read it."""
     return results.Scorecard.of(card)

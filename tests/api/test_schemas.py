@@ -85,15 +85,20 @@ def moves() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(StageTransition))
 
 
-def test_an_api_move_back_needs_the_confirmation_the_board_asks_for(api_as, worlds):
+@pytest.fixture
+def mover(api_as, worlds):
+    """A recruiter of world a, the moves URL of its application, and its job's stages by name."""
     a = worlds["a"]
-    api = api_as(a.recruiter)
     url = f"/api/v1/applications/{a.application.id}/moves"
-    stages = {s.name: s.id for s in a.job.stages}
+    return api_as(a.recruiter), url, {s.name: s.id for s in a.job.stages}
+
+
+def test_an_api_move_back_needs_the_confirmation_the_board_asks_for(mover, worlds):
+    api, url, stages = mover
     before = moves()
     refused = api.post(url, json={"stage_id": stages["Applied"]})
     assert refused.status_code == 400 and set(refused.json["error"]["fields"]) == {"backwards"}
-    same = api.post(url, json={"stage_id": a.application.stage_id})
+    same = api.post(url, json={"stage_id": worlds["a"].application.stage_id})
     assert same.status_code == 400
     assert "already in" in same.json["error"]["fields"]["stage_id"]
     assert moves() == before
@@ -101,11 +106,8 @@ def test_an_api_move_back_needs_the_confirmation_the_board_asks_for(api_as, worl
     assert moved.status_code == 201 and moved.json["to_stage_id"] == stages["Applied"]
 
 
-def test_move_details_have_one_limit_everywhere(api_as, worlds):
-    a = worlds["a"]
-    api = api_as(a.recruiter)
-    url = f"/api/v1/applications/{a.application.id}/moves"
-    stages = {s.name: s.id for s in a.job.stages}
+def test_move_details_have_one_limit_everywhere(mover, worlds):
+    api, url, stages = mover
     before = moves()
     too_long = {"stage_id": stages["Debrief"], "details": "x" * (MAX_MOVE_DETAILS + 1)}
     response = api.post(url, json=too_long)
