@@ -120,7 +120,9 @@ class NotebookUpload(Input):
 
     model_config = ConfigDict(arbitrary_types_allowed=True, extra="ignore")
 
-    notebook: Upload = Field(description="the .ipynb file, in a file field named 'notebook'")
+    notebook: Upload = Field(
+        description="the .ipynb file, sent as multipart/form-data in a file field named 'notebook'"
+    )
     ai_disclosure: str = Field(
         "",
         description="How AI assistants were used; required when the exercise's ai_policy is "
