@@ -1,12 +1,14 @@
-"""JSON errors for the API: {"error": {"status", "message", "fields"?}}, never an HTML page."""
+"""JSON errors for the API (the `Error` shape), never an HTML page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from app.api.shapes import Error, ErrorDetail
 from app.errors import DomainError, DuplicateError
 
 API_PREFIX = "/api/"
@@ -32,17 +34,16 @@ class ApiError(Exception):
         self.status, self.message, self.fields = status, message, fields or {}
 
     @classmethod
-    def from_domain(cls, error: DomainError) -> ApiError:
+    def from_domain(cls, error: DomainError, renamed: Mapping[str, str] | None = None) -> ApiError:
+        """`renamed`: the API's name of a field the operation calls otherwise (its form's)."""
         status = 409 if isinstance(error, DuplicateError) else 400
-        fields = {error.field: error.message} if error.field else {}
-        return cls(status, error.message, fields)
+        field = (renamed or {}).get(error.field or "", error.field)
+        return cls(status, error.message, {field: error.message} if field else {})
 
 
 def error_response(status: int, message: str, fields: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"status": status, "message": message}
-    if fields:
-        body["fields"] = fields
-    response = jsonify(error=body)
+    detail = ErrorDetail(status=status, message=message, **({"fields": fields} if fields else {}))
+    response = jsonify(Error(error=detail).as_json())
     response.status_code = status
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="HireLab API"'

@@ -1,28 +1,133 @@
-"""Parsing API input: a JSON object or query string in, plain values out, or a 400 naming each
-field to fix. Nothing is written before every field is valid."""
+"""What the API accepts, declared once: each request body, query string and upload form is a
+model here, from which the endpoint parses it (app/api/endpoints.py) and the document describes
+it. Choices and limits come from the domain's own declarations, never copies."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from email_validator import EmailNotValidError, validate_email
 from flask import request
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+from werkzeug.datastructures import FileStorage
 
 from app.api.errors import ApiError
-from app.extensions import db
+from app.api.shapes import Id, Input
+from app.pipeline.operations import MAX_MOVE_DETAILS, SOURCES
+from app.pipeline.reasons import LISTED_REASONS
 
-MAX_ID = 2**31 - 1  # larger ids cannot exist (and SQLite cannot bind them)
-Model = TypeVar("Model")
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "Must not contain NUL characters.")
+    return value
 
 
-def get_or_404(model: type[Model], object_id: int, what: str) -> Model:
-    found = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
-    if found is None:
-        raise ApiError(
-            404, f"There is no {what} with id {object_id} (or your account cannot see it)."
-        )
-    return found
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "Must not be empty.")
+    return value
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise PydanticCustomError(
+            "email", "Not a valid email address: {reason}", {"reason": str(error)}
+        ) from None
+
+
+Title = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_no_nul),
+    AfterValidator(_not_blank),
+]
+Email = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=254),
+    AfterValidator(_no_nul),
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
+]
+
+
+def text(max_length: int) -> Any:
+    """Optional free text of at most `max_length` characters."""
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_no_nul)]
+
+
+def absent(kind: Any) -> Any:
+    """An optional field: null or left out means "not given" (the document shows only `kind`)."""
+    return kind | SkipJsonSchema[None]
+
+
+class NewJob(Input):
+    title: Title
+    department: absent(text(120)) = None
+
+
+class NewCandidate(Input):
+    name: Title
+    email: Email
+    source: Literal[SOURCES]  # type: ignore[valid-type]
+    job_id: absent(Id) = Field(None, description="apply to this job at once")
+
+
+class NewApplication(Input):
+    job_id: Id
+
+
+class NewMove(Input):
+    # the operation names the stage "stage" (the pages' field); one application is moved here
+    domain_fields: ClassVar[dict[str, str]] = {"stage": "stage_id", "applications": "stage_id"}
+
+    stage_id: Id
+    reason: absent(Literal[LISTED_REASONS]) = Field(  # type: ignore[valid-type]
+        None, description="For Rejected or Withdrawn: a listed reason of that kind (required)."
+    )
+    details: absent(text(MAX_MOVE_DETAILS)) = Field(
+        None, description="Free text kept with the move."
+    )
+    backwards: bool = Field(
+        False, description="Confirm a move to an earlier stage than the current one."
+    )
+
+
+class Paging(Input):
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=100)
+
+
+class CandidateSearch(Paging):
+    q: text(200) = Field("", description="Full-text search of name, email, notes and résumé.")
+
+
+class ApplicationsInStage(Paging):
+    domain_fields: ClassVar[dict[str, str]] = {"stage": "stage_id"}
+
+    stage_id: absent(Id) = Field(None, description="Only the applications in this stage.")
+
+
+Upload = Annotated[FileStorage, WithJsonSchema({"type": "string", "format": "binary"})]
+
+
+class NotebookUpload(Input):
+    """Sent as multipart/form-data."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="ignore")
+
+    notebook: Upload = Field(
+        description="the .ipynb file, sent as multipart/form-data in a file field named 'notebook'"
+    )
+    ai_disclosure: str = Field(
+        "",
+        description="How AI assistants were used; required when the exercise's ai_policy is "
+        "allowed_with_disclosure.",
+    )
 
 
 def json_object() -> dict[str, Any]:
@@ -37,80 +142,5 @@ def json_object() -> dict[str, Any]:
     return data
 
 
-class Fields:
-    """Collects one message per bad field; `done()` raises them all at once."""
-
-    def __init__(self, data: Mapping[str, Any], allowed: Iterable[str], where: str = "body"):
-        self.data, self.where = data, where
-        self.errors: dict[str, str] = {}
-        allowed = set(allowed)
-        for name in data:
-            if name not in allowed:
-                self.errors[name] = f"Unknown field; the fields are: {', '.join(sorted(allowed))}."
-
-    def string(
-        self, name: str, required: bool = True, max_length: int = 200, default: str = ""
-    ) -> str:
-        value = self.data.get(name)
-        if value is None:
-            if required:
-                self.errors[name] = "Required: give a string."
-            return default
-        if not isinstance(value, str):
-            self.errors[name] = "Must be a string."
-            return default
-        if "\x00" in value:
-            self.errors[name] = "Must not contain NUL characters."
-            return default
-        if required and not value.strip():
-            self.errors[name] = "Must not be empty."
-            return default
-        if len(value) > max_length:
-            self.errors[name] = f"At most {max_length} characters (it has {len(value)})."
-            return default
-        return value
-
-    def email(self, name: str) -> str:
-        value = self.string(name, max_length=254)
-        if name in self.errors:
-            return value
-        try:
-            return validate_email(value, check_deliverability=False).normalized
-        except EmailNotValidError as error:
-            self.errors[name] = f"Not a valid email address: {error}"
-            return value
-
-    def integer(
-        self, name: str, required: bool = True, minimum: int = 1, maximum: int = MAX_ID
-    ) -> int | None:
-        value = self.data.get(name)
-        if value is None:
-            if required:
-                self.errors[name] = "Required: give an integer."
-            return None
-        if self.where == "query" and isinstance(value, str):
-            try:
-                value = int(value, 10)
-            except ValueError:
-                self.errors[name] = "Must be an integer."
-                return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.errors[name] = "Must be an integer."
-            return None
-        if not minimum <= value <= maximum:
-            self.errors[name] = f"Must be between {minimum} and {maximum}."
-            return None
-        return value
-
-    def done(self) -> None:
-        if self.errors:
-            fields = ", ".join(sorted(self.errors))
-            raise ApiError(400, f"Fix these fields: {fields}.", self.errors)
-
-
-def page_args(max_per_page: int = 100) -> tuple[int, int]:
-    fields = Fields(request.args, ("page", "per_page"), where="query")
-    page = fields.integer("page", required=False, maximum=100_000) or 1
-    per_page = fields.integer("per_page", required=False, maximum=max_per_page) or 50
-    fields.done()
-    return page, per_page
+def form_fields() -> dict[str, Any]:
+    return {**request.form.to_dict(), **request.files.to_dict()}

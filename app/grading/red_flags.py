@@ -52,19 +52,6 @@ class FlagEvidence:
     test_anchor: str
     rubric_signal: str  # the key of the rubric's weak signal the flag is evidence for, or ""
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "meaning": self.meaning,
-            "weight": self.weight,
-            "message": self.message,
-            "group": self.group_id,
-            "group_title": self.group_title,
-            "test": self.test_id,
-            "run_id": self.run_id,
-            "review_url": self.review_url,
-        }
-
 
 def group_anchor(group: GroupScore) -> str:
     return f"group-{group.id}"

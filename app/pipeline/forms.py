@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.pipeline.operations import (
+    MAX_MOVE_DETAILS,
     MAX_NOTE_LENGTH,
     MAX_STALE_DAYS,
     REJECTION_REASONS,
@@ -57,7 +58,7 @@ class MoveForm(FlaskForm):
     reason = SelectField(
         "Reason", choices=reason_choices, validate_choice=False, validators=[Optional()]
     )
-    details = TextAreaField("Details", validators=[Optional(), Length(max=2000)])
+    details = TextAreaField("Details", validators=[Optional(), Length(max=MAX_MOVE_DETAILS)])
     backwards = BooleanField("Yes, move back to an earlier stage")
     submit = SubmitField("Move")
 
@@ -81,7 +82,9 @@ class RejectForm(FlaskForm):
         ],
         validators=[DataRequired(message="Choose a rejection reason.")],
     )
-    details = TextAreaField("Details (optional)", validators=[Optional(), Length(max=2000)])
+    details = TextAreaField(
+        "Details (optional)", validators=[Optional(), Length(max=MAX_MOVE_DETAILS)]
+    )
     submit = SubmitField("Reject")
 
 
@@ -94,7 +97,9 @@ class WithdrawForm(FlaskForm):
         ],
         validators=[DataRequired(message="Choose why the candidate withdrew.")],
     )
-    details = TextAreaField("Details (optional)", validators=[Optional(), Length(max=2000)])
+    details = TextAreaField(
+        "Details (optional)", validators=[Optional(), Length(max=MAX_MOVE_DETAILS)]
+    )
     submit = SubmitField("Mark as withdrawn")
 
 

@@ -185,6 +185,7 @@ def _audit_move(transition: StageTransition, actor: User | None) -> None:
 
 MAX_BULK_MOVE = 500
 MAX_NOTE_LENGTH = 10_000
+MAX_MOVE_DETAILS = 2000  # the free text kept with a move (forms and API)
 MAX_STALE_DAYS = 365
 
 
@@ -201,7 +202,7 @@ def compose_reason(category: str, details: str, kind: StageKind) -> str:
             f"“{category}” is not a {kind.value} reason; choose one of: {', '.join(allowed)}.",
             field="reason",
         )
-    details = details.strip()
+    details = move_details(details)
     return f"{category}{REASON_SEPARATOR}{details}" if details else category
 
 
@@ -249,20 +250,8 @@ def move_many(
         raise DomainError(
             f"Move at most {MAX_BULK_MOVE} candidates at a time.", field="applications"
         )
-    stage = db.session.get(Stage, to_stage_id)
-    if stage is None or stage.job_id != job.id:
-        raise DomainError(f"Choose a stage of {job.title}.", field="stage")
-    reason = ""
-    if stage.kind in (StageKind.REJECTED, StageKind.WITHDRAWN):
-        reason = compose_reason(category, details, stage.kind)
-    elif category:
-        raise DomainError(
-            f"A reason from the list is for Rejected or Withdrawn, not {stage.name}: "
-            "clear it, or write a note in Details.",
-            field="reason",
-        )
-    else:
-        reason = details.strip()
+    stage = stage_of(job, to_stage_id)
+    reason = move_reason(stage, category, details)
     applications = list(
         db.session.scalars(
             select(Application)
@@ -292,6 +281,58 @@ def move_many(
         )
     at = now_utc()
     return [move(application, stage, actor, reason, at=at) for application in applications]
+
+
+def move_application(
+    application: Application,
+    to_stage_id: int,
+    actor: User | None,
+    category: str = "",
+    details: str = "",
+    backwards: bool = False,
+) -> StageTransition:
+    """Move one application to a stage of its job, by the rules of `move_many`."""
+    stage = stage_of(application.job, to_stage_id)
+    if stage.id == application.stage_id:
+        raise DomainError(f"The application is already in {stage.name}.", field="stage")
+    (transition,) = move_many(
+        application.job, [application.id], stage.id, actor, category, details, backwards
+    )
+    return transition
+
+
+def stage_of(job: Job, stage_id: int | None) -> Stage:
+    """The stage of `job` with this id; any other id is refused with the job's stages listed."""
+    stage = next((stage for stage in job.stages if stage.id == stage_id), None)
+    if stage is None:
+        choices = ", ".join(f"{s.id} ({s.name})" for s in job.stages)
+        raise DomainError(f"Choose a stage of {job.title}: {choices}.", field="stage")
+    return stage
+
+
+def move_reason(stage: Stage, category: str, details: str) -> str:
+    """The stored reason of a move to `stage`: a listed category (+ details) for Rejected and
+    Withdrawn, only details for any other stage (a listed category there is refused)."""
+    if stage.kind in (StageKind.REJECTED, StageKind.WITHDRAWN):
+        return compose_reason(category, details, stage.kind)
+    if category:
+        raise DomainError(
+            f"A reason from the list is for Rejected or Withdrawn, not {stage.name}: "
+            "clear it, or write a note in Details.",
+            field="reason",
+        )
+    return move_details(details)
+
+
+def move_details(details: str) -> str:
+    """The free text kept with a move, stripped; at most MAX_MOVE_DETAILS characters."""
+    details = details.strip()
+    if len(details) > MAX_MOVE_DETAILS:
+        raise DomainError(
+            f"Keep the details under {MAX_MOVE_DETAILS} characters (they have {len(details)}).",
+            field="details",
+        )
+    return details
 
 
 def is_backwards(application: Application, to_stage: Stage) -> bool:

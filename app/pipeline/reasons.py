@@ -28,12 +28,12 @@ WITHDRAWAL_REASONS = (
     "Unresponsive",
     "Other",
 )
+# Every listed reason once, rejections first (a move's reason is one of these).
+LISTED_REASONS = tuple(dict.fromkeys(REJECTION_REASONS + WITHDRAWAL_REASONS))
 REASON_SEPARATOR = " — "
 OTHER = "Other"
 # Longest first, so a category that begins with another one is recognised as itself.
-REASON_CATEGORIES = tuple(
-    sorted(set(REJECTION_REASONS + WITHDRAWAL_REASONS), key=len, reverse=True)
-)
+REASON_CATEGORIES = tuple(sorted(LISTED_REASONS, key=len, reverse=True))
 
 
 def reason_category(reason: str) -> str:
