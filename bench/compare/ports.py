@@ -40,7 +40,8 @@ def hidden_test_ids(exercise: Exercise) -> list[str]:
 def tool_env(tools: Path) -> dict[str, str]:
     """The environment of a tool's process: its virtualenv first on PATH (nbgrader runs `alembic`,
     both start kernels), BLAS pinned to one thread like the sandbox."""
-    return {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    path = f"{tools}{os.pathsep}{os.environ['PATH']}"
+    return {**os.environ, "PATH": path, "INKERNEL_REPO": str(REPO)}
 
 
 def _workdir_files(exercise: Exercise, target: Path) -> None:
