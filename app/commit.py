@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from flask import flash
 from flask_wtf import FlaskForm
 
-from app.errors import DomainError
+from app.errors import DomainError, DomainErrors
 from app.extensions import db
 from app.forms import apply_domain_error
 
@@ -33,10 +33,12 @@ def run_and_commit(
     success: str | Callable[[T], str] | None = None,
     *,
     form: FlaskForm | None = None,
+    on_error: Callable[[DomainError], None] | None = None,
 ) -> Done[T] | None:
     """Run `action`; on a DomainError roll back and report it (on `form`'s fields when given, else
-    flashed) and return None; otherwise commit, flash `success` (a text, or made from the result
-    after the commit) and return Done(result)."""
+    flashed: one message per error of a DomainErrors), hand it to `on_error` when the page shows
+    more of it, and return None; otherwise commit, flash `success` (a text, or made from the
+    result after the commit) and return Done(result)."""
     try:
         result = action()
     except DomainError as error:
@@ -44,7 +46,10 @@ def run_and_commit(
         if form is not None:
             apply_domain_error(form, error)
         else:
-            flash(error.message, "error")
+            for each in error.errors if isinstance(error, DomainErrors) else [error]:
+                flash(each.message, "error")
+        if on_error is not None:
+            on_error(error)
         return None
     db.session.commit()
     if success is not None:

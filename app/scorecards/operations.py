@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -31,6 +32,7 @@ from app.pipeline import operations as pipeline_operations
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric
 from app.scorecards.scheduling import clean_place
+from app.scorecards.scheduling import invite as mail_invites
 from app.webhooks import events as webhook_events
 
 MAX_NOTES = 10_000
@@ -106,6 +108,35 @@ def schedule_interview(
     return interview
 
 
+def schedule_and_invite(
+    application: Application,
+    stage: Stage,
+    kit: Kit,
+    interviewers: list[User],
+    scheduled_at: datetime,
+    actor: User | None,
+    duration_minutes: int | None,
+    location: str,
+    video_url: str,
+    config: dict[str, Any],
+) -> Interview:
+    """Schedule the interview and put its calendar invites (.ics) for the candidate and the panel
+    in the outbox."""
+    interview = schedule_interview(
+        application,
+        stage,
+        kit,
+        interviewers,
+        scheduled_at,
+        actor,
+        duration_minutes,
+        location,
+        video_url,
+    )
+    mail_invites(interview, config)
+    return interview
+
+
 def latest_version(interview: Interview, interviewer: User) -> Scorecard | None:
     return db.session.scalar(
         select(Scorecard)
@@ -166,9 +197,7 @@ def _apply(scorecard: Scorecard, data: ScorecardInput) -> None:
     if data.authorship and data.authorship not in AUTHORSHIP:
         raise DomainError("Choose how well they explained their work.", field="authorship")
     if len(data.authorship_notes) > MAX_NOTES:
-        raise DomainError(
-            f"Keep the notes under {MAX_NOTES} characters.", field="authorship_notes"
-        )
+        raise DomainError(f"Keep the notes under {MAX_NOTES} characters.", field="authorship_notes")
     for key in covered:
         dimension = rubric.dimension(key)
         level_key = data.levels.get(key) or None
