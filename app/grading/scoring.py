@@ -14,23 +14,27 @@ from sandbox.results import GradingResult
 
 
 @dataclass(frozen=True)
-class GroupResult:
-    id: str
+class ScoredGroup:
+    """A test group's points in one run: the one declaration of a group score. Scoring makes it,
+    the worker stores it (a GroupScore row), the CLI report and the reports read its fields.
+    `passed`/`total` count its tests (0 when a caller stores points it did not count)."""
+
+    group_id: str
     title: str
     dimension: str
     score: float
     max_score: float
     visible: bool
-    passed: int
-    total: int
     message: str
+    passed: int = 0
+    total: int = 0
 
 
 @dataclass(frozen=True)
 class Score:
     score: float
     max_score: float
-    groups: tuple[GroupResult, ...]
+    groups: tuple[ScoredGroup, ...]
 
     def by_dimension(self) -> dict[str, tuple[float, float]]:
         totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -50,8 +54,8 @@ def score(result: GradingResult, exercise: Exercise) -> Score:
         passed = sum(test.outcome == "passed" for test in tests)
         points = round(group.points * passed / len(tests), 2) if tests else 0.0
         groups.append(
-            GroupResult(
-                id=group.id,
+            ScoredGroup(
+                group_id=group.id,
                 title=group.title,
                 dimension=group.dimension,
                 score=points,

@@ -143,7 +143,7 @@ def grade_notebook(
     return Graded(
         status=result.status,
         percent=round(100 * scored.score / scored.max_score, 2),
-        groups={g.id: round(100 * g.score / g.max_score, 2) for g in scored.groups},
+        groups={g.group_id: round(100 * g.score / g.max_score, 2) for g in scored.groups},
         message=result.message,
         retryable=result.retryable,
     )
