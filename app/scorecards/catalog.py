@@ -48,16 +48,18 @@ def load_catalog(directory: Path) -> Catalog:
     for path in sorted((directory / "kits").glob("*.yaml")):
         kit, source = load_kit(path, _display(path, directory))
         if kit.id != path.stem:
-            raise source.error(("id",), f"{kit.id!r} must match the file name ({path.stem!r})")
+            problem = f"{kit.id!r} must match the file name ({path.stem!r})"
+            raise RubricError(source.message(("id",), problem))
         if kit.rubric_id not in rubrics:
-            raise source.error(("rubric",), f"no rubric {kit.rubric_id!r} in {directory.name}/")
+            problem = f"no rubric {kit.rubric_id!r} in {directory.name}/"
+            raise RubricError(source.message(("rubric",), problem))
         known = rubrics[kit.rubric_id].dimension_keys
         for index, key in enumerate(kit.dimensions):
             if key not in known:
-                raise source.error(
-                    ("dimensions", index),
-                    f"{key!r} is not a dimension of rubric {kit.rubric_id!r} ({', '.join(known)})",
+                problem = (
+                    f"{key!r} is not a dimension of rubric {kit.rubric_id!r} ({', '.join(known)})"
                 )
+                raise RubricError(source.message(("dimensions", index), problem))
         kits[kit.id] = kit
     return Catalog(rubrics, kits)
 
