@@ -9,7 +9,7 @@ the first error pydantic (or a validator raising `Invalid`) reports.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -38,6 +38,10 @@ class FileModel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Frozen as a frozen dataclass is: assigning raises FrozenInstanceError."""
+        raise FrozenInstanceError(f"cannot assign to field {name!r} of {type(self).__name__}")
+
 
 def format_path(path: Iterable[str | int]) -> str:
     text = ""
@@ -64,7 +68,7 @@ class Source:
     def message(self, path: PathKey, problem: str) -> str:
         line = self.line_of(path)
         where = f"{self.name}:{line}" if line is not None else self.name
-        return f"{where}: {format_path(path)}: {problem}"
+        return f"{where}: {format_path(path)}: {problem}" if path else f"{where}: {problem}"
 
 
 def _record_lines(
