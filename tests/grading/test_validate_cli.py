@@ -112,15 +112,8 @@ def test_seeds_grade_the_references_on_each_variant(validate, exercises_app, tmp
     tiny_with_generator(tmp_path, SLOPE_GENERATOR)
     exercises_app.config["EXERCISES_DIR"] = tmp_path / "exercises"
     result = validate(
-        "tiny",
-        "--no-attacks",
-        "--seeds",
-        "2",
-        "--seed-reference",
-        "full-marks.ipynb",
-        "--json",
-        "--time-factor",
-        "3",  # the verdicts under test depend on data, not on the load
+        "tiny", "--no-attacks", "--seeds", "2", "--seed-reference", "full-marks.ipynb", "--json",
+        "--time-factor", "3",  # the verdicts under test depend on data, not on the load
     )
     rows = {row["name"]: row for row in json.loads(result.stdout.splitlines()[-1])}
     assert set(rows) == {

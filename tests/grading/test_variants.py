@@ -119,7 +119,7 @@ def test_grading_carries_the_variant_holdout_and_the_same_hidden_tests(churn):
     assert again.hidden_dir == one.hidden_dir, "a cached variant is reused"
 
 
-COUNTING_GENERATOR = """
+COUNTING_GENERATOR = '''
 from pathlib import Path
 
 CALLS = Path(__file__).with_name("calls.txt")
@@ -130,7 +130,7 @@ def variant_files(seed):
         calls.write(f"{seed}\\n")
     header = (Path(__file__).parent / "hidden/data/holdout.csv").read_text().splitlines()[0]
     return {"hidden/data/holdout.csv": f"{header}\\n{seed},{seed}\\n".encode()}
-"""
+'''
 
 
 def test_variants_are_cached_by_version_seed_and_content(tmp_path):
