@@ -8,16 +8,17 @@ the first error pydantic (or a validator raising `Invalid`) reports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import FrozenInstanceError, dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class YamlFileError(ValueError):
@@ -84,6 +85,7 @@ def _record_lines(
                 raise error(f"{name}:{line}: {format_path((*path, key))}: duplicate key")
             seen.add(key)
             _record_lines(value_node, (*path, key), lines, name, error)
+            lines[(*path, key)] = key_node.start_mark.line + 1  # a block value starts below
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(item, (*path, index), lines, name, error)
@@ -197,3 +199,20 @@ def unique(keys: Iterable[str], path: PathKey, what: str) -> None:
         if key in seen:
             raise Invalid((*path, index, "key"), f"duplicate {what} {key!r}")
         seen.add(key)
+
+
+class FileCache(Generic[T]):
+    """What was loaded from some files, loaded again only after one of them changed (added,
+    removed or rewritten): pages, the API and workers read exercises and rubrics on every
+    request and run, never parsing their YAML again."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path, tuple[tuple[tuple[str, int], ...], T]] = {}
+
+    def get(self, key: Path, files: Iterable[Path], load: Callable[[], T]) -> T:
+        stamp = tuple(sorted((str(path), path.stat().st_mtime_ns) for path in files))
+        cached = self._loaded.get(key)
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, load())
+            self._loaded[key] = cached
+        return cached[1]

@@ -24,6 +24,7 @@ from pydantic import (
 
 from app.grading import variants
 from app.yaml_source import (
+    FileCache,
     FileModel,
     Invalid,
     PositiveWholeNumber,
@@ -73,9 +74,18 @@ def _positive_number(value: Any) -> float:
 
 
 def _limits(value: Any) -> Limits:
+    """`limits:` of exercise.yaml (top level): each refusal names the line of its limit."""
     if isinstance(value, Limits):
         return value
-    return Limits().with_overrides(value or {})  # a ValueError names the unknown limit
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a mapping of limit names to values (got {value!r})")
+    limits = Limits()
+    for name, limit in value.items():
+        try:
+            limits = limits.with_overrides({name: limit})
+        except ValueError as error:
+            raise Invalid(("limits", str(name)), str(error)) from None
+    return limits
 
 
 class TestGroup(FileModel):
@@ -245,19 +255,27 @@ def load_exercise(exercises_dir: Path, slug_or_path: str) -> Exercise:
     return parse_exercise(exercise_folder(exercises_dir, slug_or_path))
 
 
-_parsed: dict[Path, tuple[int, Exercise]] = {}
+_exercises: FileCache[Exercise] = FileCache()
 
 
 def exercise_in(exercises_dir: Path, slug: str) -> Exercise:
     """The exercise `slug` of `exercises_dir`, parsed once and again only after its exercise.yaml
     changed: pages, the API and workers ask for it on every request and run."""
     folder = exercise_folder(exercises_dir, slug)
-    stamp = (folder / "exercise.yaml").stat().st_mtime_ns
-    cached = _parsed.get(folder)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, parse_exercise(folder))
-        _parsed[folder] = cached
-    return cached[1]
+    yaml_file = folder / "exercise.yaml"
+    return _exercises.get(folder, [yaml_file], lambda: parse_exercise(folder))
+
+
+def exercise_problems(exercises_dir: Path) -> list[str]:
+    """What is wrong with the exercises of `exercises_dir` (checked at start-up), one
+    `file:line: field: message` per broken exercise.yaml; the good ones are cached."""
+    problems = []
+    for path in sorted(Path(exercises_dir).glob("*/exercise.yaml")):
+        try:
+            exercise_in(Path(exercises_dir), path.parent.name)
+        except ExerciseError as error:
+            problems.append(str(error))
+    return problems
 
 
 def installed_exercise(slug: str) -> Exercise:

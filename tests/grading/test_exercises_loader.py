@@ -94,7 +94,7 @@ def _broken(tmp_path: Path, **changes) -> Path:
         ({"version": "one"}, r":\d+: version: must be a whole number \(got 'one'\)"),
         ({"title": None}, r":\d+: title: is missing"),
         ({"notebook": "missing.ipynb"}, "field 'notebook': starter/missing.ipynb does not exist"),
-        ({"limits": {"memroy_mb": 1}}, r":\d+: limits: unknown limit 'memroy_mb'"),
+        ({"limits": {"memroy_mb": 1}}, r":\d+: limits\.memroy_mb: unknown limit 'memroy_mb'"),
         ({"groups": []}, r":\d+: groups: must be a non-empty list"),
         (
             {"groups": [{"id": "a", "title": "A", "points": 1, "dimension": "vibes"}]},
