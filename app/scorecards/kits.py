@@ -7,18 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
+from app import yaml_source
 from app.scorecards.source import RubricError
-from app.yaml_source import (
-    FileModel,
-    Invalid,
-    Key,
-    PositiveWholeNumber,
-    Source,
-    Text,
-    read_yaml,
-    validate,
-    whole_number,
-)
+from app.yaml_source import FileModel, Key, PositiveWholeNumber, Source, Text
 
 
 def _once_each(keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -51,7 +42,7 @@ class Kit(FileModel):
     dimensions: tuple[Key, ...]
     questions: tuple[Question, ...]
     stage: Text = ""  # the pipeline stage this kit is usually used in (a suggestion)
-    duration_minutes: Annotated[int, whole_number(minimum=5)] = 45
+    duration_minutes: Annotated[int, yaml_source.whole_number(minimum=5)] = 45
     summary: Text = ""
 
     _once = field_validator("dimensions")(_once_each)
@@ -71,7 +62,7 @@ class Kit(FileModel):
         for number, question in enumerate(questions):
             for index, key in enumerate(question.dimensions):
                 if key not in dimensions:
-                    raise Invalid(
+                    raise yaml_source.Invalid(
                         ("questions", number, "dimensions", index),
                         f"{key!r} is not one of the kit's dimensions ({', '.join(dimensions)})",
                     )
@@ -97,11 +88,11 @@ class Kit(FileModel):
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> Kit:
         name = f"snapshot of kit {data.get('id')!r} v{data.get('version')}"
-        return validate(cls, data, Source(name), RubricError)
+        return yaml_source.validate(cls, data, Source(name), RubricError)
 
 
 def load_kit(path: Path, display_name: str | None = None) -> tuple[Kit, Source]:
     """Load and validate one kit file (its dimensions are checked against the rubric by the
     catalog, which needs the Source to point at the offending line)."""
-    data, source = read_yaml(path, display_name, RubricError)
-    return validate(Kit, data, source, RubricError), source
+    data, source = yaml_source.read_yaml(path, display_name, RubricError)
+    return yaml_source.validate(Kit, data, source, RubricError), source

@@ -67,9 +67,11 @@ def schedule_interview(
     duration_minutes: int | None = None,
     location: str = "",
     video_url: str = "",
+    invite_with: dict[str, Any] | None = None,
 ) -> Interview:
     """Schedule an interview of an application with a kit and a panel of staff, in a room
-    (`location`) and/or over a video link."""
+    (`location`) and/or over a video link. Given the app's config (`invite_with`), the calendar
+    invites (.ics) for the candidate and the panel go in the outbox too."""
     if stage.job_id != application.job_id:
         raise DomainError("That stage belongs to another job.", field="stage")
     if stage.kind.is_terminal:
@@ -105,35 +107,8 @@ def schedule_interview(
             interview.panel.append(InterviewAssignment(interviewer=user))
     db.session.add(interview)
     db.session.flush()
-    return interview
-
-
-def schedule_and_invite(
-    application: Application,
-    stage: Stage,
-    kit: Kit,
-    interviewers: list[User],
-    scheduled_at: datetime,
-    actor: User | None,
-    duration_minutes: int | None,
-    location: str,
-    video_url: str,
-    config: dict[str, Any],
-) -> Interview:
-    """Schedule the interview and put its calendar invites (.ics) for the candidate and the panel
-    in the outbox."""
-    interview = schedule_interview(
-        application,
-        stage,
-        kit,
-        interviewers,
-        scheduled_at,
-        actor,
-        duration_minutes,
-        location,
-        video_url,
-    )
-    mail_invites(interview, config)
+    if invite_with is not None:
+        mail_invites(interview, invite_with)
     return interview
 
 

@@ -98,7 +98,7 @@ def schedule(application_id: int):
     if form.validate_on_submit():
         by_id = {user.id: user for user in staff}
         done = run_and_commit(
-            lambda: operations.schedule_and_invite(
+            lambda: operations.schedule_interview(
                 application,
                 db.get_or_404(Stage, form.stage.data),
                 kits[form.kit.data],
@@ -108,7 +108,7 @@ def schedule(application_id: int):
                 form.duration_minutes.data,
                 form.location.data or "",
                 form.video_url.data or "",
-                current_app.config,
+                invite_with=current_app.config,
             ),
             lambda interview: f"{interview.kit_title} scheduled; invites (.ics) are in the outbox.",
             form=form,
