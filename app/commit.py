@@ -1,4 +1,5 @@
-"""The commit helper of views: run one operation, commit, and tell the user how it went.
+"""The commit helper of views (and commands): run one operation, commit, and tell the user how it
+went.
 
 Operations flush and never commit (ARCHITECTURE.md); the request owns the transaction. This is
 the one place a view turns a DomainError into a rolled-back transaction and a message — flashed,
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import click
 from flask import flash
 from flask_wtf import FlaskForm
 
@@ -55,3 +57,15 @@ def run_and_commit(
     if success is not None:
         flash(success(result) if callable(success) else success, "success")
     return Done(result)
+
+
+def run_and_commit_command(action: Callable[[], T], advice: str = "") -> T:
+    """A command's `run_and_commit`: on a DomainError roll back and stop with a usage error (its
+    message, then `advice`); otherwise commit and return the result."""
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.UsageError(f"{error.message} {advice}".strip()) from error
+    db.session.commit()
+    return result
