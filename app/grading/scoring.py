@@ -7,7 +7,9 @@ with no test outcome at all (the run never reached it) scores zero, with a messa
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from app.grading.exercises import Exercise
 from sandbox.results import GradingResult
@@ -37,11 +39,27 @@ class Score:
     groups: tuple[ScoredGroup, ...]
 
     def by_dimension(self) -> dict[str, tuple[float, float]]:
-        totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for group in self.groups:
-            totals[group.dimension][0] += group.score
-            totals[group.dimension][1] += group.max_score
-        return {dimension: (got, out_of) for dimension, (got, out_of) in totals.items()}
+        return points_by_dimension(self.groups)
+
+
+class GroupPoints(Protocol):
+    """What a group score is read by: a ScoredGroup, or its stored row (models.GroupScore)."""
+
+    @property
+    def dimension(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def max_score(self) -> float: ...
+
+
+def points_by_dimension(groups: Iterable[GroupPoints]) -> dict[str, tuple[float, float]]:
+    """(points, out of) per rubric dimension, summed over the groups counting towards it."""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for group in groups:
+        totals[group.dimension][0] += group.score
+        totals[group.dimension][1] += group.max_score
+    return {dimension: (got, out_of) for dimension, (got, out_of) in totals.items()}
 
 
 def score(result: GradingResult, exercise: Exercise) -> Score:
