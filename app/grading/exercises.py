@@ -247,7 +247,7 @@ def exercise_folder(exercises_dir: Path, slug_or_path: str) -> Path:
     folder = Path(slug_or_path)
     if (folder / "exercise.yaml").is_file():
         return folder
-    known = ", ".join(e.id for e in list_exercises(exercises_dir)) or "none"
+    known = ", ".join(e.id for e in exercises_in(exercises_dir)) or "none"
     raise ExerciseError(f"no exercise {slug_or_path!r}; known exercises: {known}")
 
 
@@ -292,11 +292,6 @@ def exercises_in(exercises_dir: Path) -> list[Exercise]:
 def installed_exercises() -> list[Exercise]:
     """Every exercise of the app's EXERCISES_DIR, by slug (cached, see exercise_in)."""
     return exercises_in(Path(current_app.config["EXERCISES_DIR"]))
-
-
-def list_exercises(exercises_dir: Path) -> list[Exercise]:
-    folders = sorted(p.parent for p in Path(exercises_dir).glob("*/exercise.yaml"))
-    return [parse_exercise(folder) for folder in folders]
 
 
 def parse_exercise(folder: Path) -> Exercise:

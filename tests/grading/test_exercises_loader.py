@@ -13,7 +13,6 @@ from app.grading.exercises import (
     DIMENSIONS,
     ExerciseError,
     exercise_in,
-    list_exercises,
     load_exercise,
 )
 from sandbox.kinds import KINDS
@@ -63,7 +62,7 @@ def test_a_path_to_an_exercise_folder_works_too():
 
 
 def test_every_exercise_in_the_repository_is_valid():
-    for exercise in list_exercises(REPO_EXERCISES):
+    for exercise in exercises_in(REPO_EXERCISES):
         assert exercise.kind in KINDS
         assert all(g.dimension in DIMENSIONS for g in exercise.groups)
 
