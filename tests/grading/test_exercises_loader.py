@@ -13,6 +13,7 @@ from app.grading.exercises import (
     DIMENSIONS,
     ExerciseError,
     exercise_in,
+    exercises_in,
     load_exercise,
 )
 from sandbox.kinds import KINDS
