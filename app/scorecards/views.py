@@ -282,10 +282,10 @@ def decide(application_id: int):
                 form.details.data or "",
                 current_user,
             ),
+            lambda _: f"Moved to {application.stage.name}.",
             form=form,
         )
         if done:
-            flash(f"Moved to {application.stage.name}.", "success")
             return redirect(url_for("scorecards.debrief", application_id=application.id))
     return _render_debrief(application, form), 400 if form.is_submitted() else 200
 
