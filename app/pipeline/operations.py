@@ -331,7 +331,12 @@ def add_note(candidate: Candidate, author: User | None, body: str) -> Note:
     db.session.add(note)
     db.session.flush()
     search_index.refresh(candidate)
-    audit.record("candidate.note_added", candidate_id=candidate.id, target=f"note:{note.id}")
+    audit.record(
+        "candidate.note_added",
+        candidate_id=candidate.id,
+        target=f"note:{note.id}",
+        actor=author,
+    )
     return note
 
 
