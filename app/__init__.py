@@ -128,4 +128,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.cli import register_commands
 
     register_commands(app)
+    _report_broken_files(app)
     return app
+
+
+def _report_broken_files(app: Flask) -> None:
+    """Validate every exercise.yaml, rubric and kit once at start (they stay cached) and log
+    each problem as `file:line: field: message`; the pages that need a broken file say so."""
+    from app.grading.exercises import exercise_problems
+    from app.scorecards.catalog import catalog_problems
+
+    problems = [
+        *exercise_problems(Path(app.config["EXERCISES_DIR"])),
+        *catalog_problems(Path(app.config["RUBRICS_DIR"])),
+    ]
+    for problem in problems:
+        app.logger.error("invalid file: %s", problem)

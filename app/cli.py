@@ -6,8 +6,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from app.errors import DomainError
-from app.extensions import db
+from app.commit import run_and_commit_command
 
 
 @click.command("seed-demo")
@@ -19,12 +18,9 @@ def seed_demo_command(if_empty: bool) -> None:
     if if_empty and demo.database_has_users():
         click.echo("Demo data already loaded (database not empty).")
     else:
-        try:
-            demo.seed(assessment_cohort=True)
-        except DomainError as error:
-            db.session.rollback()
-            raise click.UsageError(f"{error.message} Run it on an empty database.") from error
-        db.session.commit()
+        run_and_commit_command(
+            lambda: demo.seed(assessment_cohort=True), "Run it on an empty database."
+        )
         click.echo("Demo data loaded.")
     click.echo("Demo logins (password for all: " + demo.DEMO_PASSWORD + "):")
     for email, role in demo.staff_logins():

@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     (
         "settings_types", "config", "database", "extensions", "errors", "forms", "commit", "models",
         "timezones", "timespan", "csv_export", "urls", "security", "http_errors", "queue",
-        "gunicorn_conf", "gunicorn_worker",
+        "gunicorn_conf", "gunicorn_worker", "yaml_source",
     ),
     # services every feature uses; assessment_upkeep keeps the reports' derived rows current
     ("audit", "outbox", "messages", "mail", "webhooks", "assessment_upkeep"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.errors import DomainError
 from app.extensions import db
 from app.models import User
+from app.notifications.operations import KINDS, set_muted
 from app.timezones import is_zone
 
 
@@ -18,3 +19,11 @@ def set_time_zone(user: User, name: str) -> None:
         )
     user.time_zone = name
     db.session.flush()
+
+
+def save_settings(user: User, time_zone: str, notified: list[str] | None) -> None:
+    """Save the settings page: the time zone and, for staff (`notified` is None for candidates,
+    who have no such choice), the notification kinds they want; every other kind is muted."""
+    set_time_zone(user, time_zone)
+    if notified is not None:
+        set_muted(user, [kind for kind in KINDS if kind not in notified])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, SubmitField
@@ -10,11 +10,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.account import operations
 from app.auth.access import roles_required
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import apply_domain_error
+from app.commit import run_and_commit
 from app.models import Role
-from app.notifications.operations import KINDS, set_muted
+from app.notifications.operations import KINDS
 from app.timezones import zone_names
 
 bp = Blueprint("account", __name__)
@@ -47,16 +45,12 @@ def settings():
     if current_user.role is Role.CANDIDATE:
         del form.notifications  # candidates get mail about their exercises, not these
     if form.validate_on_submit():
-        try:
-            operations.set_time_zone(current_user, form.time_zone.data)
-            if "notifications" in form:
-                chosen = form.notifications.data or []
-                set_muted(current_user, [kind for kind in KINDS if kind not in chosen])
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Times are now shown in {current_user.time_zone}.", "success")
+        chosen = (form.notifications.data or []) if "notifications" in form else None
+        done = run_and_commit(
+            lambda: operations.save_settings(current_user, form.time_zone.data, chosen),
+            lambda _: f"Times are now shown in {current_user.time_zone}.",
+            form=form,
+        )
+        if done:
             return redirect(url_for("account.settings"))
     return render_template("account/settings.html", form=form)

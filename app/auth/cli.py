@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from app.auth import operations as auth_operations
-from app.errors import DomainError
-from app.extensions import db
+from app.commit import run_and_commit_command
 from app.models import Role
 
 
@@ -19,10 +18,7 @@ from app.models import Role
 @click.password_option(help="At least 10 characters; asked for when omitted.")
 def create_user_command(email: str, name: str, role: str, password: str) -> None:
     """Create a staff account (admin, recruiter or interviewer)."""
-    try:
-        user = auth_operations.create_user(email, name, Role(role), password)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.UsageError(error.message) from error
-    db.session.commit()
+    user = run_and_commit_command(
+        lambda: auth_operations.create_user(email, name, Role(role), password)
+    )
     click.echo(f"Created {user.role.value} {user.email}.")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from app import audit
 from app.auth.passwords import (
     DUMMY_HASH,
     check_new_password,
@@ -59,6 +62,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user if verify_password(user.password_hash, password) else None
 
 
+def record_failed_sign_in(email: str) -> None:
+    """Audit a refused password: for which account, or that none has this address."""
+    known = find_user_by_email(email)
+    audit.record(
+        "login.failed",
+        target=f"user:{known.id}" if known else "",
+        detail="wrong password" if known else "unknown account",
+    )
+
+
 def _account_email(candidate: Candidate) -> str:
     """A candidate account's email: the candidate's own, unless another account (a separate
     candidate with the same address in jobs of other recruiters, or staff) holds it. Candidates
@@ -91,6 +104,14 @@ def issue_invite(
     db.session.flush()
     token = _serializer(secret_key).dumps({"invite": invite.id, "nonce": invite.nonce})
     return invite, token
+
+
+def invite_candidate(candidate: Candidate, actor: User, config: Mapping[str, Any]) -> str:
+    """A recruiter's invite link for `candidate` (the configured lifetime), audited; returns the
+    signed token."""
+    invite, token = issue_invite(candidate, actor, config["SECRET_KEY"], config["INVITE_MAX_AGE"])
+    audit.record("invite.issued", candidate_id=candidate.id, target=f"invite:{invite.id}")
+    return token
 
 
 def redeem_invite(token: str, secret_key: str, now: datetime | None = None) -> Invite:

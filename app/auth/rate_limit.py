@@ -9,19 +9,85 @@ counts in the same transaction, so parallel attempts cannot all pass a check mad
 them was counted. The caller commits the reservation BEFORE checking the password, and `release`s
 it when the attempt succeeded: only failures stay counted, so people who get it right are never
 slowed down.
+
+The policy lives here too: `sign_in_attempt` and `invite_attempt` decide who is counted (the
+network address, and for sign-ins the hashed email), under which configured limit, and what a
+refused person reads; the views only ask, commit and render.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, select, text
 
+from app import audit
+from app.auth.operations import normalise_email
 from app.extensions import db
 from app.models import RateLimitHit, now_utc
 from app.settings_types import Limit
 
-__all__ = ["Limit", "purge", "release", "reserve", "retry_after"]
+__all__ = [
+    "Attempt",
+    "Limit",
+    "invite_attempt",
+    "purge",
+    "release",
+    "reserve",
+    "retry_after",
+    "sign_in_attempt",
+]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at a limited door: refused (`wait` seconds, and the `message` to show), or
+    counted (`hit_ids`, to `release` once the try succeeds)."""
+
+    wait: int = 0
+    message: str = ""
+    hit_ids: tuple[int, ...] = ()
+
+    @property
+    def refused(self) -> bool:
+        return self.wait > 0
+
+    def succeeded(self) -> None:
+        """Uncount this try: only failures stay counted."""
+        release(list(self.hit_ids))
+
+
+def wait_message(seconds: int, what: str) -> str:
+    minutes = max(1, round(seconds / 60))
+    return f"Too many {what}. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
+
+
+def sign_in_attempt(remote_addr: str | None, email: str, config: Mapping[str, Any]) -> Attempt:
+    """Count a sign-in from this address for this account (LOGIN_RATE_LIMIT each), or refuse it
+    and audit the refusal. Flushes; the caller commits before it checks the password, so
+    parallel tries see the count."""
+    # Hashed: the limiter's table must not keep the addresses people typed.
+    hashed = hashlib.sha256(normalise_email(email).encode()).hexdigest()[:40]
+    keys = (f"login-ip:{remote_addr}", f"login-email:{hashed}")
+    wait, hit_ids = reserve(keys, config["LOGIN_RATE_LIMIT"])
+    if wait:
+        audit.record("login.rate_limited", detail=f"retry after {wait} s")
+        return Attempt(wait, wait_message(wait, "failed sign-ins"))
+    return Attempt(hit_ids=tuple(hit_ids))
+
+
+def invite_attempt(remote_addr: str | None, config: Mapping[str, Any]) -> Attempt:
+    """Count an invite link opened from this address (INVITE_RATE_LIMIT), or refuse it.
+    Flushes; the caller commits before it checks the link."""
+    wait, hit_ids = reserve((f"invite-ip:{remote_addr}",), config["INVITE_RATE_LIMIT"])
+    if wait:
+        what = "invalid invite links were opened from your network"
+        return Attempt(wait, wait_message(wait, what))
+    return Attempt(hit_ids=tuple(hit_ids))
 
 
 def retry_after(key: str, limit: Limit, now: datetime | None = None) -> int:

@@ -1,5 +1,3 @@
-import hashlib
-
 from flask import (
     Blueprint,
     current_app,
@@ -23,44 +21,25 @@ from app.urls import safe_next_url
 bp = Blueprint("auth", __name__)
 
 
-def _wait_message(seconds: int, what: str) -> str:
-    minutes = max(1, round(seconds / 60))
-    return f"Too many {what}. Wait {minutes} minute{'s' if minutes > 1 else ''} and try again."
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        limit = current_app.config["LOGIN_RATE_LIMIT"]
         email = operations.normalise_email(form.email.data)
-        # Hashed: the limiter's table must not keep the addresses people typed.
-        keys = (
-            f"login-ip:{request.remote_addr}",
-            "login-email:" + hashlib.sha256(email.encode()).hexdigest()[:40],
-        )
-        wait, reserved = rate_limit.reserve(keys, limit)
-        if wait:
-            db.session.rollback()
-            audit.record("login.rate_limited", detail=f"retry after {wait} s")
-            db.session.commit()
-            form.form_errors.append(_wait_message(wait, "failed sign-ins"))
-            page = render_template("auth/login.html", form=form)
-            return page, 429, {"Retry-After": str(wait)}
+        attempt = rate_limit.sign_in_attempt(request.remote_addr, email, current_app.config)
         db.session.commit()  # counted before the password is checked: parallel tries see it
+        if attempt.refused:
+            form.form_errors.append(attempt.message)
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(attempt.wait)}
         user = operations.authenticate(form.email.data, form.password.data)
         if user is not None:
-            rate_limit.release(reserved)
+            attempt.succeeded()
             login_user(user)
             db.session.commit()
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
-        known = operations.find_user_by_email(email)
-        audit.record(
-            "login.failed",
-            target=f"user:{known.id}" if known else "",
-            detail="wrong password" if known else "unknown account",
-        )
+        operations.record_failed_sign_in(email)
         db.session.commit()
         form.password.errors.append("Wrong email or password.")
     return render_template("auth/login.html", form=form)
@@ -82,15 +61,11 @@ def logout():
 @bp.route("/invite/<token>")
 @public
 def redeem_invite(token: str):
-    limit = current_app.config["INVITE_RATE_LIMIT"]
-    key = f"invite-ip:{request.remote_addr}"
-    wait, reserved = rate_limit.reserve((key,), limit)
-    if wait:
-        db.session.rollback()
-        message = _wait_message(wait, "invalid invite links were opened from your network")
-        page = render_template("auth/invite_invalid.html", message=message)
-        return page, 429, {"Retry-After": str(wait)}
+    attempt = rate_limit.invite_attempt(request.remote_addr, current_app.config)
     db.session.commit()  # counted before the link is checked: parallel tries see it
+    if attempt.refused:
+        page = render_template("auth/invite_invalid.html", message=attempt.message)
+        return page, 429, {"Retry-After": str(attempt.wait)}
     try:
         invite = operations.redeem_invite(token, current_app.config["SECRET_KEY"])
     except InvalidInvite as error:
@@ -99,7 +74,7 @@ def redeem_invite(token: str):
         db.session.commit()
         status = 410 if error.expired else 404
         return render_template("auth/invite_invalid.html", message=error.message), status
-    rate_limit.release(reserved)
+    attempt.succeeded()
     login_user(invite.candidate.user)
     sessions.bind_invite(invite)
     db.session.commit()

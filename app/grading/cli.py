@@ -119,7 +119,7 @@ def grading_report(result: GradingResult, exercise) -> dict:
         "max_score": scored.max_score,
         "groups": [
             {
-                "id": g.id,
+                "id": g.group_id,
                 "title": g.title,
                 "score": g.score,
                 "max_score": g.max_score,

@@ -7,14 +7,33 @@ explicitly, CTFd-style), which grades it and says which fields and files its fol
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
 from flask import current_app
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from app.grading import variants
+from app.yaml_source import (
+    FileCache,
+    FileModel,
+    Invalid,
+    PositiveWholeNumber,
+    Text,
+    YamlFileError,
+    one_of,
+    read_yaml,
+    validate,
+)
 from sandbox.job import GradingJob
 from sandbox.kinds import KINDS, kind_for
 from sandbox.limits import Limits
@@ -39,51 +58,127 @@ AI_POLICIES = {
 }
 DEFAULT_AI_POLICY = "not_allowed"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+Dimension = Annotated[str, one_of(DIMENSIONS)]
+Prose = Annotated[str, BeforeValidator(lambda value: "" if value is None else str(value).strip())]
 
 
-class ExerciseError(ValueError):
-    """An exercise folder or exercise.yaml that cannot be used; the message names file and field."""
+class ExerciseError(YamlFileError):
+    """An exercise folder or exercise.yaml that cannot be used; the message names file, line and
+    field."""
 
 
-@dataclass(frozen=True)
-class TestGroup:
+def _positive_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"must be a positive number (got {value!r})")
+    return float(value)
+
+
+def _limits(value: Any) -> Limits:
+    """`limits:` of exercise.yaml (top level): each refusal names the line of its limit."""
+    if isinstance(value, Limits):
+        return value
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a mapping of limit names to values (got {value!r})")
+    limits = Limits()
+    for name, limit in value.items():
+        try:
+            limits = limits.with_overrides({name: limit})
+        except ValueError as error:
+            raise Invalid(("limits", str(name)), str(error)) from None
+    return limits
+
+
+class TestGroup(FileModel):
+    """A group of hidden tests: its points count towards a rubric dimension."""
+
     __test__ = False
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
-    id: str
-    title: str
-    points: float
-    dimension: str
-    visible: bool
-    description: str
+    id: Text
+    title: Text
+    points: Annotated[float, PlainValidator(_positive_number)]
+    dimension: Dimension
+    visible: bool = False
+    description: Prose = ""
 
 
-@dataclass(frozen=True)
-class TextEvidence:
+class TextEvidence(FileModel):
     """A section of the submission no test can judge (e.g. a Summary's prose): its visible text
     is shown to the interviewer as evidence for `dimension`, and earns no points."""
 
-    heading: str  # the markdown heading the section starts at (matched case-insensitively)
-    title: str
-    dimension: str
-    look_for: str
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    heading: Text  # the markdown heading the section starts at (matched case-insensitively)
+    title: Text
+    dimension: Dimension
+    look_for: Prose = ""
 
 
-@dataclass(frozen=True)
-class Exercise:
-    id: str
-    version: int
-    title: str
-    kind: str
-    time_budget_minutes: int
-    notebook: str
-    limits: Limits
+class Exercise(FileModel):
+    """One exercise.yaml, validated, with the folder it was read from (`folder`)."""
+
+    # Kinds may read fields of their own from exercise.yaml (sandbox.kinds: check_folder).
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: Text
+    version: PositiveWholeNumber
+    title: Text
+    kind: Text
+    time_budget_minutes: PositiveWholeNumber
+    notebook: Text
+    limits: Annotated[Limits, PlainValidator(_limits)] = Field(default_factory=Limits)
     groups: tuple[TestGroup, ...]
     folder: Path
-    ai_policy: str = DEFAULT_AI_POLICY
+    ai_policy: Annotated[str, one_of(AI_POLICIES)] = DEFAULT_AI_POLICY
     # `variants: {generator: file.py}` in exercise.yaml: a script of the folder whose
     # `variant_files(seed)` makes one candidate's data (app/grading/variants.py); None: one data set
-    variant_generator: str | None = None
+    variant_generator: str | None = Field(default=None, alias="variants")
     evidence: tuple[TextEvidence, ...] = ()
+
+    @field_validator("kind")
+    @classmethod
+    def _registered(cls, kind: str) -> str:
+        if kind not in KINDS:  # read now: kinds register at import time
+            raise ValueError(f"must be one of {', '.join(sorted(KINDS))} (got {kind!r})")
+        return kind
+
+    @field_validator("groups")
+    @classmethod
+    def _distinct(cls, groups: tuple[TestGroup, ...]) -> tuple[TestGroup, ...]:
+        if not groups:
+            raise ValueError("must be a non-empty list")
+        if len({group.id for group in groups}) != len(groups):
+            raise ValueError("has duplicate ids")
+        return groups
+
+    @field_validator("limits", mode="before")
+    @classmethod
+    def _none_is_default(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @field_validator("variant_generator", mode="before")
+    @classmethod
+    def _generator(cls, raw: Any, info: ValidationInfo) -> str | None:
+        """None, or `{generator: <a .py file of the folder>}`."""
+        if raw is None:
+            return None
+        generator = raw.get("generator") if isinstance(raw, dict) else None
+        if not isinstance(generator, str) or not generator.endswith(".py"):
+            raise ValueError("must be a mapping with 'generator: <script>.py'")
+        folder = Path(info.data.get("folder") or ".")
+        script = (folder / generator).resolve()
+        if folder.resolve() not in script.parents or not script.is_file():
+            raise Invalid(("variants", "generator"), f"no file {generator} in {folder}")
+        return generator
+
+    @model_validator(mode="after")
+    def _fits_its_folder(self, info: ValidationInfo) -> Exercise:
+        if self.id != self.folder.name:
+            raise Invalid(("id",), f"is {self.id!r} but the folder is {self.folder.name!r}")
+        problem = kind_for(self.kind).check_folder(self.folder, (info.context or {})["fields"])
+        if problem is not None:
+            raise Invalid((), problem)
+        return self
 
     @property
     def ai_policy_text(self) -> str:
@@ -152,7 +247,7 @@ def exercise_folder(exercises_dir: Path, slug_or_path: str) -> Path:
     folder = Path(slug_or_path)
     if (folder / "exercise.yaml").is_file():
         return folder
-    known = ", ".join(e.id for e in list_exercises(exercises_dir)) or "none"
+    known = ", ".join(e.id for e in exercises_in(exercises_dir)) or "none"
     raise ExerciseError(f"no exercise {slug_or_path!r}; known exercises: {known}")
 
 
@@ -160,19 +255,27 @@ def load_exercise(exercises_dir: Path, slug_or_path: str) -> Exercise:
     return parse_exercise(exercise_folder(exercises_dir, slug_or_path))
 
 
-_parsed: dict[Path, tuple[int, Exercise]] = {}
+_exercises: FileCache[Exercise] = FileCache()
 
 
 def exercise_in(exercises_dir: Path, slug: str) -> Exercise:
     """The exercise `slug` of `exercises_dir`, parsed once and again only after its exercise.yaml
     changed: pages, the API and workers ask for it on every request and run."""
     folder = exercise_folder(exercises_dir, slug)
-    stamp = (folder / "exercise.yaml").stat().st_mtime_ns
-    cached = _parsed.get(folder)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, parse_exercise(folder))
-        _parsed[folder] = cached
-    return cached[1]
+    yaml_file = folder / "exercise.yaml"
+    return _exercises.get(folder, [yaml_file], lambda: parse_exercise(folder))
+
+
+def exercise_problems(exercises_dir: Path) -> list[str]:
+    """What is wrong with the exercises of `exercises_dir` (checked at start-up), one
+    `file:line: field: message` per broken exercise.yaml; the good ones are cached."""
+    problems = []
+    for path in sorted(Path(exercises_dir).glob("*/exercise.yaml")):
+        try:
+            exercise_in(Path(exercises_dir), path.parent.name)
+        except ExerciseError as error:
+            problems.append(str(error))
+    return problems
 
 
 def installed_exercise(slug: str) -> Exercise:
@@ -191,142 +294,10 @@ def installed_exercises() -> list[Exercise]:
     return exercises_in(Path(current_app.config["EXERCISES_DIR"]))
 
 
-def list_exercises(exercises_dir: Path) -> list[Exercise]:
-    folders = sorted(p.parent for p in Path(exercises_dir).glob("*/exercise.yaml"))
-    return [parse_exercise(folder) for folder in folders]
-
-
 def parse_exercise(folder: Path) -> Exercise:
-    path = folder / "exercise.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ExerciseError(f"{path}: cannot be read as YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise ExerciseError(f"{path}: must be a mapping of fields")
-    field = _FieldReader(path, data)
-    exercise_id = field.text("id")
-    if exercise_id != folder.name:
-        raise ExerciseError(
-            f"{path}: field 'id' is {exercise_id!r} but the folder is {folder.name!r}"
-        )
-    kind = field.text("kind")
-    if kind not in KINDS:
-        raise ExerciseError(f"{path}: field 'kind' must be one of {sorted(KINDS)}, not {kind!r}")
-    try:
-        limits = Limits().with_overrides(data.get("limits") or {})
-    except ValueError as error:
-        raise ExerciseError(f"{path}: field 'limits': {error}") from error
-    notebook = field.text("notebook")
-    problem = kind_for(kind).check_folder(folder, data)
-    if problem is not None:
-        raise ExerciseError(f"{path}: {problem}")
-    ai_policy = data.get("ai_policy", DEFAULT_AI_POLICY)
-    if ai_policy not in AI_POLICIES:
-        raise ExerciseError(
-            f"{path}: field 'ai_policy' must be one of {', '.join(AI_POLICIES)}, not {ai_policy!r}"
-        )
-    generator = _variant_generator(path, folder, data.get("variants"))
-    groups = tuple(_group(path, index, raw) for index, raw in enumerate(field.list("groups")))
-    if len({g.id for g in groups}) != len(groups):
-        raise ExerciseError(f"{path}: field 'groups' has duplicate ids")
-    return Exercise(
-        id=exercise_id,
-        version=field.integer("version"),
-        title=field.text("title"),
-        kind=kind,
-        time_budget_minutes=field.integer("time_budget_minutes"),
-        notebook=notebook,
-        limits=limits,
-        groups=groups,
-        folder=folder,
-        ai_policy=ai_policy,
-        variant_generator=generator,
-        evidence=_evidence(path, data.get("evidence", [])),
-    )
-
-
-def _variant_generator(path: Path, folder: Path, raw: Any) -> str | None:
-    """The `variants:` field: None, or `{generator: <a .py file of the folder>}`."""
-    if raw is None:
-        return None
-    generator = raw.get("generator") if isinstance(raw, dict) else None
-    if not isinstance(generator, str) or not generator.endswith(".py"):
-        raise ExerciseError(
-            f"{path}: field 'variants' must be a mapping with 'generator: <script>.py'"
-        )
-    script = (folder / generator).resolve()
-    if folder.resolve() not in script.parents or not script.is_file():
-        raise ExerciseError(f"{path}: field 'variants.generator': no file {generator} in {folder}")
-    return generator
-
-
-def _evidence(path: Path, raw: Any) -> tuple[TextEvidence, ...]:
-    if not isinstance(raw, list):
-        raise ExerciseError(f"{path}: field 'evidence' must be a list")
-    found = []
-    for index, item in enumerate(raw):
-        if not isinstance(item, dict):
-            raise ExerciseError(f"{path}: evidence[{index}] must be a mapping")
-        field = _FieldReader(path, item, prefix=f"evidence[{index}].")
-        found.append(
-            TextEvidence(
-                heading=field.text("heading"),
-                title=field.text("title"),
-                dimension=field.dimension("dimension"),
-                look_for=str(item.get("look_for", "")).strip(),
-            )
-        )
-    return tuple(found)
-
-
-def _group(path: Path, index: int, raw: Any) -> TestGroup:
-    if not isinstance(raw, dict):
-        raise ExerciseError(f"{path}: groups[{index}] must be a mapping")
-    field = _FieldReader(path, raw, prefix=f"groups[{index}].")
-    dimension = field.dimension("dimension")
-    points = raw.get("points")
-    if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
-        raise ExerciseError(f"{path}: field 'groups[{index}].points' must be a positive number")
-    return TestGroup(
-        id=field.text("id"),
-        title=field.text("title"),
-        points=float(points),
-        dimension=dimension,
-        visible=bool(raw.get("visible", False)),
-        description=str(raw.get("description", "")).strip(),
-    )
-
-
-@dataclass(frozen=True)
-class _FieldReader:
-    path: Path
-    data: dict[str, Any]
-    prefix: str = ""
-
-    def _missing(self, name: str, what: str) -> ExerciseError:
-        return ExerciseError(f"{self.path}: field '{self.prefix}{name}' must be {what}")
-
-    def text(self, name: str) -> str:
-        value = self.data.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise self._missing(name, "a non-empty string")
-        return value.strip()
-
-    def dimension(self, name: str) -> str:
-        value = self.text(name)
-        if value not in DIMENSIONS:
-            raise self._missing(name, f"one of {', '.join(DIMENSIONS)}")
-        return value
-
-    def integer(self, name: str) -> int:
-        value = self.data.get(name)
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise self._missing(name, "a positive whole number")
-        return value
-
-    def list(self, name: str) -> list[Any]:
-        value = self.data.get(name)
-        if not isinstance(value, list) or not value:
-            raise self._missing(name, "a non-empty list")
-        return value
+    """Read and validate `folder`/exercise.yaml; an ExerciseError names its file, line and field."""
+    data, source = read_yaml(folder / "exercise.yaml", error=ExerciseError)
+    if isinstance(data, dict):
+        # `folder` comes before the fields that need it (the variants generator)
+        data = {"folder": folder, **{k: v for k, v in data.items() if k != "folder"}}
+    return validate(Exercise, data, source, ExerciseError, context={"fields": data})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.grading.exercises import Exercise
-from app.grading.operations import ScoredGroup, ScoredRun
+from app.grading.operations import ScoredRun
 from app.grading.scoring import score
 from sandbox.results import GradingResult
 
@@ -20,18 +20,7 @@ def scored_run(result: GradingResult, exercise: Exercise) -> ScoredRun:
         duration_s=result.duration_s,
         cells_total=result.cells_total,
         cells_executed=result.cells_executed,
-        groups=tuple(
-            ScoredGroup(
-                group_id=g.id,
-                title=g.title,
-                dimension=g.dimension,
-                score=g.score,
-                max_score=g.max_score,
-                visible=g.visible,
-                message=g.message,
-            )
-            for g in scored.groups
-        ),
+        groups=scored.groups,
         tests=tuple((t.id, t.group, t.outcome, t.message) for t in result.tests),
         executed_notebook=result.notebook,
         logs=result.logs[-LOG_CHARS:],

@@ -21,6 +21,7 @@ from app.errors import DomainError, DuplicateError
 from app.extensions import db
 from app.grading import variants
 from app.grading.exercises import Exercise
+from app.grading.scoring import ScoredGroup
 from app.models import (
     Application,
     Assignment,
@@ -43,17 +44,6 @@ RETRY_DELAY_S = 10  # after the sandbox infrastructure failed (engine restarting
 ENGINE_RETRY_S = 15  # while the sandbox engine does not answer at all (not counted as an attempt)
 MAX_FILENAME = 120
 MAX_DISCLOSURE = 5_000
-
-
-@dataclass(frozen=True)
-class ScoredGroup:
-    group_id: str
-    title: str
-    dimension: str
-    score: float
-    max_score: float
-    visible: bool
-    message: str
 
 
 @dataclass(frozen=True)

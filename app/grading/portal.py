@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -17,15 +16,13 @@ from flask_login import current_user
 
 from app import audit
 from app.auth.access import roles_required
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
-from app.forms import apply_domain_error
-from app.grading import operations, presenters
+from app.grading import operations, presenters, uploading
 from app.grading.exercises import installed_exercise
 from app.grading.forms import UploadForm
 from app.grading.starter_kit import starter_zip
 from app.models import Assignment, Role, Submission, now_utc
-from app.notifications import operations as notifications
 
 bp = Blueprint("portal", __name__, url_prefix="/me")
 
@@ -85,12 +82,7 @@ def assignment(assignment_id: int):
 @roles_required(Role.CANDIDATE)
 def start(assignment_id: int):
     assignment = _own_assignment(assignment_id)
-    try:
-        operations.open_assignment(assignment)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    run_and_commit(lambda: operations.open_assignment(assignment))
     return redirect(url_for("portal.assignment", assignment_id=assignment.id))
 
 
@@ -123,28 +115,19 @@ def upload(assignment_id: int):
     form = _upload_form(exercise)
     if form.validate_on_submit():
         upload = form.notebook.data
-        try:
-            run = operations.submit(
+        done = run_and_commit(
+            lambda: uploading.upload_notebook(
                 assignment,
-                upload.filename or "notebook.ipynb",
+                exercise,
+                upload.filename or "",
                 upload.read(current_app.config["MAX_NOTEBOOK_BYTES"] + 1),
-                exercise.version,
-                current_app.config["MAX_NOTEBOOK_BYTES"],
-                ai_policy=exercise.ai_policy,
-                ai_disclosure=form.ai_disclosure.data if "ai_disclosure" in form else "",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            audit.record(
-                "notebook.uploaded",
-                candidate_id=assignment.application.candidate_id,
-                target=f"submission:{run.submission_id}",
-            )
-            notifications.candidate_submitted(run.submission, current_app.config)
-            db.session.commit()
-            return redirect(url_for("portal.submission", submission_id=run.submission_id))
+                form.ai_disclosure.data if "ai_disclosure" in form else "",
+                current_app.config,
+            ),
+            form=form,
+        )
+        if done:
+            return redirect(url_for("portal.submission", submission_id=done.value.submission_id))
     return (
         render_template(
             "portal/assignment.html",

@@ -7,37 +7,59 @@ with no test outcome at all (the run never reached it) scores zero, with a messa
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from app.grading.exercises import Exercise
 from sandbox.results import GradingResult
 
 
 @dataclass(frozen=True)
-class GroupResult:
-    id: str
+class ScoredGroup:
+    """A test group's points in one run: the one declaration of a group score. Scoring makes it,
+    the worker stores it (a GroupScore row), the CLI report and the reports read its fields.
+    `passed`/`total` count its tests (0 when a caller stores points it did not count)."""
+
+    group_id: str
     title: str
     dimension: str
     score: float
     max_score: float
     visible: bool
-    passed: int
-    total: int
     message: str
+    passed: int = 0
+    total: int = 0
 
 
 @dataclass(frozen=True)
 class Score:
     score: float
     max_score: float
-    groups: tuple[GroupResult, ...]
+    groups: tuple[ScoredGroup, ...]
 
     def by_dimension(self) -> dict[str, tuple[float, float]]:
-        totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for group in self.groups:
-            totals[group.dimension][0] += group.score
-            totals[group.dimension][1] += group.max_score
-        return {dimension: (got, out_of) for dimension, (got, out_of) in totals.items()}
+        return points_by_dimension(self.groups)
+
+
+class GroupPoints(Protocol):
+    """What a group score is read by: a ScoredGroup, or its stored row (models.GroupScore)."""
+
+    @property
+    def dimension(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def max_score(self) -> float: ...
+
+
+def points_by_dimension(groups: Iterable[GroupPoints]) -> dict[str, tuple[float, float]]:
+    """(points, out of) per rubric dimension, summed over the groups counting towards it."""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for group in groups:
+        totals[group.dimension][0] += group.score
+        totals[group.dimension][1] += group.max_score
+    return {dimension: (got, out_of) for dimension, (got, out_of) in totals.items()}
 
 
 def score(result: GradingResult, exercise: Exercise) -> Score:
@@ -50,8 +72,8 @@ def score(result: GradingResult, exercise: Exercise) -> Score:
         passed = sum(test.outcome == "passed" for test in tests)
         points = round(group.points * passed / len(tests), 2) if tests else 0.0
         groups.append(
-            GroupResult(
-                id=group.id,
+            ScoredGroup(
+                group_id=group.id,
                 title=group.title,
                 dimension=group.dimension,
                 score=points,

@@ -143,7 +143,7 @@ def grade_notebook(
     return Graded(
         status=result.status,
         percent=round(100 * scored.score / scored.max_score, 2),
-        groups={g.id: round(100 * g.score / g.max_score, 2) for g in scored.groups},
+        groups={g.group_id: round(100 * g.score / g.max_score, 2) for g in scored.groups},
         message=result.message,
         retryable=result.retryable,
     )
@@ -207,12 +207,10 @@ def with_more_time(exercise: Exercise, factor: float) -> Exercise:
     limits = exercise.limits.with_overrides(
         {name: getattr(exercise.limits, name) * factor for name in TIME_LIMITS}
     )
-    return dataclasses.replace(exercise, limits=limits)
+    return exercise.model_copy(update={"limits": limits})
 
 
-def _seeded(
-    p: _Plan, seeds: Sequence[int], names: Sequence[str] | None
-) -> list[tuple[str, int]]:
+def _seeded(p: _Plan, seeds: Sequence[int], names: Sequence[str] | None) -> list[tuple[str, int]]:
     """(reference, seed) pairs to grade on variants: the references `names` chooses (a name, or
     `exercise/name` for one exercise's), or all."""
     chosen = [

@@ -10,9 +10,9 @@ from wtforms import SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from app.auth.access import roles_required
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
-from app.forms import CheckboxesField, apply_domain_error
+from app.forms import CheckboxesField
 from app.integrations import connections
 from app.models import AtsConnection, AtsOrder, Job, Role
 
@@ -38,15 +38,14 @@ def index():
     open_jobs = db.session.scalars(select(Job).where(Job.is_open).order_by(Job.title))
     form.jobs.choices = [SelectChoice(job.id, f"{job.title} (#{job.id})") for job in open_jobs]
     if form.validate_on_submit():
-        try:
-            connection, key = connections.create_connection(
+        done = run_and_commit(
+            lambda: connections.create_connection(
                 form.name.data, form.jobs.data or [], current_user, current_app.config["SECRET_KEY"]
-            )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+            form=form,
+        )
+        if done:
+            connection, key = done.value
             return render_template("integrations/created.html", connection=connection, key=key)
     orders = dict(
         db.session.execute(

@@ -9,6 +9,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from app.grading.scoring import points_by_dimension
 from app.integrations.contract import STATUS_COMPLETE, STATUS_IN_PROGRESS, STATUS_NOT_STARTED
 from app.models import AtsOrder, GradingRun, RunStatus
 
@@ -31,10 +32,7 @@ def _points(value: float | None) -> float | None:
 
 def evidence(run: GradingRun) -> dict[str, str]:
     """Points per rubric dimension, e.g. {"Evidence: modelling": "6.0 / 10.0"}."""
-    totals: dict[str, list[float]] = {}
-    for group in run.group_scores:
-        score, top = totals.setdefault(group.dimension, [0.0, 0.0])
-        totals[group.dimension] = [score + group.score, top + group.max_score]
+    totals = points_by_dimension(run.group_scores)
     return {
         f"Evidence: {dimension}": f"{round(score, 2)} / {round(top, 2)}"
         for dimension, (score, top) in sorted(totals.items())

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 
 from app.auth.access import roles_required
 from app.auth.policy import job_or_403
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import apply_domain_error
+from app.commit import run_and_commit
 from app.messages import templates
 from app.models import Role
 
@@ -40,25 +38,26 @@ def edit(job_id: int):
         forms[kind] = form
     form = forms.get(posted) if posted else None
     if form is not None and form.validate_on_submit():
-        try:
-            if form.reset.data:
-                templates.reset(job, posted)
-                db.session.commit()
-                flash("Back to the default wording.", "success")
-                return redirect(url_for("messages.edit", job_id=job.id))
-            if form.save.data:
-                templates.save(
+        if form.reset.data:
+            run_and_commit(lambda: templates.reset(job, posted), "Back to the default wording.")
+            return redirect(url_for("messages.edit", job_id=job.id))
+        if form.save.data:
+            done = run_and_commit(
+                lambda: templates.save(
                     job, posted, form.subject.data or "", form.body.data or "", current_user
-                )
-                db.session.commit()
-                flash("Message saved; it is used from the next mail on.", "success")
-                return redirect(url_for("messages.edit", job_id=job.id))
-            previews[posted] = templates.preview(
-                posted, form.subject.data or "", form.body.data or ""
+                ),
+                "Message saved; it is used from the next mail on.",
+                form=form,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
+            if done:
+                return redirect(url_for("messages.edit", job_id=job.id))
+        else:  # a preview writes nothing; run_and_commit reports a refused wording on the form
+            shown = run_and_commit(
+                lambda: templates.preview(posted, form.subject.data or "", form.body.data or ""),
+                form=form,
+            )
+            if shown:
+                previews[posted] = shown.value
     return render_template(
         "messages/edit.html", job=job, forms=forms, kinds=templates.KINDS, previews=previews
     )

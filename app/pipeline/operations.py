@@ -351,8 +351,15 @@ def following_stage(application: Application) -> Stage | None:
     return min(later, key=lambda stage: stage.position, default=None)
 
 
+def add_candidate_to_job(name: str, email: str, source: str, job: Job, actor: User) -> Candidate:
+    """Add a candidate (refusing a duplicate the actor may see) and apply them to `job`."""
+    candidate = add_candidate(name, email, source, viewer=actor)
+    apply(candidate, job, actor)
+    return candidate
+
+
 def add_note(candidate: Candidate, author: User | None, body: str) -> Note:
-    """Leave a note on a candidate's profile."""
+    """Leave a note on a candidate's profile (audited)."""
     policy.require_not_erased(candidate)
     body = body.strip()
     if not body:
@@ -363,7 +370,14 @@ def add_note(candidate: Candidate, author: User | None, body: str) -> Note:
         )
     note = Note(candidate=candidate, author=author, body=body)
     db.session.add(note)
+    db.session.flush()
     search_index.refresh(candidate)
+    audit.record(
+        "candidate.note_added",
+        candidate_id=candidate.id,
+        target=f"note:{note.id}",
+        actor=author,
+    )
     return note
 
 

@@ -28,7 +28,6 @@ from app.commit import run_and_commit
 from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import apply_domain_error
 from app.models import Application, Candidate, Job, Stage
 from app.pipeline import csv_import, operations, queries
 from app.pipeline.forms import (
@@ -112,8 +111,8 @@ def move_many(job_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
         return redirect(_with_picks(back, form))
-    try:
-        moved = operations.move_many(
+    done = run_and_commit(
+        lambda: operations.move_many(
             job,
             form.applications.data or [],
             form.stage.data,
@@ -121,13 +120,11 @@ def move_many(job_id: int):
             form.reason.data or "",
             form.details.data or "",
             backwards=form.backwards.data,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        ),
+        lambda moved: f"Moved {len(moved)} candidate(s) to {moved[0].to_stage.name}.",
+    )
+    if done is None:
         return redirect(_with_picks(back, form))
-    db.session.commit()
-    flash(f"Moved {len(moved)} candidate(s) to {moved[0].to_stage.name}.", "success")
     return redirect(back)
 
 
@@ -153,20 +150,15 @@ def import_candidates(job_id: int):
     form = ImportForm()
     row_errors: list[csv_import.RowError] = []
     if form.validate_on_submit():
-        try:
-            report = csv_import.import_candidates(
+        done = run_and_commit(
+            lambda: csv_import.import_candidates(
                 job, form.file.data.read(), current_user, form.skip_invalid.data
-            )
-        except csv_import.ImportRejected as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-            row_errors = error.errors
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            return render_template("pipeline/import_done.html", job=job, report=report)
+            ),
+            form=form,
+            on_error=lambda error: row_errors.extend(getattr(error, "errors", [])),
+        )
+        if done:
+            return render_template("pipeline/import_done.html", job=job, report=done.value)
     return render_template(
         "pipeline/import.html",
         job=job,
@@ -196,31 +188,31 @@ def new_candidate():
     form.job.choices = [
         SelectChoice(job.id, job.title) for job, _ in queries.jobs_with_counts(current_user)
     ]
-    existing = None
+    existing: list[Candidate] = []
     if form.validate_on_submit():
-        try:
-            candidate = operations.add_candidate(
-                form.name.data, form.email.data, form.source.data, viewer=current_user
-            )
-            operations.apply(candidate, job_or_403(current_user, form.job.data), current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-            existing = _visible_duplicate(error)
-        else:
-            db.session.commit()
-            flash(f"{candidate.name} added.", "success")
-            return redirect(url_for("pipeline.candidate", candidate_id=candidate.id))
-    return render_template("pipeline/candidate_new.html", form=form, existing=existing)
+        job = job_or_403(current_user, form.job.data)
+        done = run_and_commit(
+            lambda: operations.add_candidate_to_job(
+                form.name.data, form.email.data, form.source.data, job, current_user
+            ),
+            lambda candidate: f"{candidate.name} added.",
+            form=form,
+            on_error=lambda error: existing.extend(_visible_duplicate(error)),
+        )
+        if done:
+            return redirect(url_for("pipeline.candidate", candidate_id=done.value.id))
+    return render_template(
+        "pipeline/candidate_new.html", form=form, existing=existing[0] if existing else None
+    )
 
 
-def _visible_duplicate(error: DomainError) -> Candidate | None:
+def _visible_duplicate(error: DomainError) -> list[Candidate]:
     """The existing record a refused add collided with, when the recruiter may open it."""
     existing_id = getattr(error, "existing_id", None)
     candidate = db.session.get(Candidate, existing_id) if existing_id else None
     if candidate is not None and can_view_candidate(current_user, candidate):
-        return candidate
-    return None
+        return [candidate]
+    return []
 
 
 @bp.route("/candidates/<int:candidate_id>")
@@ -304,17 +296,9 @@ def add_note(candidate_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
     else:
-        try:
-            note = operations.add_note(candidate, current_user, form.body.data)
-            audit.record(
-                "candidate.note_added", candidate_id=candidate.id, target=f"note:{note.id}"
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("Note added.", "success")
+        run_and_commit(
+            lambda: operations.add_note(candidate, current_user, form.body.data), "Note added."
+        )
     return redirect(url_for("pipeline.candidate", candidate_id=candidate.id, _anchor="notes"))
 
 
@@ -322,20 +306,12 @@ def add_note(candidate_id: int):
 @roles_required(*RECRUITING)
 def invite(candidate_id: int):
     candidate = candidate_or_403(current_user, candidate_id)
-    try:
-        invite, token = auth_operations.issue_invite(
-            candidate,
-            current_user,
-            current_app.config["SECRET_KEY"],
-            current_app.config["INVITE_MAX_AGE"],
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    done = run_and_commit(
+        lambda: auth_operations.invite_candidate(candidate, current_user, current_app.config)
+    )
+    if done is None:
         return redirect(url_for("pipeline.candidate", candidate_id=candidate.id))
-    audit.record("invite.issued", candidate_id=candidate.id, target=f"invite:{invite.id}")
-    db.session.commit()
-    link = url_for("auth.redeem_invite", token=token, _external=True)
+    link = url_for("auth.redeem_invite", token=done.value, _external=True)
     return render_template("pipeline/invite_link.html", candidate=candidate, link=link)
 
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 from urllib.parse import urlsplit
 
+from app import audit
 from app.errors import DomainError, DomainErrors
 from app.models import Candidate, Resume, now_utc
 from app.profiles import resume_text
@@ -54,7 +55,7 @@ def update_profile(
 ) -> Candidate:
     """Set contact details, links (one per line, http/https only) and tags (comma-separated).
 
-    Every problem is reported at once and nothing is written unless all are fixed.
+    Every problem is reported at once and nothing is written unless all are fixed. Audited.
     """
     phone, location = phone.strip(), location.strip()
     errors: list[DomainError] = []
@@ -74,6 +75,7 @@ def update_profile(
     candidate.phone, candidate.location = phone, location
     candidate.links, candidate.tags = clean_links, clean_tags
     search_index.refresh(candidate)
+    audit.record("candidate.profile_updated", candidate_id=candidate.id)
     return candidate
 
 
@@ -98,4 +100,5 @@ def upload_resume(candidate: Candidate, filename: str, data: bytes, max_bytes: i
     resume.sha256 = hashlib.sha256(data).hexdigest()
     resume.text, resume.uploaded_at = text, now_utc()
     search_index.refresh(candidate)
+    audit.record("candidate.resume_uploaded", candidate_id=candidate.id)
     return resume

@@ -12,7 +12,7 @@ from wtforms.validators import Length, Optional
 from app import audit
 from app.auth.access import roles_required
 from app.auth.policy import candidate_or_403
-from app.errors import DomainError
+from app.commit import run_and_commit
 from app.extensions import db
 from app.models import Role
 from app.profiles import operations
@@ -67,22 +67,16 @@ def update(candidate_id: int):
     if not form.validate_on_submit():
         _flash_form_errors(form)
         return _back(candidate.id)
-    try:
-        operations.update_profile(
+    run_and_commit(
+        lambda: operations.update_profile(
             candidate,
             form.phone.data or "",
             form.location.data or "",
             form.links.data or "",
             form.tags.data or "",
-        )
-    except DomainError as error:
-        db.session.rollback()
-        for each in getattr(error, "errors", [error]):
-            flash(each.message, "error")
-    else:
-        audit.record("candidate.profile_updated", candidate_id=candidate.id)
-        db.session.commit()
-        flash("Profile saved.", "success")
+        ),
+        "Profile saved.",
+    )
     return _back(candidate.id)
 
 
@@ -96,15 +90,10 @@ def upload_resume(candidate_id: int):
         return _back(candidate.id)
     limit = current_app.config["MAX_RESUME_BYTES"]
     upload = form.resume.data
-    try:
-        operations.upload_resume(candidate, upload.filename, upload.read(limit + 1), limit)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        audit.record("candidate.resume_uploaded", candidate_id=candidate.id)
-        db.session.commit()
-        flash("Résumé uploaded.", "success")
+    run_and_commit(
+        lambda: operations.upload_resume(candidate, upload.filename, upload.read(limit + 1), limit),
+        "Résumé uploaded.",
+    )
     return _back(candidate.id)
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app import audit
 from app.auth.access import roles_required
 from app.auth.policy import job_or_403, require
+from app.commit import run_and_commit
 from app.csv_export import csv_response
-from app.errors import DomainError
 from app.extensions import db
 from app.grading.exercises import SLUG, ExerciseError, installed_exercise
 from app.models import Job, Role, User
@@ -175,13 +175,9 @@ def demographic_access():
         flash("Choose a recruiter from the list.", "error")
         return redirect(url_for("admin.users"))
     allowed = request.form.get("allowed") == "1"
-    try:
-        operations.set_demographic_access(user, allowed, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        verb = "may now read" if allowed else "no longer reads"
-        flash(f"{user.name} {verb} the adverse-impact reports.", "success")
+    verb = "may now read" if allowed else "no longer reads"
+    run_and_commit(
+        lambda: operations.set_demographic_access(user, allowed, current_user),
+        f"{user.name} {verb} the adverse-impact reports.",
+    )
     return redirect(url_for("admin.users"))

@@ -10,6 +10,7 @@ from flask import current_app
 from app.scorecards.kits import Kit, load_kit
 from app.scorecards.rubrics import Rubric, load_rubric
 from app.scorecards.source import RubricError
+from app.yaml_source import FileCache
 
 
 @dataclass(frozen=True)
@@ -48,34 +49,41 @@ def load_catalog(directory: Path) -> Catalog:
     for path in sorted((directory / "kits").glob("*.yaml")):
         kit, source = load_kit(path, _display(path, directory))
         if kit.id != path.stem:
-            raise source.error(("id",), f"{kit.id!r} must match the file name ({path.stem!r})")
+            problem = f"{kit.id!r} must match the file name ({path.stem!r})"
+            raise RubricError(source.message(("id",), problem))
         if kit.rubric_id not in rubrics:
-            raise source.error(("rubric",), f"no rubric {kit.rubric_id!r} in {directory.name}/")
+            problem = f"no rubric {kit.rubric_id!r} in {directory.name}/"
+            raise RubricError(source.message(("rubric",), problem))
         known = rubrics[kit.rubric_id].dimension_keys
         for index, key in enumerate(kit.dimensions):
             if key not in known:
-                raise source.error(
-                    ("dimensions", index),
-                    f"{key!r} is not a dimension of rubric {kit.rubric_id!r} ({', '.join(known)})",
+                problem = (
+                    f"{key!r} is not a dimension of rubric {kit.rubric_id!r} ({', '.join(known)})"
                 )
+                raise RubricError(source.message(("dimensions", index), problem))
         kits[kit.id] = kit
     return Catalog(rubrics, kits)
 
 
-_cache: dict[Path, tuple[tuple[tuple[str, int], ...], Catalog]] = {}
+_catalogs: FileCache[Catalog] = FileCache()
 
 
-def _fingerprint(directory: Path) -> tuple[tuple[str, int], ...]:
+def catalog_in(directory: Path) -> Catalog:
+    """The catalog of `directory`, validated once and again only after one of its files changed."""
     files = [*directory.glob("*.yaml"), *(directory / "kits").glob("*.yaml")]
-    return tuple(sorted((str(path), path.stat().st_mtime_ns) for path in files))
+    return _catalogs.get(directory, files, lambda: load_catalog(directory))
 
 
 def catalog() -> Catalog:
-    """The app's catalog, reloaded when a file in RUBRICS_DIR changes."""
-    directory = Path(current_app.config["RUBRICS_DIR"])
-    fingerprint = _fingerprint(directory)
-    cached = _cache.get(directory)
-    if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, load_catalog(directory))
-        _cache[directory] = cached
-    return cached[1]
+    """The app's catalog (RUBRICS_DIR; cached, see catalog_in)."""
+    return catalog_in(Path(current_app.config["RUBRICS_DIR"]))
+
+
+def catalog_problems(directory: Path) -> list[str]:
+    """What is wrong with the rubrics and kits of `directory` (checked at start-up): the first
+    broken file's `file:line: field: message`, or nothing."""
+    try:
+        catalog_in(directory)
+    except RubricError as error:
+        return [str(error)]
+    return []

@@ -2,31 +2,71 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from app.scorecards.source import Source, Value, read_yaml
+from pydantic import Field, field_validator
 
-
-@dataclass(frozen=True)
-class Question:
-    prompt: str
-    look_for: tuple[str, ...]
-    dimensions: tuple[str, ...]
+from app import yaml_source
+from app.scorecards.source import RubricError
+from app.yaml_source import FileModel, Key, PositiveWholeNumber, Source, Text
 
 
-@dataclass(frozen=True)
-class Kit:
-    id: str
-    version: int
-    title: str
-    rubric_id: str
-    stage: str  # the pipeline stage this kit is usually used in (a suggestion)
-    duration_minutes: int
-    summary: str
-    dimensions: tuple[str, ...]
+def _once_each(keys: tuple[str, ...]) -> tuple[str, ...]:
+    for index, key in enumerate(keys):
+        if key in keys[:index]:
+            raise ValueError(f"lists dimension {key!r} twice")
+    return keys
+
+
+class Question(FileModel):
+    prompt: Text
+    look_for: tuple[Text, ...]
+    dimensions: tuple[Key, ...] = ()
+
+    _once = field_validator("dimensions")(_once_each)
+
+    @field_validator("look_for")
+    @classmethod
+    def _some(cls, points: tuple[str, ...]) -> tuple[str, ...]:
+        if not points:
+            raise ValueError("must not be empty")
+        return points
+
+
+class Kit(FileModel):
+    id: Key
+    version: PositiveWholeNumber
+    title: Text
+    rubric_id: Key = Field(alias="rubric")
+    dimensions: tuple[Key, ...]
     questions: tuple[Question, ...]
+    stage: Text = ""  # the pipeline stage this kit is usually used in (a suggestion)
+    duration_minutes: Annotated[int, yaml_source.whole_number(minimum=5)] = 45
+    summary: Text = ""
+
+    _once = field_validator("dimensions")(_once_each)
+
+    @field_validator("dimensions", "questions")
+    @classmethod
+    def _some(cls, items: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not items:
+            raise ValueError("must not be empty")
+        return items
+
+    @field_validator("questions")
+    @classmethod
+    def _covered(cls, questions: tuple[Question, ...], info: Any) -> tuple[Question, ...]:
+        """A question counts towards the kit's own dimensions only."""
+        dimensions = info.data.get("dimensions", ())
+        for number, question in enumerate(questions):
+            for index, key in enumerate(question.dimensions):
+                if key not in dimensions:
+                    raise yaml_source.Invalid(
+                        ("questions", number, "dimensions", index),
+                        f"{key!r} is not one of the kit's dimensions ({', '.join(dimensions)})",
+                    )
+        return questions
 
     def to_snapshot(self) -> dict[str, Any]:
         return {
@@ -48,59 +88,11 @@ class Kit:
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> Kit:
         name = f"snapshot of kit {data.get('id')!r} v{data.get('version')}"
-        return parse_kit(Value(data, (), Source(name)))
-
-
-def _keys(value: Value) -> tuple[str, ...]:
-    keys: list[str] = []
-    for item in value.items():
-        key = item.key()
-        if key in keys:
-            raise item.fail(f"lists dimension {key!r} twice")
-        keys.append(key)
-    return tuple(keys)
-
-
-def parse_kit(root: Value) -> Kit:
-    root.mapping(
-        ("id", "version", "title", "rubric", "dimensions", "questions"),
-        ("stage", "duration_minutes", "summary"),
-    )
-    dimensions = _keys(root["dimensions"])
-    questions = []
-    for item in root["questions"].items():
-        item.mapping(("prompt", "look_for"), ("dimensions",))
-        covered = _keys(item["dimensions"]) if item.has("dimensions") else ()
-        for index, key in enumerate(covered):
-            if key not in dimensions:
-                raise item["dimensions"].source.error(
-                    (*item.path, "dimensions", index),
-                    f"{key!r} is not one of the kit's dimensions ({', '.join(dimensions)})",
-                )
-        questions.append(
-            Question(
-                prompt=item["prompt"].text(),
-                look_for=tuple(point.text() for point in item["look_for"].items()),
-                dimensions=covered,
-            )
-        )
-    return Kit(
-        id=root["id"].key(),
-        version=root["version"].integer(minimum=1),
-        title=root["title"].text(),
-        rubric_id=root["rubric"].key(),
-        stage=root["stage"].text() if root.has("stage") else "",
-        duration_minutes=(
-            root["duration_minutes"].integer(minimum=5) if root.has("duration_minutes") else 45
-        ),
-        summary=root["summary"].text() if root.has("summary") else "",
-        dimensions=dimensions,
-        questions=tuple(questions),
-    )
+        return yaml_source.validate(cls, data, Source(name), RubricError)
 
 
 def load_kit(path: Path, display_name: str | None = None) -> tuple[Kit, Source]:
     """Load and validate one kit file (its dimensions are checked against the rubric by the
     catalog, which needs the Source to point at the offending line)."""
-    data, source = read_yaml(path, display_name)
-    return parse_kit(Value(data, (), source)), source
+    data, source = yaml_source.read_yaml(path, display_name, RubricError)
+    return yaml_source.validate(Kit, data, source, RubricError), source

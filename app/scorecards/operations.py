@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -31,6 +32,7 @@ from app.pipeline import operations as pipeline_operations
 from app.scorecards.kits import Kit
 from app.scorecards.rubrics import Rubric
 from app.scorecards.scheduling import clean_place
+from app.scorecards.scheduling import invite as mail_invites
 from app.webhooks import events as webhook_events
 
 MAX_NOTES = 10_000
@@ -65,9 +67,11 @@ def schedule_interview(
     duration_minutes: int | None = None,
     location: str = "",
     video_url: str = "",
+    invite_with: dict[str, Any] | None = None,
 ) -> Interview:
     """Schedule an interview of an application with a kit and a panel of staff, in a room
-    (`location`) and/or over a video link."""
+    (`location`) and/or over a video link. Given the app's config (`invite_with`), the calendar
+    invites (.ics) for the candidate and the panel go in the outbox too."""
     if stage.job_id != application.job_id:
         raise DomainError("That stage belongs to another job.", field="stage")
     if stage.kind.is_terminal:
@@ -103,6 +107,8 @@ def schedule_interview(
             interview.panel.append(InterviewAssignment(interviewer=user))
     db.session.add(interview)
     db.session.flush()
+    if invite_with is not None:
+        mail_invites(interview, invite_with)
     return interview
 
 
@@ -166,9 +172,7 @@ def _apply(scorecard: Scorecard, data: ScorecardInput) -> None:
     if data.authorship and data.authorship not in AUTHORSHIP:
         raise DomainError("Choose how well they explained their work.", field="authorship")
     if len(data.authorship_notes) > MAX_NOTES:
-        raise DomainError(
-            f"Keep the notes under {MAX_NOTES} characters.", field="authorship_notes"
-        )
+        raise DomainError(f"Keep the notes under {MAX_NOTES} characters.", field="authorship_notes")
     for key in covered:
         dimension = rubric.dimension(key)
         level_key = data.levels.get(key) or None

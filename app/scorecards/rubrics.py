@@ -6,56 +6,145 @@ scored against, so editing a YAML file never changes how a past scorecard reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.scorecards.source import RubricError, Source, Value, read_yaml, unique_keys
+from pydantic import field_validator
 
-__all__ = ["Dimension", "Level", "Rubric", "RubricError", "Signal", "load_rubric", "parse_rubric"]
+from app.scorecards.source import RubricError
+from app.yaml_source import (
+    FileModel,
+    Invalid,
+    Key,
+    PositiveWholeNumber,
+    Source,
+    Text,
+    WholeNumber,
+    read_yaml,
+    unique,
+    validate,
+)
+
+__all__ = ["Dimension", "Level", "Rubric", "RubricError", "Signal", "load_rubric"]
 
 
-@dataclass(frozen=True)
-class Level:
+class Level(FileModel):
     """One step of a scale; `value` is the ordinal (None for "no evidence")."""
 
-    key: str
-    label: str
-    value: int | None
-    description: str = ""
+    key: Key
+    label: Text
+    value: WholeNumber | None
+    description: Text = ""
 
 
-@dataclass(frozen=True)
-class Dimension:
-    key: str
-    title: str
-    description: str
-    meets: str
-    strong: str
-    scale: tuple[Level, ...]
+def _scale(levels: tuple[Level, ...]) -> tuple[Level, ...]:
+    if not levels:
+        raise ValueError("must not be empty")
+    keys = [level.key for level in levels]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"has a duplicate level {next(k for k in keys if keys.count(k) > 1)!r}")
+    rated = [level.value for level in levels if level.value is not None]
+    if len(rated) < 2:
+        raise ValueError("needs at least two levels with a numeric value")
+    if rated != sorted(set(rated)):
+        raise ValueError("level values must increase from the first level to the last")
+    return levels
+
+
+class Anchors(FileModel):
+    meets: Text
+    strong: Text
+
+
+class Dimension(FileModel):
+    key: Key
+    title: Text
+    anchors: Anchors
+    scale: tuple[Level, ...]  # the rubric's scale unless the dimension has its own
+    description: Text = ""
+
+    _scale = field_validator("scale")(_scale)
+
+    @property
+    def meets(self) -> str:
+        return self.anchors.meets
+
+    @property
+    def strong(self) -> str:
+        return self.anchors.strong
 
     def level(self, key: str) -> Level | None:
         return next((level for level in self.scale if level.key == key), None)
 
 
-@dataclass(frozen=True)
-class Signal:
-    key: str
-    text: str
+class Signal(FileModel):
+    key: Key
+    text: Text
 
 
-@dataclass(frozen=True)
-class Rubric:
-    id: str
-    version: int
-    title: str
-    role: str
+def _not_empty(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    if not items:
+        raise ValueError("must not be empty")
+    return items
+
+
+class Rubric(FileModel):
+    id: Key
+    version: PositiveWholeNumber
+    title: Text
     scale: tuple[Level, ...]
     dimensions: tuple[Dimension, ...]
     strong_signals: tuple[Signal, ...]
     weak_signals: tuple[Signal, ...]
     red_flags: tuple[Signal, ...]
     recommendations: tuple[Level, ...]
+    role: Text = ""
+
+    _scale = field_validator("scale")(_scale)
+    _lists = field_validator(
+        "dimensions", "strong_signals", "weak_signals", "red_flags", "recommendations"
+    )(_not_empty)
+
+    @field_validator("dimensions", mode="before")
+    @classmethod
+    def _inherit_scale(cls, dimensions: Any, info: Any) -> Any:
+        """A dimension without a scale of its own uses the rubric's."""
+        scale = info.data.get("scale")
+        if scale is None or not isinstance(dimensions, list):
+            return dimensions
+        return [
+            {**item, "scale": scale} if isinstance(item, dict) and "scale" not in item else item
+            for item in dimensions
+        ]
+
+    @field_validator("dimensions")
+    @classmethod
+    def _unique_dimensions(cls, dimensions: tuple[Dimension, ...]) -> tuple[Dimension, ...]:
+        unique((d.key for d in dimensions), ("dimensions",), "dimension")
+        return dimensions
+
+    @field_validator("recommendations")
+    @classmethod
+    def _numeric(cls, levels: tuple[Level, ...]) -> tuple[Level, ...]:
+        unique((level.key for level in levels), ("recommendations",), "recommendation")
+        for index, level in enumerate(levels):
+            if level.value is None:
+                raise Invalid(("recommendations", index, "value"), "must be a whole number")
+        return levels
+
+    @field_validator("red_flags")
+    @classmethod
+    def _unique_signals(cls, flags: tuple[Signal, ...], info: Any) -> tuple[Signal, ...]:
+        """Signal keys are unique across the three lists (a scorecard names them by key)."""
+        seen: set[str] = set()
+        for name in ("strong_signals", "weak_signals", "red_flags"):
+            signals = flags if name == "red_flags" else info.data.get(name, ())
+            for index, signal in enumerate(signals):
+                if signal.key in seen:
+                    problem = f"duplicate signal or red flag {signal.key!r}"
+                    raise Invalid((name, index, "key"), problem)
+                seen.add(signal.key)
+        return flags
 
     def dimension(self, key: str) -> Dimension:
         for dimension in self.dimensions:
@@ -114,102 +203,10 @@ class Rubric:
     @classmethod
     def from_snapshot(cls, data: dict[str, Any]) -> Rubric:
         name = f"snapshot of rubric {data.get('id')!r} v{data.get('version')}"
-        return parse_rubric(Value(data, (), Source(name)))
-
-
-def _levels(value: Value, what: str, numeric: bool = False) -> tuple[Level, ...]:
-    items = list(value.items())
-    levels = []
-    for item in items:
-        item.mapping(("key", "label", "value"), ("description",))
-        description = item["description"].text() if item.has("description") else ""
-        levels.append(
-            Level(
-                key=item["key"].key(),
-                label=item["label"].text(),
-                value=item["value"].integer() if numeric else item["value"].optional_integer(),
-                description=description,
-            )
-        )
-    unique_keys([item["key"] for item in items], [level.key for level in levels], what)
-    return tuple(levels)
-
-
-def _scale(value: Value) -> tuple[Level, ...]:
-    scale = _levels(value, "level")
-    rated = [level.value for level in scale if level.value is not None]
-    if len(rated) < 2:
-        raise value.fail("needs at least two levels with a numeric value")
-    if rated != sorted(set(rated)):
-        raise value.fail("level values must increase from the first level to the last")
-    return scale
-
-
-def _signals(value: Value, what: str) -> tuple[Signal, ...]:
-    items = list(value.items())
-    signals = []
-    for item in items:
-        item.mapping(("key", "text"))
-        signals.append(Signal(key=item["key"].key(), text=item["text"].text()))
-    unique_keys([item["key"] for item in items], [signal.key for signal in signals], what)
-    return tuple(signals)
-
-
-def parse_rubric(root: Value) -> Rubric:
-    root.mapping(
-        (
-            "id",
-            "version",
-            "title",
-            "scale",
-            "dimensions",
-            "strong_signals",
-            "weak_signals",
-            "red_flags",
-            "recommendations",
-        ),
-        ("role",),
-    )
-    scale = _scale(root["scale"])
-    items = list(root["dimensions"].items())
-    dimensions = []
-    for item in items:
-        item.mapping(("key", "title", "anchors"), ("description", "scale"))
-        anchors = item["anchors"].mapping(("meets", "strong"))
-        dimensions.append(
-            Dimension(
-                key=item["key"].key(),
-                title=item["title"].text(),
-                description=item["description"].text() if item.has("description") else "",
-                meets=anchors["meets"].text(),
-                strong=anchors["strong"].text(),
-                scale=_scale(item["scale"]) if item.has("scale") else scale,
-            )
-        )
-    unique_keys([item["key"] for item in items], [d.key for d in dimensions], "dimension")
-    strong = _signals(root["strong_signals"], "signal")
-    weak = _signals(root["weak_signals"], "signal")
-    flags = _signals(root["red_flags"], "red flag")
-    every_signal = [root["strong_signals"], root["weak_signals"], root["red_flags"]]
-    all_keys = [s.key for s in (*strong, *weak, *flags)]
-    all_values = [item["key"] for group in every_signal for item in group.items()]
-    unique_keys(all_values, all_keys, "signal or red flag")
-    recommendations = _levels(root["recommendations"], "recommendation", numeric=True)
-    return Rubric(
-        id=root["id"].key(),
-        version=root["version"].integer(minimum=1),
-        title=root["title"].text(),
-        role=root["role"].text() if root.has("role") else "",
-        scale=scale,
-        dimensions=tuple(dimensions),
-        strong_signals=strong,
-        weak_signals=weak,
-        red_flags=flags,
-        recommendations=recommendations,
-    )
+        return validate(cls, data, Source(name), RubricError)
 
 
 def load_rubric(path: Path, display_name: str | None = None) -> Rubric:
     """Load and validate one rubric file; a RubricError names the file, line and field."""
-    data, source = read_yaml(path, display_name)
-    return parse_rubric(Value(data, (), source))
+    data, source = read_yaml(path, display_name, RubricError)
+    return validate(Rubric, data, source, RubricError)

@@ -30,9 +30,7 @@ from app.auth.policy import (
 )
 from app.commit import run_and_commit
 from app.csv_export import csv_response
-from app.errors import DomainError
 from app.extensions import db
-from app.forms import apply_domain_error
 from app.grading.queries import evidence_by_dimension
 from app.models import (
     STAFF_ROLES,
@@ -45,7 +43,7 @@ from app.models import (
     now_utc,
 )
 from app.reports import calibration as calibration_report
-from app.scorecards import operations, queries, scheduling
+from app.scorecards import operations, queries
 from app.scorecards.catalog import catalog
 from app.scorecards.export import HEADER, scorecard_rows
 from app.scorecards.forms import AmendForm, DecisionForm, ScheduleForm, scorecard_form
@@ -99,8 +97,8 @@ def schedule(application_id: int):
         form.stage.data = application.stage_id
     if form.validate_on_submit():
         by_id = {user.id: user for user in staff}
-        try:
-            interview = operations.schedule_interview(
+        done = run_and_commit(
+            lambda: operations.schedule_interview(
                 application,
                 db.get_or_404(Stage, form.stage.data),
                 kits[form.kit.data],
@@ -110,15 +108,13 @@ def schedule(application_id: int):
                 form.duration_minutes.data,
                 form.location.data or "",
                 form.video_url.data or "",
-            )
-            scheduling.invite(interview, current_app.config)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{interview.kit_title} scheduled; invites (.ics) are in the outbox.", "success")
-            return redirect(url_for("scorecards.interview", interview_id=interview.id))
+                invite_with=current_app.config,
+            ),
+            lambda interview: f"{interview.kit_title} scheduled; invites (.ics) are in the outbox.",
+            form=form,
+        )
+        if done:
+            return redirect(url_for("scorecards.interview", interview_id=done.value.id))
     return render_template("scorecards/schedule.html", application=application, form=form)
 
 
@@ -167,18 +163,15 @@ def fill(interview_id: int):
     form = scorecard_form(rubric, kit, latest)
     if form.validate_on_submit():
         final = bool(form["submit"].data)
-        try:
-            write = operations.submit if final else operations.save_draft
-            card = write(interview, current_user, form.to_input(), rubric, kit)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
-            if final:
-                flash("Scorecard submitted.", "success")
-                return redirect(url_for("scorecards.scorecard", scorecard_id=card.id))
-            flash("Draft saved.", "success")
+        write = operations.submit if final else operations.save_draft
+        done = run_and_commit(
+            lambda: write(interview, current_user, form.to_input(), rubric, kit),
+            "Scorecard submitted." if final else "Draft saved.",
+            form=form,
+        )
+        if done and final:
+            return redirect(url_for("scorecards.scorecard", scorecard_id=done.value.id))
+        if done:
             return redirect(url_for("scorecards.fill", interview_id=interview.id))
     return render_template(
         "scorecards/fill.html",
@@ -234,14 +227,12 @@ def amend(scorecard_id: int):
     if not form.validate_on_submit():
         flash("Say why you amend the scorecard.", "error")
         return redirect(url_for("scorecards.scorecard", scorecard_id=card.id))
-    try:
-        operations.amend(card, current_user, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    done = run_and_commit(
+        lambda: operations.amend(card, current_user, form.reason.data),
+        "Amendment opened as a new draft version.",
+    )
+    if done is None:
         return redirect(url_for("scorecards.scorecard", scorecard_id=card.id))
-    db.session.commit()
-    flash("Amendment opened as a new draft version.", "success")
     return redirect(url_for("scorecards.fill", interview_id=card.interview_id))
 
 
@@ -291,10 +282,10 @@ def decide(application_id: int):
                 form.details.data or "",
                 current_user,
             ),
+            lambda _: f"Moved to {application.stage.name}.",
             form=form,
         )
         if done:
-            flash(f"Moved to {application.stage.name}.", "success")
             return redirect(url_for("scorecards.debrief", application_id=application.id))
     return _render_debrief(application, form), 400 if form.is_submitted() else 200
 

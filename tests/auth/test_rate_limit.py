@@ -85,3 +85,19 @@ def test_hits_from_two_processes_share_one_count(database_url):
         wait, reserved = rate_limit.reserve(("k",), limit)
         assert wait > 0 and reserved == []
         del app
+
+
+def test_the_sign_in_policy_counts_one_account_from_any_address_in_any_case(app, db):
+    """The decision lives in rate_limit (the view only asks): the account key is the normalised,
+    hashed email, so changing network or case does not reset its count."""
+    config = {"LOGIN_RATE_LIMIT": rate_limit.Limit(2, 300)}
+    for address in ("203.0.113.1", "203.0.113.2"):
+        assert not rate_limit.sign_in_attempt(address, " Ada@Example.COM ", config).refused
+    refused = rate_limit.sign_in_attempt("203.0.113.3", "ada@example.com", config)
+    assert refused.refused and refused.wait > 0 and not refused.hit_ids
+    assert refused.message.startswith("Too many failed sign-ins. Wait 5 minutes")
+    events = db.session.scalars(db.select(AuditEvent.action)).all()
+    assert events == ["login.rate_limited"]
+    counted = rate_limit.sign_in_attempt("203.0.113.4", "grace@example.com", config)
+    counted.succeeded()  # a success is uncounted
+    assert db.session.scalar(db.select(db.func.count(RateLimitHit.id))) == 4

@@ -53,8 +53,8 @@ def test_a_hostile_notebook_scores_no_more_than_an_untouched_one():
     )
     result = DockerBackend().grade(job)
     scored = score(result, exercise)
-    groups = {group.id: group for group in scored.groups}
-    report = json.dumps({g.id: [g.score, g.message] for g in scored.groups}, indent=1)
+    groups = {group.group_id: group for group in scored.groups}
+    report = json.dumps({g.group_id: [g.score, g.message] for g in scored.groups}, indent=1)
     assert result.status == "completed", report
     assert scored.score <= 12, report  # runs (10) + one check that runs on the starter data (2)
     hidden = ("monthly_active", "churn_by_plan", "net_revenue", "ticket_spike", "sanity_checks")

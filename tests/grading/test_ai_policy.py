@@ -54,8 +54,8 @@ def test_the_loader_refuses_an_unknown_policy_with_a_clear_message(tmp_path):
     with_policy(tmp_path / "tiny", "sometimes")
     with pytest.raises(
         ExerciseError,
-        match="field 'ai_policy' must be one of not_allowed, "
-        "allowed_with_disclosure, allowed, not 'sometimes'",
+        match=r":\d+: ai_policy: must be one of not_allowed, "
+        r"allowed_with_disclosure, allowed \(got 'sometimes'\)",
     ):
         parse_exercise(tmp_path / "tiny")
 

@@ -38,7 +38,7 @@ def test_points_are_proportional_and_errors_count_as_failed(tiny):
         ("accuracy", "failed"),
         ("accuracy", "skipped"),
     )
-    groups = {g.id: g for g in score(result, tiny).groups}
+    groups = {g.group_id: g for g in score(result, tiny).groups}
     assert groups["basics"].score == 2 and groups["accuracy"].score == 2
     assert groups["accuracy"].message.startswith("1 of 3 checks passed. why")
 

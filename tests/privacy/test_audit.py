@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from app.extensions import db
-from app.models import AuditEvent, Invite, Role
+from app.models import AuditEvent, Invite, Note, Role
 from tests.auth.worlds import build_world
 from tests.grading.conftest import FIXTURES
 from tests.scorecards.conftest import staff
@@ -44,9 +44,12 @@ def test_views_downloads_and_exports_are_audited(client, auth, world):
     client.get(f"/interviews/{world.interview.id}/scorecards.csv")
     auth.login_as(world.candidate_user)
     assert client.get(f"/me/assignments/{world.assignment.id}/starter.zip").status_code == 200
+    note_id = db.session.scalar(db.select(Note.id).where(Note.candidate_id == cid))
     assert actions(cid) == [
-        # Building the world moved the application and submitted a scorecard (issue 13).
+        # Building the world added a note (audited by the operation itself, whoever calls it),
+        # moved the application and submitted a scorecard (issue 13).
         ("application.moved", recruiter.id, f"application:{world.application.id}"),
+        ("candidate.note_added", recruiter.id, f"note:{note_id}"),
         ("scorecard.submitted", world.interviewer.id, f"scorecard:{world.scorecard.id}"),
         ("candidate.viewed", recruiter.id, f"candidate:{cid}"),
         ("submission.reviewed", recruiter.id, f"submission:{world.run.submission_id}"),
