@@ -36,7 +36,7 @@ run: install
 	echo "HireLab is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"; \
 	SANDBOX_BACKEND=$$backend $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Everything, the fault-injection suite (tests/chaos, ~20 min at load ~7) included.
+# Everything, the fault-injection suite (tests/chaos: 13-20 min at load 5-13) included.
 test: install services image
 	$(MAKE) lint
 	$(PY) -m pytest
