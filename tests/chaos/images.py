@@ -14,6 +14,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent / "images"
+BUILD_TIMEOUT_S = 1800  # a build or image copy that does not end fails the test (with its output)
 WHEELS = REPO / ".cache" / "app-wheels"
 APP_INPUTS = ("Dockerfile", "setup.cfg", "pyproject.toml", "wsgi.py", "app", "sandbox",
               "migrations", "exercises", "rubrics")
@@ -46,12 +47,13 @@ def _files(names: tuple[str, ...]) -> list[Path]:
 
 
 def _exists(host: str, tag: str) -> bool:
-    found = subprocess.run(["docker", "-H", host, "image", "inspect", tag], capture_output=True)
+    found = subprocess.run(["docker", "-H", host, "image", "inspect", tag], capture_output=True,
+                           timeout=120)
     return found.returncode == 0
 
 
 def _run(command: list[str], what: str) -> None:
-    result = subprocess.run(command, capture_output=True, text=True)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
     if result.returncode != 0:
         raise AssertionError(f"{what} failed:\n{(result.stdout + result.stderr)[-4000:]}")
 
@@ -64,7 +66,7 @@ def _base(host: str) -> str:
     if not _exists(host, tag):
         with subprocess.Popen(["docker", "save", tag], stdout=subprocess.PIPE) as save:
             subprocess.run(["docker", "-H", host, "load", "-q"], stdin=save.stdout, check=True,
-                           capture_output=True)
+                           capture_output=True, timeout=BUILD_TIMEOUT_S)
     return tag
 
 

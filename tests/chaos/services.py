@@ -159,10 +159,19 @@ def _reap(directory: Path) -> None:
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def _as_postgres(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+def _as_postgres(command: list[str]) -> subprocess.CompletedProcess:
+    """Bounded: a PostgreSQL tool that does not answer fails the test with its command line
+    (pg_ctl waits at most START_TIMEOUT_S itself; the slack covers its own start-up)."""
     if os.geteuid() == 0:
         command = ["runuser", "-u", "postgres", "--", *command]
-    return subprocess.run(command, capture_output=True, text=True, **kwargs)
+    timeout = START_TIMEOUT_S + 60
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as error:
+        raise AssertionError(
+            f"{' '.join(command)} did not finish within {timeout:.0f} s "
+            f"(output so far: {error.stdout!r} {error.stderr!r})"
+        ) from error
 
 
 @dataclass
@@ -219,8 +228,11 @@ class PrivatePostgres:
         )
 
     def restart(self) -> None:
-        """`pg_ctl restart -m fast`: every open connection is cut."""
-        self._pg_ctl("-w", "-t", f"{START_TIMEOUT_S:.0f}", "-m", "fast", "restart")
+        """`pg_ctl restart -m fast`: every open connection is cut. The log file again (pg_ctl
+        does not remember it): without it the new server inherits pg_ctl's captured stdout and
+        the capture never ends (a clean-clone run hung here for 30 minutes)."""
+        self._pg_ctl("-l", str(self.log), "-w", "-t", f"{START_TIMEOUT_S:.0f}", "-m", "fast",
+                     "restart")
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -468,7 +480,7 @@ def copy_image(tag: str, host: str) -> None:
     with subprocess.Popen(["docker", "save", tag], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE) as save:
         loaded = subprocess.run(["docker", "-H", host, "load", "-q"], stdin=save.stdout,
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, timeout=1800)
         save.stdout.close()
         error = save.stderr.read().decode(errors="replace")
     if save.returncode != 0:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.chaos.services import (
+    PrivatePostgres,
     PrivateRedis,
     hold_session_lock,
     reap_stale_sessions,
@@ -72,3 +74,25 @@ def test_a_service_that_died_ends_the_wait_at_once():
 
     with pytest.raises(AssertionError, match="exited"):
         wait_until(died, 600, "the server")
+
+
+@pytest.mark.postgres
+def test_a_restarted_postgres_returns_and_serves_again():
+    """`pg_ctl restart` once left the new server holding pg_ctl's captured stdout, so the
+    restart never returned (the "postgres_restarted" fault hung a clean-clone run 30 minutes)."""
+    root = Path(f"/var/tmp/hirelab-chaos-{dead_pid()}")
+    shutil.rmtree(root, ignore_errors=True)
+    lock = hold_session_lock(root)  # a live session: the reaper leaves it alone
+    postgres = PrivatePostgres(root / "postgres")
+    try:
+        postgres.start()
+        started = time.monotonic()
+        postgres.restart()
+        assert time.monotonic() - started < 60
+        assert postgres.running()
+        postgres.create_database("restarted")  # it accepts connections again
+        assert postgres.log.read_text().count("database system is ready") == 2  # both starts
+    finally:
+        postgres.stop()
+        lock.close()
+        shutil.rmtree(root, ignore_errors=True)
