@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import functools
 import os
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -23,6 +24,13 @@ from app.auth.sessions import INVITE_KEY
 from app.extensions import db as _db
 from app.models import Candidate, Job, Role, User
 from app.pipeline import operations as pipeline_operations
+
+# A shell that starts a job in the background without job control (`make test &` in a script)
+# hands every process SIGINT ignored, and exec keeps it ignored: the signal tests (Ctrl-C of
+# `flask grade`, candidate code interrupting the local backend's test session) would then test
+# nothing. The suite restores Python's own handler, so its child processes start with the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 PASSWORD = "correct horse battery"
 # Webhook and ATS-callback receivers in tests listen on loopback, which destination checks refuse:
