@@ -33,6 +33,7 @@ from app.auth.independence import visible
 from app.auth.policy import EVERYONE, RECRUITING, STAFF
 from app.extensions import csrf, db
 from app.grading import operations as grading
+from app.grading import uploading
 from app.grading.exercises import Exercise, ExerciseError, installed_exercise
 from app.models import Application, Assignment, Candidate, Job, Role, Scorecard, Submission
 from app.pipeline import operations as pipeline
@@ -233,16 +234,13 @@ def start_assignment(assignment: Assignment):
 )
 def upload_submission(assignment: Assignment, form: NotebookUpload):
     """Upload a notebook; it is queued for grading."""
-    limit = current_app.config["MAX_NOTEBOOK_BYTES"]
-    exercise = _exercise(assignment)
-    run = grading.submit(
+    run = uploading.upload_notebook(
         assignment,
-        form.notebook.filename or "notebook.ipynb",
-        form.notebook.read(limit + 1),
-        exercise.version,
-        limit,
-        ai_policy=exercise.ai_policy,
-        ai_disclosure=form.ai_disclosure,
+        _exercise(assignment),
+        form.notebook.filename or "",
+        form.notebook.read(current_app.config["MAX_NOTEBOOK_BYTES"] + 1),
+        form.ai_disclosure,
+        current_app.config,
     )
     db.session.commit()
     return results.Submission.of(run.submission, current_user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Application, Candidate, Job, Role, StageTransition, Submission
+from app.models import Application, AuditEvent, Candidate, Job, Role, StageTransition, Submission
 from tests.grading.conftest import TINY
 from tests.scorecards.conftest import full_input, save, schedule, staff, submit
 
@@ -168,6 +168,11 @@ def test_candidate_uploads_through_the_api_and_sees_only_their_view(app, api_as,
     staff_view = api_as(a.recruiter).get(f"/api/v1/submissions/{uploaded.json['id']}").json
     assert "tests" in staff_view["runs"][0]
     assert db.session.get(Submission, uploaded.json["id"]).assignment_id == a.assignment.id
+    # The same upload workflow as the portal: audited for the candidate's trail.
+    audited = db.session.scalars(
+        sa.select(AuditEvent.target).where(AuditEvent.action == "notebook.uploaded")
+    ).all()
+    assert audited == [f"submission:{uploaded.json['id']}"]
 
 
 def test_scorecards_follow_the_independence_rule(api_as, app, create_job, create_candidate):
