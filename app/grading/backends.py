@@ -14,8 +14,9 @@ def docker_available() -> str | None:
     """None when the docker backend can run; otherwise why not."""
     try:
         import docker
-        from docker.errors import DockerException, ImageNotFound
+        from docker.errors import ImageNotFound
 
+        from sandbox.backends.pool import ENGINE_ERRORS
         from sandbox.image.build import image_tag
 
         client = docker.from_env(timeout=5)
@@ -26,7 +27,7 @@ def docker_available() -> str | None:
             client.close()
     except ImageNotFound:
         return "the grading image is not built (run `make image`)"
-    except DockerException as error:
+    except ENGINE_ERRORS as error:
         return f"no Docker engine answers ({error})"
     return None
 

@@ -17,25 +17,21 @@ log = logging.getLogger(__name__)
 
 def remove_sandbox_containers(label: str) -> int:
     """Remove the containers of one attempt (label: see worker.sandbox_label)."""
+    from sandbox.backends.docker import ENGINE_ERRORS, remove_orphans
+
     try:
-        from docker.errors import DockerException
-
-        from sandbox.backends.docker import remove_orphans
-
         return remove_orphans(run_id=label)
-    except DockerException:
+    except ENGINE_ERRORS:
         return 0  # no engine on this machine: nothing of ours can be running in one
 
 
 def remove_unused_sandboxes() -> int:
     """Remove pre-started sandbox containers of processes that died before using them."""
+    from sandbox.backends.docker import ENGINE_ERRORS, remove_unused_ready
+
     try:
-        from docker.errors import DockerException
-
-        from sandbox.backends.docker import remove_unused_ready
-
         return remove_unused_ready()
-    except DockerException:
+    except ENGINE_ERRORS:
         return 0  # no engine on this machine
 
 
@@ -56,9 +52,8 @@ def remove_stale_sandboxes(app: Flask) -> list[int]:
         return []
     try:
         import docker
-        from docker.errors import DockerException
 
-        from sandbox.backends.docker import LABEL
+        from sandbox.backends.docker import ENGINE_ERRORS, LABEL
     except ImportError:
         return []
     prefix = installation_id(app.config["SQLALCHEMY_DATABASE_URI"]) + "-"
@@ -91,12 +86,12 @@ def remove_stale_sandboxes(app: Flask) -> list[int]:
                 for container in found:
                     try:
                         container.remove(force=True)
-                    except DockerException:
+                    except ENGINE_ERRORS:
                         continue
                 removed.append(key[0])
         finally:
             client.close()
-    except DockerException:
+    except ENGINE_ERRORS:
         return []
     if removed:
         log.warning("removed sandbox containers left behind by runs %s", removed)

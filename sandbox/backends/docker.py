@@ -18,12 +18,13 @@ from dataclasses import replace
 from typing import Any
 
 import docker  # type: ignore[import-untyped]
-from docker.errors import DockerException, ImageNotFound  # type: ignore[import-untyped]
+from docker.errors import ImageNotFound  # type: ignore[import-untyped]
 from docker.types import LogConfig, Ulimit  # type: ignore[import-untyped]
 
 from sandbox.backends.attach import exchange
 from sandbox.backends.base import ProgressCallback
 from sandbox.backends.pool import (
+    ENGINE_ERRORS,
     IDLE_S,
     POOL_LABEL,
     POOL_NAME_PREFIX,
@@ -179,12 +180,18 @@ class DockerBackend:
 
     def _start(self, job: GradingJob, phase: str, *, pooled: bool) -> Ready:
         """Create, attach and start a container. A pooled one has no run yet: it carries its
-        owner's label and waits up to IDLE_S for a bundle."""
+        owner's label and waits up to IDLE_S for a bundle (its pool's sweep leaves it alone while
+        it is being started, and removes it if the engine failed both the start and the removal)."""
         settings = container_settings(job, phase, IDLE_S if pooled else None)
-        name = None
-        if pooled:
-            settings["labels"] = {LABEL: "ready", POOL_LABEL: owner(), "org.hirelab.phase": phase}
-            name = POOL_NAME_PREFIX + uuid.uuid4().hex
+        if not pooled:
+            return self._create_and_start(settings, None)
+        assert self.pool is not None
+        settings["labels"] = {LABEL: "ready", POOL_LABEL: owner(), "org.hirelab.phase": phase}
+        name = POOL_NAME_PREFIX + uuid.uuid4().hex
+        with self.pool.creating(name, self.client):
+            return self._create_and_start(settings, name)
+
+    def _create_and_start(self, settings: dict[str, Any], name: str | None) -> Ready:
         container = self.client.containers.create(self.image, command=[], name=name, **settings)
         try:
             sock = container.attach_socket(
@@ -212,7 +219,7 @@ class DockerBackend:
                 ready.sock, frame_bundle(bundle), stream, started + inner + HOST_GRACE_S
             )
             if killed or stream.overflowed:
-                with contextlib.suppress(DockerException):  # it may have exited meanwhile
+                with contextlib.suppress(*ENGINE_ERRORS):  # it may have exited meanwhile
                     container.kill()
             state = container.wait(timeout=30)
             oom = _oom_killed(container)
@@ -222,7 +229,7 @@ class DockerBackend:
                 f"the grading image {self.image} is missing; run `make image`",
                 retryable=True,
             )
-        except (DockerException, OSError) as exc:
+        except ENGINE_ERRORS as exc:
             return GradingResult.failed(
                 "error",
                 f"the Docker engine failed: {exc}; is it running? (`make docker`)",
@@ -253,7 +260,7 @@ def _oom_killed(container: Any) -> bool:
 
 def _remove(container: Any) -> None:
     # Removed already, or the engine is gone: remove_orphans() sweeps later.
-    with contextlib.suppress(DockerException):
+    with contextlib.suppress(*ENGINE_ERRORS):
         container.remove(force=True)
 
 

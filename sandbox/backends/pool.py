@@ -7,7 +7,8 @@ shapes it (image, phase, limits); it holds nothing of any run until its bundle a
 Containers are labelled with the pool's owner process; the owner renames a container to its run's
 name when it takes it (labels cannot change), so a dead worker's run is still found by name.
 Unused ones are removed when the process exits; a ready container's runner gives up on its own
-after ``IDLE_S``, and :func:`sweep_unused` removes such leftovers of processes that died.
+after ``IDLE_S``, and :func:`sweep_unused` removes such leftovers of processes that died, and a
+live process's own that an engine failure left half-made (created, never started or removed).
 """
 
 from __future__ import annotations
@@ -19,13 +20,17 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from docker.errors import DockerException  # type: ignore[import-untyped]
 
 from sandbox.backends.attach import close_attached
+
+# What a call to the engine raises when it fails: the SDK's own errors, and (unwrapped) the
+# connection errors of `requests` (OSError subclasses) when the engine is down or restarting.
+ENGINE_ERRORS = (DockerException, OSError)
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +62,12 @@ class ContainerPool:
     """Ready containers per shape; ``take`` pops one (or starts one now), ``prepare`` starts one
     in the background. Thread-safe; one pool per process and image (see :func:`shared_pool`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, image: str) -> None:
+        self.image = image
         self._ready: dict[Hashable, list[Ready]] = {}
         self._starting: dict[Hashable, int] = {}
+        self._creating: set[str] = set()  # names of containers being created and started now
+        self._client: Any = None  # the engine of the containers started (for close)
         self._recent: list[Hashable] = []
         self._uses: dict[Hashable, int] = {}
         self._lock = threading.Lock()
@@ -111,7 +119,7 @@ class ContainerPool:
     def _start_one(self, key: Hashable, start: Starter, generation: int) -> None:
         try:
             ready: Ready | None = start()
-        except (DockerException, OSError) as error:  # the grading itself will report it
+        except ENGINE_ERRORS as error:  # the grading itself will report it
             log.warning("could not pre-start a sandbox container: %s", error)
             ready = None
         with self._lock:
@@ -122,6 +130,23 @@ class ContainerPool:
                 self._ready.setdefault(key, []).append(ready)  # type: ignore[arg-type]
         if ready is not None and not keep:
             discard(ready)
+
+    @contextlib.contextmanager
+    def creating(self, name: str, client: Any) -> Iterator[None]:
+        """While a container of this pool named ``name`` is created and started: the sweep
+        leaves it alone until then."""
+        with self._lock:
+            self._creating.add(name)
+            self._client = client
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._creating.discard(name)
+
+    def is_creating(self, name: str) -> bool:
+        with self._lock:
+            return name in self._creating
 
     def _touch(self, key: Hashable) -> None:
         """Mark ``key`` recently used; shapes no longer among the recent lose their containers."""
@@ -148,16 +173,22 @@ class ContainerPool:
             thread.join(max(0.0, deadline - time.monotonic()))
 
     def close(self) -> None:
-        """Drain, and start nothing more (at exit)."""
+        """Drain and start nothing more (at exit); then remove every unused pre-started container
+        of this process still in the engine (one whose removal the engine failed)."""
         with self._lock:
             self._closed = True
+            client = self._client
         self.drain()
+        if client is not None:
+            with contextlib.suppress(*ENGINE_ERRORS):
+                for container in _own_unused(client, self.image):
+                    container.remove(force=True)
 
 
 def _running(ready: Ready) -> bool:
     try:
         ready.container.reload()
-    except DockerException:
+    except ENGINE_ERRORS:
         return False
     return bool(ready.container.status == "running")
 
@@ -165,7 +196,7 @@ def _running(ready: Ready) -> bool:
 def discard(ready: Ready) -> None:
     """Close the attach socket and force-remove the container."""
     close_attached(ready.sock)
-    with contextlib.suppress(DockerException):
+    with contextlib.suppress(*ENGINE_ERRORS):
         ready.container.remove(force=True)
 
 
@@ -178,24 +209,47 @@ def shared_pool(image: str) -> ContainerPool:
     with _pools_lock:
         pool = _pools.get(image)
         if pool is None:
-            pool = _pools[image] = ContainerPool()
+            pool = _pools[image] = ContainerPool(image)
             atexit.register(pool.close)
         return pool
 
 
 def sweep_unused(client: Any) -> int:
-    """Remove pre-started containers no live process will use: exited ones (they waited past
-    ``IDLE_S``), and those whose owner on this host is gone. Used containers are renamed to their
-    run, and removed with it (``remove_orphans``)."""
+    """Remove pre-started containers no live process will use: stopped ones (they waited past
+    ``IDLE_S``, or an engine restart stopped them), those whose owner on this host is gone, and
+    this process's own that were created, never started and are not being started now (the
+    engine failed the start, then the removal). Used containers are renamed to their run, and
+    removed with it (``remove_orphans``)."""
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": POOL_LABEL}):
-        if not container.name.startswith(POOL_NAME_PREFIX):
-            continue
-        if container.status == "exited" or _owner_gone(container.labels.get(POOL_LABEL, "")):
-            with contextlib.suppress(DockerException):
+    me = owner()
+    for container in _unused(client):
+        label = container.labels.get(POOL_LABEL, "")
+        stray = label == me and container.status == "created" and not _being_created(container.name)
+        if container.status in ("exited", "dead") or stray or _owner_gone(label):
+            with contextlib.suppress(*ENGINE_ERRORS):
                 container.remove(force=True)
                 removed += 1
     return removed
+
+
+def _unused(client: Any) -> list[Any]:
+    """Pre-started containers no run has taken (taken ones are renamed)."""
+    found = client.containers.list(all=True, filters={"label": POOL_LABEL})
+    return [c for c in found if c.name.startswith(POOL_NAME_PREFIX)]
+
+
+def _own_unused(client: Any, image: str) -> list[Any]:
+    return [
+        c
+        for c in _unused(client)
+        if c.labels.get(POOL_LABEL) == owner() and c.attrs.get("Config", {}).get("Image") == image
+    ]
+
+
+def _being_created(name: str) -> bool:
+    with _pools_lock:
+        pools = list(_pools.values())
+    return any(pool.is_creating(name) for pool in pools)
 
 
 def _owner_gone(label: str) -> bool:

@@ -4,18 +4,31 @@ phase 1's kernel warm (stack imported, nothing bound in the notebook's namespace
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import socket
 import subprocess
 import sys
 import time
+from unittest.mock import patch
 
+import docker
 import pytest
 from docker.errors import NotFound
 
+from app.grading.sandboxes import remove_sandbox_containers, remove_unused_sandboxes
+from sandbox.backends import pool as pool_module
 from sandbox.backends.attach import close_attached
 from sandbox.backends.docker import LABEL, RUN_NAME_PREFIX, DockerBackend, remove_orphans
-from sandbox.backends.pool import POOL_LABEL, POOL_NAME_PREFIX, owner, sweep_unused
+from sandbox.backends.pool import (
+    POOL_LABEL,
+    POOL_NAME_PREFIX,
+    ContainerPool,
+    Ready,
+    discard,
+    owner,
+    sweep_unused,
+)
 from tests.sandbox.helpers import job, notebook, outputs_text
 
 pytestmark = pytest.mark.docker
@@ -130,3 +143,73 @@ def test_the_sweep_removes_ready_containers_of_dead_processes_only(docker_client
         for container in made.values():
             with contextlib.suppress(NotFound):  # removed by the sweep already
                 container.remove(force=True)
+
+
+def _pool_container(client, image: str, name: str):
+    """A pre-started container's twin of this process, created (not started), as a pool's start
+    leaves it when the engine fails the start and then the removal."""
+    return client.containers.create(
+        image,
+        command=["--deadline", "30", "--idle", "30"],
+        name=f"{POOL_NAME_PREFIX}{name}-{os.getpid()}",
+        labels={LABEL: "ready", POOL_LABEL: owner()},
+        network_disabled=True,
+        stdin_open=True,
+    )
+
+
+def test_the_sweep_removes_this_process_s_half_made_containers_but_not_one_being_started(
+    docker_client, grading_image
+):
+    """An engine restart during a pre-start leaves a container `created` and never started;
+    its owner lives on, so only the owner can tell it from one being started right now."""
+    pool = ContainerPool(grading_image)
+    stray = _pool_container(docker_client, grading_image, "stray")
+    starting = _pool_container(docker_client, grading_image, "starting")
+    try:
+        with (
+            pool.creating(starting.name, docker_client),
+            patch.dict(pool_module._pools, {grading_image: pool}),
+        ):
+            sweep_unused(docker_client)
+        left = {c.name for c in docker_client.containers.list(all=True)}
+        assert stray.name not in left
+        assert starting.name in left
+    finally:
+        for container in (stray, starting):
+            with contextlib.suppress(NotFound):
+                container.remove(force=True)
+
+
+def test_closing_a_pool_removes_this_process_s_unused_containers_it_lost_track_of(
+    docker_client, grading_image
+):
+    """At exit a worker removes not only its ready list but every unused pre-started container
+    of its own in the engine (a removal that failed while the engine restarted)."""
+    pool = ContainerPool(grading_image)
+    lost = _pool_container(docker_client, grading_image, "lost")
+    try:
+        lost.start()
+        with pool.creating("another", docker_client):
+            pass  # the pool has met this engine
+        pool.close()
+        assert lost.name not in {c.name for c in docker_client.containers.list(all=True)}
+    finally:
+        with contextlib.suppress(NotFound):
+            lost.remove(force=True)
+
+
+# docker-py does not close the socket of a connection that failed to connect (its ResourceWarning).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_unreachable_engine_fails_no_removal_and_no_sweep(tmp_path):
+    """docker-py lets `requests`' connection errors through unwrapped once a client exists and the
+    engine goes away (down or restarting): a removal shrugs them off (the sweep removes the
+    container later) and the sweeps report nothing removed instead of failing the outbox sweep."""
+    gone = docker.DockerClient(base_url=f"unix://{tmp_path / 'no-engine.sock'}", version="1.41")
+    container = gone.containers.prepare_model({"Id": "0" * 64, "Name": "/x"})
+    discard(Ready(container, socket.socket(), 0.0))  # raised requests' ConnectionError before
+    with patch.object(docker, "from_env", return_value=gone):  # a client made before the restart
+        assert remove_unused_sandboxes() == 0
+        assert remove_sandbox_containers("hirelab-test-1.1") == 0
+    gone.close()
+    gc.collect()  # the warnings of those sockets, here and not at the session's end
