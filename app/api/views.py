@@ -128,9 +128,9 @@ def list_candidates(query: CandidateSearch):
 def create_candidate(body: NewCandidate):
     """Add a candidate (and apply them to a job)."""
     job = queries.visible_job(current_user, body.job_id) if body.job_id is not None else None
-    candidate = pipeline.add_candidate(body.name, body.email, body.source, viewer=current_user)
-    if job is not None:
-        pipeline.apply(candidate, job, current_user)
+    candidate = pipeline.add_candidate_to_job(
+        body.name, body.email, body.source, job, current_user
+    )
     db.session.commit()
     return out.CandidateDetail.of(candidate, current_user)
 

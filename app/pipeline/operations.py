@@ -351,10 +351,13 @@ def following_stage(application: Application) -> Stage | None:
     return min(later, key=lambda stage: stage.position, default=None)
 
 
-def add_candidate_to_job(name: str, email: str, source: str, job: Job, actor: User) -> Candidate:
-    """Add a candidate (refusing a duplicate the actor may see) and apply them to `job`."""
+def add_candidate_to_job(
+    name: str, email: str, source: str, job: Job | None, actor: User
+) -> Candidate:
+    """Add a candidate (refusing a duplicate the actor may see) and apply them to `job`, if any."""
     candidate = add_candidate(name, email, source, viewer=actor)
-    apply(candidate, job, actor)
+    if job is not None:
+        apply(candidate, job, actor)
     return candidate
 
 
