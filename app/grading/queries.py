@@ -30,7 +30,7 @@ class Evidence:
     look_for: str = ""
 
 
-def _latest_graded_run_ids(application_ids: list[int]) -> Select[tuple[int]]:
+def _latest_graded_run_ids(application_ids: list[int]) -> Select[int]:
     """Ids of, for each assignment of the applications, the newest graded run of its newest
     submission."""
     # Only these applications' submissions are grouped, not the whole table (the board calls this).

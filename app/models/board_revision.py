@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ForeignKey, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
 
 from app.extensions import db
 from app.models.candidate import Application, Candidate
@@ -39,7 +39,7 @@ class BoardRevision(db.Model):
     revision: Mapped[int] = mapped_column(default=0)
 
 
-def touch_jobs(session: Session, job_ids: Iterable[int]) -> None:
+def touch_jobs(session: Session | scoped_session[Any], job_ids: Iterable[int]) -> None:
     """Raise the board revision of each job (in id order, so concurrent writers lock alike)."""
     connection = session.connection()
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
@@ -52,7 +52,7 @@ def touch_jobs(session: Session, job_ids: Iterable[int]) -> None:
         )
 
 
-def touch_runs(session: Session, run_ids: Iterable[int]) -> None:
+def touch_runs(session: Session | scoped_session[Any], run_ids: Iterable[int]) -> None:
     """Raise the board revision of the jobs of these grading runs (their verdict was stored
     with a bulk UPDATE, which the flush hook does not see)."""
     touch_jobs(

@@ -27,6 +27,7 @@ from app.models import Application, BoardRevision, Job, now_utc
 from app.pipeline import queries
 
 MAX_JOBS = 64
+DAY = 86_400.0  # seconds
 
 
 @dataclass
@@ -89,36 +90,49 @@ def _entry(job: Job, cap: int) -> _Entry:
 
 def _columns(job: Job, entry: _Entry, now: datetime) -> list[queries.Column]:
     stale_after = timedelta(days=job.stale_after_days)
-    stale_before = (now - stale_after).timestamp()
     return [
         queries.Column(
             stage=stage,
             total=len(entry.entered[stage.id]),
-            stale=0
-            if stage.kind.is_terminal
-            else bisect_left(entry.entered[stage.id], stale_before),
+            stale=stale,
             cards=[
                 fact.at(now, stale_after, stage.kind.is_terminal) for fact in entry.facts[stage.id]
             ],
         )
+        for stage, stale in zip(job.stages, _stale_counts(job, entry, now), strict=True)
+    ]
+
+
+def _stale_counts(job: Job, entry: _Entry, now: datetime) -> list[int]:
+    stale_before = (now - timedelta(days=job.stale_after_days)).timestamp()
+    return [
+        0 if stage.kind.is_terminal else bisect_left(entry.entered[stage.id], stale_before)
         for stage in job.stages
     ]
+
+
+def _clock(job: Job, entry: _Entry, now: datetime) -> Hashable:
+    """What the clock changes on the rendered columns: each card's whole days in its stage and
+    stale mark, and each column's stale count (as Card.at and board() compute them)."""
+    at, stale_after = now.timestamp(), job.stale_after_days * DAY
+    marks = []
+    for stage in job.stages:
+        open_stage = not stage.kind.is_terminal
+        for fact in entry.facts[stage.id]:
+            waited = at - fact.stage_entered_at.timestamp()
+            marks.append((int(waited // DAY), open_stage and waited > stale_after))
+    return (job.id, job.stale_after_days, tuple(_stale_counts(job, entry, now)), tuple(marks))
 
 
 def rendered_columns(job: Job, render: Callable[[list[queries.Column]], str]) -> str:
     """`render(columns)` of the job's unfiltered board as of now, rendered once per change of
     the board's rows or of what the clock changes on it (a day counter, a stale mark)."""
     entry = _entry(job, queries.BOARD_COLUMN_CAP)
-    columns = _columns(job, entry, now_utc())
-    clock = (
-        job.id,
-        job.stale_after_days,
-        tuple(column.stale for column in columns),
-        tuple((card.days_in_stage, card.stale) for column in columns for card in column.cards),
-    )
+    now = now_utc()
+    clock = _clock(job, entry, now)
     html = entry.html
     if html is not None and html[0] == clock:
         return html[1]
-    text = render(columns)
+    text = render(_columns(job, entry, now))
     entry.html = (clock, text)
     return text
