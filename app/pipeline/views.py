@@ -75,7 +75,10 @@ def job(job_id: int):
     chosen = filters.parse(request.args, operations.SOURCES)
     picked = set(request.args.getlist("picked", type=int))
     columns, board_html = [], None
-    if chosen.active or picked:
+    # The cached columns hold every card field (totals with hidden groups, red flags): only for
+    # viewers the policy shows them all, which is every role the board admits today.
+    sees_all = policy.shows_hidden_groups(current_user) and policy.shows_red_flags(current_user)
+    if chosen.active or picked or not sees_all:
         columns = queries.board(job, chosen=chosen)
     else:  # the common case: the same columns for every viewer, rendered once per change
         board_html = Markup(board_cache.rendered_columns(job, partial(_board_columns, job)))
