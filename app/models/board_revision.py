@@ -76,7 +76,8 @@ def _jobs_fed_by(session: Session, objects: list[Any]) -> set[int]:
     interviews: set[int] = set()
     for obj in objects:
         if isinstance(obj, Job):
-            jobs.add(obj.id)
+            if not inspect(obj).deleted:  # a deleted job's row goes with it (ON DELETE CASCADE)
+                jobs.add(obj.id)
         elif isinstance(obj, Stage | Application):
             jobs.add(obj.job_id)
         elif isinstance(obj, Candidate):
