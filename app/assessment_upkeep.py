@@ -239,6 +239,12 @@ def refresh_candidate(candidate_id: int) -> None:
     )
 
 
+def touch_jobs(job_ids: Iterable[int]) -> None:
+    """Rows the reports read were rewritten outside the paths above (a rebuild of the funnel's
+    stage statistics): raise the jobs' revisions so no cached report outlives them."""
+    _bump(db.session, job_ids)
+
+
 def rebuild(ex: Executor | None = None) -> None:
     """Recompute every row from the source tables."""
     ex = ex if ex is not None else db.session

@@ -34,6 +34,7 @@ from app.models import (
     User,
     now_utc,
 )
+from app.models.board_revision import touch_runs
 from app.similarity import operations as similarity
 from app.similarity import variant_numbers
 from app.webhooks import events as webhook_events
@@ -275,6 +276,7 @@ def record_result(run_id: int, owner: str, scored: ScoredRun) -> bool:
     )
     if result.rowcount != 1:
         return False
+    touch_runs(db.session, [run_id])  # the card's score (the UPDATE bypasses the flush hook)
     db.session.add_all(
         GroupScore(
             run_id=run_id,

@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from app.extensions import db
 from app.grading.exercises import ExerciseError, installed_exercise
@@ -30,8 +30,9 @@ class Evidence:
     look_for: str = ""
 
 
-def latest_graded_runs(application_ids: list[int]) -> dict[int, list[GradingRun]]:
-    """Per application: for each assignment, the newest graded run of its newest submission."""
+def _latest_graded_run_ids(application_ids: list[int]) -> Select[int]:
+    """Ids of, for each assignment of the applications, the newest graded run of its newest
+    submission."""
     # Only these applications' submissions are grouped, not the whole table (the board calls this).
     newest_submission = (
         select(Submission.assignment_id, func.max(Submission.id).label("submission_id"))
@@ -40,21 +41,41 @@ def latest_graded_runs(application_ids: list[int]) -> dict[int, list[GradingRun]
         .group_by(Submission.assignment_id)
         .subquery()
     )
-    newest_run = (
+    return (
         select(func.max(GradingRun.id))
         .join(newest_submission, newest_submission.c.submission_id == GradingRun.submission_id)
         .where(GradingRun.status == RunStatus.GRADED)
         .group_by(GradingRun.submission_id)
     )
+
+
+def latest_graded_runs(application_ids: list[int]) -> dict[int, list[GradingRun]]:
+    """Per application: for each assignment, the newest graded run of its newest submission."""
     runs = db.session.scalars(
         select(GradingRun)
-        .where(GradingRun.id.in_(newest_run))
+        .where(GradingRun.id.in_(_latest_graded_run_ids(application_ids)))
         .options(db.joinedload(GradingRun.submission).joinedload(Submission.assignment))
     ).unique()
     by_application: dict[int, list[GradingRun]] = defaultdict(list)
     for run in runs:
         by_application[run.submission.assignment.application_id].append(run)
     return dict(by_application)
+
+
+def latest_graded_scores(
+    application_ids: list[int],
+) -> list[tuple[int, float | None, float | None]]:
+    """(application id, score, max score) of the runs latest_graded_runs picks, as plain rows
+    (the board needs only these three values, not the loaded runs)."""
+    return [
+        (application_id, score, max_score)
+        for application_id, score, max_score in db.session.execute(
+            select(Assignment.application_id, GradingRun.score, GradingRun.max_score)
+            .join(Submission, Submission.id == GradingRun.submission_id)
+            .join(Assignment, Assignment.id == Submission.assignment_id)
+            .where(GradingRun.id.in_(_latest_graded_run_ids(application_ids)))
+        )
+    ]
 
 
 def evidence_by_dimension(application: Application) -> dict[str, list[Evidence]]:

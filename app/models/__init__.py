@@ -5,6 +5,7 @@ from app.models.api_token import ApiToken
 from app.models.assessment import AssessmentApplication, AssessmentObservation, AssessmentRevision
 from app.models.ats import AtsConnection, AtsOrder, CallbackStatus
 from app.models.audit import AuditEvent
+from app.models.board_revision import BoardRevision
 from app.models.candidate import Application, Candidate, Resume, StageTransition
 from app.models.grading import (
     Assignment,
@@ -54,6 +55,7 @@ __all__ = [
     "AtsConnection",
     "AtsOrder",
     "AuditEvent",
+    "BoardRevision",
     "CallbackStatus",
     "Candidate",
     "DeliveryStatus",

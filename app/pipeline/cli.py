@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from app import assessment_upkeep as upkeep
 from app.extensions import db
+from app.models import Job
 from app.pipeline import stage_stats
 
 pipeline_group = AppGroup("pipeline", help="The hiring pipeline.")
@@ -16,5 +19,6 @@ pipeline_group = AppGroup("pipeline", help="The hiring pipeline.")
 def rebuild_stats_command(job_ids: tuple[int, ...]) -> None:
     """Recompute the funnel's application_stage_stats from the stage transitions."""
     stage_stats.rebuild(list(job_ids) or None)
+    upkeep.touch_jobs(job_ids or db.session.scalars(select(Job.id)))  # cached funnels
     db.session.commit()
     click.echo("Stage statistics rebuilt" + (f" for jobs {list(job_ids)}." if job_ids else "."))

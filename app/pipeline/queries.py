@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select, union_all
 
 from app.auth.policy import job_filter
 from app.extensions import db
-from app.grading.queries import latest_graded_runs
+from app.grading.queries import latest_graded_scores
 from app.models import (
     Application,
     Assignment,
@@ -130,39 +130,110 @@ def _filter_clauses(chosen: CandidateFilter | None) -> list[ColumnElement[bool]]
     return clauses
 
 
-def _cards(rows_by_stage: Sequence[tuple[Stage, Sequence[Any]]], job: Job) -> list[list[Card]]:
-    """Cards for each stage's rows, with scores and scorecard counts fetched once for all."""
-    now = now_utc()
-    stale_after = timedelta(days=job.stale_after_days)
+@dataclass(frozen=True)
+class CardFacts:
+    """What a card shows that does not depend on the clock (app/pipeline/board_cache.py keeps
+    these per board revision; `at` adds the days in stage and staleness of the moment)."""
+
+    application_id: int
+    candidate_id: int
+    name: str
+    email: str
+    source: str
+    stage_entered_at: datetime
+    score: float | None
+    max_score: float | None
+    scorecards_submitted: int | None
+    scorecards_expected: int | None
+    red_flags: int
+
+    def at(self, now: datetime, stale_after: timedelta, terminal: bool) -> Card:
+        waited = now - self.stage_entered_at
+        return Card(
+            application_id=self.application_id,
+            candidate_id=self.candidate_id,
+            name=self.name,
+            email=self.email,
+            source=self.source,
+            stage_entered_at=self.stage_entered_at,
+            days_in_stage=waited.days,
+            stale=not terminal and waited > stale_after,
+            score=self.score,
+            max_score=self.max_score,
+            scorecards_submitted=self.scorecards_submitted,
+            scorecards_expected=self.scorecards_expected,
+            red_flags=self.red_flags,
+        )
+
+
+def card_facts(rows_by_stage: Sequence[tuple[Stage, Sequence[Any]]]) -> list[list[CardFacts]]:
+    """Each stage's card rows with scores, scorecard counts and red flags, fetched once for all."""
     ids = [row[0] for _, rows in rows_by_stage for row in rows]
     scores = grading_scores(ids)
     scorecards = scorecard_counts(ids)
     flags = red_flag_counts(ids)
     result = []
-    for stage, rows in rows_by_stage:
-        cards = []
+    for _, rows in rows_by_stage:
+        facts = []
         for application_id, candidate_id, name, email, source, entered in rows:
             score = scores.get(application_id)
             submitted, expected = scorecards.get(application_id, (None, None))
-            cards.append(
-                Card(
-                    application_id=application_id,
-                    candidate_id=candidate_id,
-                    name=name,
-                    email=email,
-                    source=source,
-                    stage_entered_at=entered,
-                    days_in_stage=(now - entered).days,
-                    stale=not stage.kind.is_terminal and now - entered > stale_after,
-                    score=score[0] if score else None,
-                    max_score=score[1] if score else None,
-                    scorecards_submitted=submitted,
-                    scorecards_expected=expected,
-                    red_flags=flags.get(application_id, 0),
+            facts.append(
+                CardFacts(
+                    application_id,
+                    candidate_id,
+                    name,
+                    email,
+                    source,
+                    entered,
+                    score[0] if score else None,
+                    score[1] if score else None,
+                    submitted,
+                    expected,
+                    flags.get(application_id, 0),
                 )
             )
-        result.append(cards)
+        result.append(facts)
     return result
+
+
+def _cards(rows_by_stage: Sequence[tuple[Stage, Sequence[Any]]], job: Job) -> list[list[Card]]:
+    """Cards for each stage's rows, as of now."""
+    now = now_utc()
+    stale_after = timedelta(days=job.stale_after_days)
+    return [
+        [fact.at(now, stale_after, stage.kind.is_terminal) for fact in facts]
+        for (stage, _), facts in zip(rows_by_stage, card_facts(rows_by_stage), strict=True)
+    ]
+
+
+def first_rows(
+    job: Job, stages: list[Stage], cap: int, chosen: CandidateFilter | None
+) -> list[tuple[Stage, list[Any]]]:
+    """The first `cap` card rows of every stage in `stages`, in one statement: a UNION ALL of each
+    stage's capped query, so each branch still walks the (job, stage, entered) index for `cap`
+    rows (a window function over the job would read every application of the job)."""
+    found: dict[int, list[Any]] = {stage.id: [] for stage in job.stages}
+    if stages:
+        branches = [
+            select(
+                _card_query(job, stage, chosen)
+                .add_columns(Application.stage_id)
+                .limit(cap)
+                .subquery()
+            )
+            for stage in stages
+        ]
+        statement = branches[0] if len(branches) == 1 else union_all(*branches)
+        for row in db.session.execute(statement):
+            found[row[-1]].append(tuple(row[:-1]))
+    # A union keeps no order: sort each column again as _card_query does (at most `cap` rows).
+    for stage in stages:
+        newest_first = stage.kind.is_terminal
+        found[stage.id].sort(
+            key=lambda row: (-row[5].timestamp() if newest_first else row[5].timestamp(), row[0])
+        )
+    return [(stage, found[stage.id]) for stage in job.stages]
 
 
 def board(job: Job, cap: int | None = None, chosen: CandidateFilter | None = None) -> list[Column]:
@@ -171,28 +242,20 @@ def board(job: Job, cap: int | None = None, chosen: CandidateFilter | None = Non
     cap = cap or BOARD_COLUMN_CAP
     filtered = _filter_clauses(chosen)
     stale_before = now_utc() - timedelta(days=job.stale_after_days)
+    counting = select(
+        Application.stage_id,
+        func.count(),
+        func.sum(case((Application.stage_entered_at < stale_before, 1), else_=0)),
+    )
+    if filtered:  # the filters read the candidate; unfiltered, the index alone answers
+        counting = counting.join(Candidate, Candidate.id == Application.candidate_id)
     counts = {
         stage_id: (total, stale or 0)
         for stage_id, total, stale in db.session.execute(
-            select(
-                Application.stage_id,
-                func.count(),
-                func.sum(case((Application.stage_entered_at < stale_before, 1), else_=0)),
-            )
-            .join(Candidate, Candidate.id == Application.candidate_id)
-            .where(Application.job_id == job.id, *filtered)
-            .group_by(Application.stage_id)
+            counting.where(Application.job_id == job.id, *filtered).group_by(Application.stage_id)
         )
     }
-    rows_by_stage = [
-        (
-            stage,
-            db.session.execute(_card_query(job, stage, chosen).limit(cap)).all()
-            if stage.id in counts
-            else [],
-        )
-        for stage in job.stages
-    ]
+    rows_by_stage = first_rows(job, [s for s in job.stages if s.id in counts], cap, chosen)
     return [
         Column(
             stage=stage,
@@ -224,15 +287,12 @@ def grading_scores(application_ids: list[int]) -> dict[int, tuple[float, float]]
     """The latest graded score per application, summed over its exercises: (score, max)."""
     if not application_ids:
         return {}
-    result = {}
-    for application_id, runs in latest_graded_runs(application_ids).items():
-        scored = [run for run in runs if run.score is not None and run.max_score]
-        if scored:
-            result[application_id] = (
-                sum(run.score or 0.0 for run in scored),
-                sum(run.max_score or 0.0 for run in scored),
-            )
-    return result
+    totals: dict[int, tuple[float, float]] = {}
+    for application_id, score, max_score in latest_graded_scores(application_ids):
+        if score is not None and max_score:
+            total, most = totals.get(application_id, (0.0, 0.0))
+            totals[application_id] = (total + score, most + max_score)
+    return totals
 
 
 def scorecard_counts(application_ids: list[int]) -> dict[int, tuple[int, int]]:

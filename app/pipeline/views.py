@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from flask import (
@@ -11,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from app import audit
@@ -29,7 +31,7 @@ from app.csv_export import csv_response
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Application, Candidate, Job, Stage
-from app.pipeline import csv_import, operations, queries
+from app.pipeline import board_cache, csv_import, operations, queries
 from app.pipeline.forms import (
     BulkMoveForm,
     CandidateForm,
@@ -71,17 +73,31 @@ def job(job_id: int):
     job = job_or_403(current_user, job_id)
     stale_form = StaleForm(stale_after_days=job.stale_after_days)
     chosen = filters.parse(request.args, operations.SOURCES)
+    picked = set(request.args.getlist("picked", type=int))
+    columns, board_html = [], None
+    # The cached columns hold every card field (totals with hidden groups, red flags): only for
+    # viewers the policy shows them all, which is every role the board admits today.
+    sees_all = policy.shows_hidden_groups(current_user) and policy.shows_red_flags(current_user)
+    if chosen.active or picked or not sees_all:
+        columns = queries.board(job, chosen=chosen)
+    else:  # the common case: the same columns for every viewer, rendered once per change
+        board_html = Markup(board_cache.rendered_columns(job, partial(_board_columns, job)))
     return render_template(
         "pipeline/job.html",
         job=job,
-        columns=queries.board(job, chosen=chosen),
+        columns=columns,
+        board_html=board_html,
         chosen=chosen,
         sources=operations.SOURCES,
         flags=filters.FLAGS,
         move_form=_bulk_move_form(job, url_for("pipeline.job", job_id=job.id)),
-        picked=set(request.args.getlist("picked", type=int)),
+        picked=picked,
         stale_form=stale_form,
     )
+
+
+def _board_columns(job: Job, columns: list[queries.Column]) -> str:
+    return render_template("pipeline/_board.html", job=job, columns=columns, picked=set())
 
 
 @bp.route("/jobs/<int:job_id>/stages/<int:stage_id>")

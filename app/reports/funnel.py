@@ -20,7 +20,7 @@ Definitions (the page and the CSV say the same):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -34,6 +34,7 @@ from app.models import (
     Stage,
     StageKind,
 )
+from app.reports.report_cache import cached
 
 DAY_SECONDS = 86_400.0
 MEDIAN, P90 = 50, 90
@@ -290,6 +291,22 @@ def funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
         dropoff=_dropoff(job, window, source),
         progression=steps,
     )
+
+
+def cached_funnel(job: Job, window: Window, source: str | None = None) -> Funnel:
+    """`funnel(...)`, computed once per change of the job's applications or stages (per web
+    process). Its rows change only with stage moves, new applications and erasure, each of which
+    raises the job's assessment revision in the same transaction (app/assessment_upkeep.py), and
+    with the stages, which the cache's fingerprint also reads. The window is in the key, so a new
+    day (the default window ends today) is a new entry; the viewer is not: every recruiter the
+    job admits sees the same funnel."""
+    result = cached(
+        ("funnel", job.id, window.start, window.end, source),
+        select(Job.id).where(Job.id == job.id),
+        lambda: funnel(job, window, source),
+    )
+    # The stages' rows are the request's own (the fingerprint proved they did not change).
+    return replace(result, job=job, progression=progression_stages(job))
 
 
 def _percent(value: float | None) -> float | None:

@@ -18,7 +18,9 @@ def _funnel(job: Job) -> tuple[FunnelFilterForm, funnel_queries.Funnel]:
     form.validate()
     start, end = form.window_dates(now_utc().date())
     source = form.source.data if not form.source.errors else None
-    return form, funnel_queries.funnel(job, funnel_queries.Window(start, end), source or None)
+    return form, funnel_queries.cached_funnel(
+        job, funnel_queries.Window(start, end), source or None
+    )
 
 
 @bp.route("/jobs/<int:job_id>/funnel")

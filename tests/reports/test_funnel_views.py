@@ -93,3 +93,27 @@ def test_interviewers_cannot_see_the_funnel(client, auth, create_user, job):
     auth.login(create_user(Role.INTERVIEWER).email)
     assert client.get(f"/reports/jobs/{job.id}/funnel").status_code == 403
     assert client.get(f"/reports/jobs/{job.id}/funnel/stages.csv").status_code == 403
+
+
+def test_cached_funnel_shows_moves_new_applications_and_stage_names(
+    client, auth, create_user, job, db
+):
+    """The funnel is cached per process on the job's revision: every change after it shows."""
+    auth.login(create_user(Role.RECRUITER).email)
+    url = f"/reports/jobs/{job.id}/funnel"
+    assert "<strong>3</strong> applications" in client.get(url).text
+    stages = {stage.name: stage for stage in job.stages}
+    operations.apply(operations.add_candidate("P9", "p9@example.com", "referral"), job, None)
+    db.session.commit()
+    assert "<strong>4</strong> applications" in client.get(url).text
+    screened = next(a for a in job.applications if a.candidate.name == "P1")
+    operations.move(screened, stages["Take-home"], None)
+    db.session.commit()
+    data = client.get(url).text.split('id="funnel-data">')[1].split("</script>")[0]
+    assert {row["label"]: row["reached"][:3] for row in json.loads(data)["sources"]} == {
+        "job board": [1, 0, 0],
+        "referral": [3, 2, 2],
+    }
+    stages["Take-home"].name = "Home exercise"
+    db.session.commit()
+    assert "Home exercise" in client.get(url).text
