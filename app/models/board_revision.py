@@ -95,32 +95,16 @@ def _jobs_fed_by(session: Session, objects: list[Any]) -> set[int]:
         elif isinstance(obj, GradingRun):
             submissions.add(obj.submission_id)
     connection = session.connection()
-    if submissions:
-        assignments |= set(
-            connection.scalars(
-                select(Submission.assignment_id).where(Submission.id.in_(submissions))
-            )
-        )
-    if interviews:
-        applications |= set(
-            connection.scalars(select(Interview.application_id).where(Interview.id.in_(interviews)))
-        )
-    if assignments:
-        applications |= set(
-            connection.scalars(
-                select(Assignment.application_id).where(Assignment.id.in_(assignments))
-            )
-        )
-    if applications:
-        jobs |= set(
-            connection.scalars(select(Application.job_id).where(Application.id.in_(applications)))
-        )
-    if candidates:
-        jobs |= set(
-            connection.scalars(
-                select(Application.job_id).where(Application.candidate_id.in_(candidates))
-            )
-        )
+
+    def through(column: Any, key: Any, ids: set[int]) -> set[int]:
+        """`column` of the rows whose `key` is one of `ids`."""
+        return set(connection.scalars(select(column).where(key.in_(ids)))) if ids else set()
+
+    assignments |= through(Submission.assignment_id, Submission.id, submissions)
+    applications |= through(Interview.application_id, Interview.id, interviews)
+    applications |= through(Assignment.application_id, Assignment.id, assignments)
+    jobs |= through(Application.job_id, Application.id, applications)
+    jobs |= through(Application.job_id, Application.candidate_id, candidates)
     return {job_id for job_id in jobs if job_id is not None}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,23 +34,6 @@ from app.search.filters import CandidateFilter, application_clause
 
 BOARD_COLUMN_CAP = 20  # cards per column (the longest-waiting); the stage list pages the rest
 STAGE_PAGE_SIZE = 100
-
-
-@dataclass(frozen=True)
-class Card:
-    application_id: int
-    candidate_id: int
-    name: str
-    email: str
-    source: str
-    stage_entered_at: datetime
-    days_in_stage: int
-    stale: bool
-    score: float | None = None
-    max_score: float | None = None
-    scorecards_submitted: int | None = None
-    scorecards_expected: int | None = None
-    red_flags: int = 0
 
 
 @dataclass(frozen=True)
@@ -149,21 +132,16 @@ class CardFacts:
 
     def at(self, now: datetime, stale_after: timedelta, terminal: bool) -> Card:
         waited = now - self.stage_entered_at
-        return Card(
-            application_id=self.application_id,
-            candidate_id=self.candidate_id,
-            name=self.name,
-            email=self.email,
-            source=self.source,
-            stage_entered_at=self.stage_entered_at,
-            days_in_stage=waited.days,
-            stale=not terminal and waited > stale_after,
-            score=self.score,
-            max_score=self.max_score,
-            scorecards_submitted=self.scorecards_submitted,
-            scorecards_expected=self.scorecards_expected,
-            red_flags=self.red_flags,
-        )
+        facts = {f.name: getattr(self, f.name) for f in fields(CardFacts)}
+        return Card(**facts, days_in_stage=waited.days, stale=not terminal and waited > stale_after)
+
+
+@dataclass(frozen=True)
+class Card(CardFacts):
+    """A card as shown at one moment: its facts, the days in its stage and whether it is stale."""
+
+    days_in_stage: int
+    stale: bool
 
 
 def card_facts(rows_by_stage: Sequence[tuple[Stage, Sequence[Any]]]) -> list[list[CardFacts]]:
