@@ -27,7 +27,6 @@ from app.models import Application, BoardRevision, Job, now_utc
 from app.pipeline import queries
 
 MAX_JOBS = 64
-DAY = 86_400.0  # seconds
 
 
 @dataclass
@@ -113,15 +112,14 @@ def _stale_counts(job: Job, entry: _Entry, now: datetime) -> list[int]:
 
 def _clock(job: Job, entry: _Entry, now: datetime) -> Hashable:
     """What the clock changes on the rendered columns: each card's whole days in its stage and
-    stale mark, and each column's stale count (as Card.at and board() compute them)."""
-    at, stale_after = now.timestamp(), job.stale_after_days * DAY
-    marks = []
-    for stage in job.stages:
-        open_stage = not stage.kind.is_terminal
-        for fact in entry.facts[stage.id]:
-            waited = at - fact.stage_entered_at.timestamp()
-            marks.append((int(waited // DAY), open_stage and waited > stale_after))
-    return (job.id, job.stale_after_days, tuple(_stale_counts(job, entry, now)), tuple(marks))
+    stale mark (CardFacts.moment, as the cards use it), and each column's stale count."""
+    stale_after = timedelta(days=job.stale_after_days)
+    marks = tuple(
+        fact.moment(now, stale_after, stage.kind.is_terminal)
+        for stage in job.stages
+        for fact in entry.facts[stage.id]
+    )
+    return (job.id, job.stale_after_days, tuple(_stale_counts(job, entry, now)), marks)
 
 
 def rendered_columns(job: Job, render: Callable[[list[queries.Column]], str]) -> str:

@@ -130,10 +130,15 @@ class CardFacts:
     scorecards_expected: int | None
     red_flags: int
 
-    def at(self, now: datetime, stale_after: timedelta, terminal: bool) -> Card:
+    def moment(self, now: datetime, stale_after: timedelta, terminal: bool) -> tuple[int, bool]:
+        """What the clock adds at `now`: whole days in the stage, and whether the card is stale."""
         waited = now - self.stage_entered_at
+        return waited.days, not terminal and waited > stale_after
+
+    def at(self, now: datetime, stale_after: timedelta, terminal: bool) -> Card:
+        days, stale = self.moment(now, stale_after, terminal)
         facts = {f.name: getattr(self, f.name) for f in fields(CardFacts)}
-        return Card(**facts, days_in_stage=waited.days, stale=not terminal and waited > stale_after)
+        return Card(**facts, days_in_stage=days, stale=stale)
 
 
 @dataclass(frozen=True)
