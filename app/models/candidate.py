@@ -64,7 +64,7 @@ class Resume(db.Model):
         ForeignKey("candidates.id", ondelete="CASCADE"), unique=True
     )
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read by the download only
     sha256: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, default="")
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

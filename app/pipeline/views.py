@@ -238,9 +238,7 @@ def candidate(candidate_id: int):
     # Only the applications the viewer may see: never other recruiters' jobs (the policy decides).
     applications = policy.visible_applications(current_user, candidate)
     application_ids = [application.id for application in applications]
-    audit.record("candidate.viewed", candidate_id=candidate.id, target=f"candidate:{candidate.id}")
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "pipeline/candidate.html",
         candidate=candidate,
         applications=applications,
@@ -251,6 +249,11 @@ def candidate(candidate_id: int):
         notes=queries.notes(candidate),
         note_form=NoteForm(),
     )
+    # Recorded after rendering: a commit expires every loaded row, which the page would reload.
+    # The page leaves only once the view is on the record.
+    audit.record("candidate.viewed", candidate_id=candidate.id, target=f"candidate:{candidate.id}")
+    db.session.commit()
+    return page
 
 
 @bp.route("/applications/<int:application_id>/move", methods=["POST"])
