@@ -158,7 +158,8 @@ class DockerBackend:
 
     def _container(self, job: GradingJob, phase: str) -> Ready:
         """This phase's fresh container, started: taken from the pool (renamed to its run), or
-        created now. Taking phase 1's starts phase 2's and the next gradings' in the background."""
+        created now. Taking one starts, in the background, phase 2's (for phase 1) and the next
+        grading's of the same phase (for a shape graded more than once)."""
         if self.pool is None:
             return self._start(job, phase, pooled=False)
         ready = self.pool.take((phase, job.limits), lambda: self._start(job, phase, pooled=True))
@@ -167,11 +168,13 @@ class DockerBackend:
         except BaseException:
             discard(ready)
             raise
-        if phase == "execute":
-            if job.hidden_dir is not None:
-                self._prepare(job, "test", max(1, self.keep_ready))
-            if self.keep_ready and self.pool.uses((phase, job.limits)) > 1:
-                self._prepare(job, "execute", self.keep_ready)  # a shape graded more than once
+        if phase == "execute" and job.hidden_dir is not None:  # phase 2's, while phase 1 runs
+            self._prepare(job, "test", max(1, self.keep_ready))
+        if self.keep_ready and self.pool.uses((phase, job.limits)) > 1:
+            # A shape graded more than once: the next grading's container of this phase starts
+            # now, so its warm-up (the kernel, phase 2's zygote importing the stack: longer than
+            # a short phase 1) is done before that grading needs it.
+            self._prepare(job, phase, self.keep_ready)
         return ready
 
     def _prepare(self, job: GradingJob, phase: str, count: int) -> None:

@@ -82,6 +82,20 @@ def test_each_candidate_gets_a_fresh_pre_started_container_with_a_warm_kernel(
     assert _ready(docker_client) == []
 
 
+def test_phase_2_s_next_container_starts_when_phase_2_takes_its_own(docker_client, grading_image):
+    """Phase 2's warm-up (the zygote importing the stack) outlasts a short phase 1: a container
+    started only when phase 1 begins is not warm when phase 2 needs it. A shape graded more than
+    once therefore starts the next grading's phase-2 container as soon as phase 2 takes one."""
+    backend = DockerBackend(image=grading_image, client=docker_client, keep_ready=1)
+    graded = [backend.grade(job(notebook("x = 1"), hidden=True)) for _ in range(2)]
+    assert [r.status for r in graded] == ["completed", "completed"], [r.message for r in graded]
+    # Nothing is being started any more; one container per phase waits for the next grading.
+    phases = sorted(c.labels.get("org.hirelab.phase") for c in _ready(docker_client))
+    assert phases == ["execute", "test"]
+    backend.close()
+    assert _ready(docker_client) == []
+
+
 def test_a_small_memory_limit_gets_a_warm_kernel_without_the_stack(docker_backend):
     result = docker_backend.grade(job(notebook(PROBE)))  # FAST: 256 MiB, no room for the stack
     assert result.status == "completed", result.message
