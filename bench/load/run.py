@@ -155,6 +155,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20, help="seconds (users: 3 times)")
     parser.add_argument("--gunicorn-workers", type=int, default=4)
     parser.add_argument("--worker-class", default="project", choices=("project", "sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=4, help="per process (project, gthread)")
     parser.add_argument("--modes", nargs="+", default=["users", "busy users", "saturation"])
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--database", default=DATABASE, help="PostgreSQL database to (re)create")
@@ -183,7 +184,7 @@ def main() -> int:
     results: dict[str, dict] = {}
     load_before = services.load_average()
     with services.gunicorn(
-        env, log, workers=args.gunicorn_workers, worker_class=args.worker_class
+        env, log, args.gunicorn_workers, args.threads, args.worker_class
     ) as base:
         recruiter = session_cookie(base, {"email": RECRUITER, "password": PASSWORD})
         candidate = session_cookie(base, invite=pages["_invite"])
@@ -204,7 +205,7 @@ def main() -> int:
         "users": args.users,
         "modes (think ms, duration s)": modes,
         "gunicorn": f"{args.gunicorn_workers} {args.worker_class} workers"
-        + (" x 4 threads" if args.worker_class == "gthread" else ""),
+        + (f" x {args.threads} threads" if args.worker_class != "sync" else ""),
         "cpus": os.cpu_count(),
         "load_average_before_after": [load_before, services.load_average()],
         "results": results,

@@ -41,6 +41,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=45)
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--worker-class", default="project", choices=("project", "sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=4, help="per process (project, gthread)")
     parser.add_argument("--think", type=float, nargs=2, default=(2, 8), metavar=("MIN", "MAX"))
     parser.add_argument("--database", default=load.DATABASE)
     parser.add_argument(
@@ -55,7 +56,7 @@ def main() -> int:
     results = {}
     load_before = services.load_average()
     with services.gunicorn(
-        env, log, workers=args.gunicorn_workers, worker_class=args.worker_class
+        env, log, args.gunicorn_workers, args.threads, args.worker_class
     ) as base:
         recruiter = load.session_cookie(base, {"email": load.RECRUITER, "password": load.PASSWORD})
         candidate = load.session_cookie(base, invite=pages["_invite"])
@@ -106,7 +107,7 @@ def main() -> int:
         "users": args.users,
         "think_s": list(args.think),
         "seconds_per_page": args.seconds,
-        "gunicorn": f"{args.gunicorn_workers} workers, {args.worker_class}",
+        "gunicorn": f"{args.gunicorn_workers} {args.worker_class} workers x {args.threads} threads",
         "load_average_before_after": [load_before, services.load_average()],
         "results": results,
     }
