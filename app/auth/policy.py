@@ -231,14 +231,17 @@ def require(allowed: bool) -> None:
         abort(403)
 
 
-def _get_or_refuse(model, object_id: int, user: User, may_reach):
-    found = db.get_or_404(model, object_id)
+def _get_or_refuse(model, object_id: int, user: User, may_reach, *options):
+    found = db.session.get(model, object_id, options=options)
+    if found is None:
+        abort(404)
     require(may_reach(user, found))
     return found
 
 
 def job_or_403(user: User, job_id: int) -> Job:
-    return _get_or_refuse(Job, job_id, user, can_access_job)
+    # Every job page shows or checks the stages: they come in the job's own statement.
+    return _get_or_refuse(Job, job_id, user, can_access_job, db.joinedload(Job.stages))
 
 
 def candidate_or_403(user: User, candidate_id: int) -> Candidate:

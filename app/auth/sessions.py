@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import session
 from sqlalchemy import select, update
+from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import ApiToken, Invite, Role, User, now_utc
@@ -29,7 +30,7 @@ def load_user(value: str) -> User | None:
     user_id, _, epoch = value.partition(":")
     if not (user_id.isdigit() and epoch.isdigit()):
         return None  # a cookie from before revocable sessions, or forged: sign in again
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[undefer(User.unread_notifications)])
     if user is None or not user.active or user.session_epoch != int(epoch):
         return None
     if user.role is Role.CANDIDATE and not _invite_still_valid(user, session.get(INVITE_KEY)):

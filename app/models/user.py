@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.extensions import db
+from app.models.notification import Notification
 from app.models.types import UTCDateTime, enum_column, now_utc
 
 if TYPE_CHECKING:
@@ -50,6 +51,15 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     candidate: Mapped[Candidate | None] = relationship(back_populates="user")
+    # The navigation's badge. Deferred: loaded in the statement that loads the signed-in user
+    # (app/auth/sessions.load_user), or by its own query when read on a user loaded otherwise.
+    unread_notifications: Mapped[int] = column_property(
+        select(func.count())
+        .where(Notification.user_id == id, Notification.read_at.is_(None))
+        .correlate_except(Notification)
+        .scalar_subquery(),
+        deferred=True,
+    )
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

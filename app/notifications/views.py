@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.auth.access import roles_required
 from app.extensions import db
@@ -18,16 +18,8 @@ PAGE = 100
 
 @bp.app_template_global("unread_notifications")
 def unread_notifications() -> int:
-    if not current_user.is_authenticated:
-        return 0
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    """The signed-in user's unread count (User.unread_notifications, loaded at sign-in check)."""
+    return current_user.unread_notifications if current_user.is_authenticated else 0
 
 
 @bp.route("/notifications")

@@ -258,6 +258,31 @@ def test_a_cached_board_costs_few_statements(db, board, create_job, create_candi
     assert touching == [], touching
 
 
+def test_the_page_shell_of_a_cached_board_costs_four_statements(
+    db, board, create_job, create_candidate
+):
+    """The signed-in user comes with the navigation's unread count, the job with its stages:
+    with the board's revision and the job's team that is four statements (six before)."""
+    job = create_job()
+    create_candidate(job, name="Person")
+    board(job)
+    db.session.expunge_all()  # as in a web process: nothing loaded before the request
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        board(job)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) == 4, statements
+    user, job_row = statements[0], statements[1]
+    assert "FROM notifications" in user and "FROM users" in user, user
+    assert "FROM jobs" in job_row and "stages" in job_row, job_row
+
+
 def test_another_process_change_shows(database_url):
     """Two apps on one database (two web processes): a change made through one is shown by
     the other's cached board, on SQLite and PostgreSQL."""
