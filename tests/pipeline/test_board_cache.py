@@ -237,6 +237,21 @@ def test_filtered_and_picked_boards_are_not_served_from_the_cache(
     assert f'value="{kept.id}" form="bulk-move" data-pick checked' not in board(job)
 
 
+def _statements_of(db, request) -> list[str]:
+    """The SQL statements `request()` runs, whitespace collapsed."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        request()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return statements
+
+
 def test_a_cached_board_costs_few_statements(db, board, create_job, create_candidate):
     """Fails without the cache: the board then runs a grouped count, the cards and their
     scores, scorecards and red flags per request (18 statements at 100,000 applications)."""
@@ -244,16 +259,7 @@ def test_a_cached_board_costs_few_statements(db, board, create_job, create_candi
     for number in range(5):
         create_candidate(job, name=f"Person {number}")
     board(job)
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        board(job)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+    statements = _statements_of(db, lambda: board(job))
     touching = [s for s in statements if "FROM applications" in s or "FROM scorecards" in s]
     assert touching == [], touching
 
@@ -267,16 +273,7 @@ def test_the_page_shell_of_a_cached_board_costs_four_statements(
     create_candidate(job, name="Person")
     board(job)
     db.session.expunge_all()  # as in a web process: nothing loaded before the request
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_):  # type: ignore[no-untyped-def]
-        statements.append(" ".join(statement.split()))
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        board(job)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+    statements = _statements_of(db, lambda: board(job))
     assert len(statements) == 4, statements
     user, job_row = statements[0], statements[1]
     assert "FROM notifications" in user and "FROM users" in user, user
