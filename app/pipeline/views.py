@@ -71,7 +71,6 @@ def jobs():
 @roles_required(*RECRUITING)
 def job(job_id: int):
     job = job_or_403(current_user, job_id)
-    stale_form = StaleForm(stale_after_days=job.stale_after_days)
     chosen = filters.parse(request.args, operations.SOURCES)
     picked = set(request.args.getlist("picked", type=int))
     columns, board_html = [], None
@@ -92,7 +91,6 @@ def job(job_id: int):
         flags=filters.FLAGS,
         move_form=_bulk_move_form(job, url_for("pipeline.job", job_id=job.id)),
         picked=picked,
-        stale_form=stale_form,
     )
 
 
@@ -144,10 +142,14 @@ def move_many(job_id: int):
     return redirect(back)
 
 
-@bp.route("/jobs/<int:job_id>/settings", methods=["POST"])
+@bp.route("/jobs/<int:job_id>/settings", methods=["GET", "POST"])
 @roles_required(*RECRUITING)
 def job_settings(job_id: int):
+    """The job's settings and team, apart from the board: edited rarely, not on every board view."""
     job = job_or_403(current_user, job_id)
+    if request.method == "GET":
+        form = StaleForm(stale_after_days=job.stale_after_days)
+        return render_template("pipeline/job_settings.html", job=job, stale_form=form)
     form = StaleForm()
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
@@ -156,7 +158,7 @@ def job_settings(job_id: int):
             lambda: operations.set_stale_after_days(job, form.stale_after_days.data),
             lambda _: f"Candidates are flagged after {job.stale_after_days} days in a stage.",
         )
-    return redirect(url_for("pipeline.job", job_id=job.id))
+    return redirect(url_for("pipeline.job_settings", job_id=job.id))
 
 
 @bp.route("/jobs/<int:job_id>/import", methods=["GET", "POST"])

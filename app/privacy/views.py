@@ -34,7 +34,7 @@ def candidate_privacy(candidate: Candidate) -> dict[str, object]:
 
 @bp.app_template_global("job_privacy")
 def job_privacy(job: Job) -> dict[str, object]:
-    """For the job board's privacy block (templates/privacy/_job.html)."""
+    """For the job settings page's privacy block (templates/privacy/_job.html)."""
     return {
         "blind_form": BlindReviewForm(enabled=job.blind_review),
         "team_form": TeamForm(),
@@ -100,7 +100,7 @@ def blind_review(job_id: int):
         flash(f"Blind review is {state} for {job.title}.", "success")
     else:
         flash("The form expired; reload the page and try again.", "error")
-    return redirect(url_for("pipeline.job", job_id=job.id))
+    return redirect(url_for("pipeline.job_settings", job_id=job.id))
 
 
 @bp.route("/jobs/<int:job_id>/team", methods=["POST"])
@@ -115,7 +115,7 @@ def add_to_team(job_id: int):
             lambda: operations.add_team_member(job, form.email.data, current_user),
             lambda user: f"{user.name} now works on {job.title}.",
         )
-    return redirect(url_for("pipeline.job", job_id=job.id))
+    return redirect(url_for("pipeline.job_settings", job_id=job.id))
 
 
 @bp.route("/jobs/<int:job_id>/team/<int:member_id>/remove", methods=["POST"])
@@ -132,4 +132,4 @@ def remove_from_team(job_id: int, member_id: int):
         flash(f"{name} no longer works on {job.title}.", "success")
     else:
         flash("The form expired; reload the page and try again.", "error")
-    return redirect(url_for("pipeline.job", job_id=job.id))
+    return redirect(url_for("pipeline.job_settings", job_id=job.id))

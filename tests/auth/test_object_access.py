@@ -180,7 +180,7 @@ def test_removing_a_team_member_takes_the_job_away(client, auth, worlds):
     auth.login_as(helper)
     assert client.get(f"/jobs/{a.job.id}").status_code == 200
     auth.login_as(a.recruiter)
-    assert helper.name in client.get(f"/jobs/{a.job.id}").text
+    assert helper.name in client.get(f"/jobs/{a.job.id}/settings").text
     wrong_job = client.post(f"/jobs/{b.job.id}/team/{member.id}/remove")
     assert wrong_job.status_code == 403
     assert client.post(f"/jobs/{a.job.id}/team/{member.id}/remove").status_code == 302

@@ -46,8 +46,9 @@ def test_admin_privacy_controls_and_a_blind_interviewer(live_server, new_page, p
     admin, interviewer = new_page(), new_page()
     sign_in(admin, base, "ada@hirelab.example", PASSWORD)
     admin.click("text=Junior AI Engineer")
+    admin.click("text=Settings and team")
     admin.check("input[name=enabled]")
-    admin.click("text=Save >> nth=0")
+    admin.click(".job-privacy input[type=submit][value=Save]")
     assert "Blind review is on" in admin.locator(".flash").inner_text()
 
     sign_in(interviewer, base, "ian@hirelab.example", PASSWORD)

@@ -264,17 +264,18 @@ def test_a_cached_board_costs_few_statements(db, board, create_job, create_candi
     assert touching == [], touching
 
 
-def test_the_page_shell_of_a_cached_board_costs_four_statements(
+def test_the_page_shell_of_a_cached_board_costs_three_statements(
     db, board, create_job, create_candidate
 ):
     """The signed-in user comes with the navigation's unread count, the job with its stages:
-    with the board's revision and the job's team that is four statements (six before)."""
+    with the board's revision that is three statements (six before; the job's team and its
+    settings forms live on the job's settings page)."""
     job = create_job()
     create_candidate(job, name="Person")
     board(job)
     db.session.expunge_all()  # as in a web process: nothing loaded before the request
     statements = _statements_of(db, lambda: board(job))
-    assert len(statements) == 4, statements
+    assert len(statements) == 3, statements
     user, job_row = statements[0], statements[1]
     assert "FROM notifications" in user and "FROM users" in user, user
     assert "FROM jobs" in job_row and "stages" in job_row, job_row

@@ -170,6 +170,7 @@ def test_stale_threshold_setting(client, db, recruiter, create_job):
     client.post(f"/jobs/{job.id}/settings", data={"stale_after_days": 14})
     db.session.refresh(job)
     assert job.stale_after_days == 14
+    assert 'value="14"' in client.get(f"/jobs/{job.id}/settings").text
 
 
 def test_stale_candidates_are_flagged_on_the_board(

@@ -85,12 +85,14 @@ def test_recruiters_and_jobs_without_the_flag_see_the_candidate(client, auth, bl
     assert "print" in client.get(pages(blind)["notebook"]).text
 
 
-def test_a_recruiter_turns_blind_review_on_from_the_board(client, auth, blind):
+def test_a_recruiter_turns_blind_review_on_from_the_job_settings(client, auth, blind):
     blind.job.blind_review = False
     db.session.commit()
     auth.login_as(blind.recruiter)
-    assert "Blind review" in client.get(f"/jobs/{blind.job.id}").text
+    assert f"/jobs/{blind.job.id}/settings" in client.get(f"/jobs/{blind.job.id}").text
+    assert "Blind review" in client.get(f"/jobs/{blind.job.id}/settings").text
     response = client.post(f"/jobs/{blind.job.id}/blind-review", data={"enabled": "y"})
     assert response.status_code == 302
+    assert response.headers["Location"] == f"/jobs/{blind.job.id}/settings"
     assert db.session.get(type(blind.job), blind.job.id).blind_review is True
     assert db.session.get(GradingRun, blind.run.id) is not None
