@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SelectMultipleField, SubmitField
+from wtforms import SelectChoice, SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.account import operations
 from app.auth.access import roles_required
 from app.commit import run_and_commit
+from app.forms import SelectField
 from app.models import Role
 from app.notifications.operations import KINDS
 from app.timezones import zone_names

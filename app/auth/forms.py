@@ -3,13 +3,13 @@ from wtforms import (
     EmailField,
     PasswordField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
 )
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.forms import SelectField
 from app.models import Role
 
 STAFF_ROLE_CHOICES = [

@@ -1,7 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange
+
+from app.forms import SelectField
 
 
 class AssignForm(FlaskForm):

@@ -9,11 +9,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SubmitField
+from wtforms import SelectChoice, SubmitField
 
 from app.auth.access import roles_required
 from app.commit import run_and_commit
 from app.extensions import db
+from app.forms import SelectField
 from app.models import Candidate, Role
 from app.reports import self_id
 

@@ -6,7 +6,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from app.forms import SelectField
 from app.pipeline.operations import (
     MAX_MOVE_DETAILS,
     MAX_NOTE_LENGTH,

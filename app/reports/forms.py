@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, SubmitField
+from wtforms import DateField, SelectChoice, SubmitField
 from wtforms.validators import Optional
 
+from app.forms import SelectField
 from app.pipeline.operations import SOURCES
 
 DEFAULT_WINDOW_DAYS = 90

@@ -11,7 +11,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import SelectField
 from app.models import Scorecard
 from app.pipeline.reasons import REJECTION_REASONS
 from app.scorecards.kits import Kit
