@@ -20,6 +20,7 @@ Definitions (the page and the CSV say the same):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -307,6 +308,23 @@ def cached_funnel(job: Job, window: Window, source: str | None = None) -> Funnel
     )
     # The stages' rows are the request's own (the fingerprint proved they did not change).
     return replace(result, job=job, progression=progression_stages(job))
+
+
+def rendered_funnel(
+    job: Job,
+    window: Window,
+    source: str | None,
+    render: Callable[[Funnel], str],
+    variant: Hashable = (),
+) -> str:
+    """`render(cached_funnel(...))`, rendered once per change of the funnel (per web process): on
+    a hit the page costs the fingerprint's one query and no rendering. `variant` is everything
+    else the rendering reads (the request's query string, carried into its CSV links)."""
+    return cached(
+        ("funnel-html", job.id, window.start, window.end, source, variant),
+        select(Job.id).where(Job.id == job.id),
+        lambda: render(cached_funnel(job, window, source)),
+    )
 
 
 def _percent(value: float | None) -> float | None:

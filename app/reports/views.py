@@ -1,5 +1,8 @@
+from functools import partial
+
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from app import audit
 from app.auth.access import roles_required
@@ -13,28 +16,38 @@ from app.reports.forms import FunnelFilterForm
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def _funnel(job: Job) -> tuple[FunnelFilterForm, funnel_queries.Funnel]:
+def _filters(job: Job) -> tuple[FunnelFilterForm, funnel_queries.Window, str | None]:
     form = FunnelFilterForm(request.args)
     form.validate()
     start, end = form.window_dates(now_utc().date())
     source = form.source.data if not form.source.errors else None
-    return form, funnel_queries.cached_funnel(
-        job, funnel_queries.Window(start, end), source or None
-    )
+    return form, funnel_queries.Window(start, end), source or None
+
+
+def _funnel(job: Job) -> tuple[FunnelFilterForm, funnel_queries.Funnel]:
+    form, window, source = _filters(job)
+    return form, funnel_queries.cached_funnel(job, window, source)
 
 
 @bp.route("/jobs/<int:job_id>/funnel")
 @roles_required(*RECRUITING)
 def funnel(job_id: int):
     job = job_or_403(current_user, job_id)
-    form, result = _funnel(job)
+    form, window, source = _filters(job)
+    args = request.args.to_dict()
+    report = funnel_queries.rendered_funnel(
+        job, window, source, partial(_report, job, args), tuple(sorted(args.items()))
+    )
+    return render_template("reports/funnel.html", job=job, form=form, report=Markup(report))
+
+
+def _report(job: Job, args: dict[str, str], result: funnel_queries.Funnel) -> str:
     return render_template(
-        "reports/funnel.html",
+        "reports/_funnel_report.html",
         job=job,
-        form=form,
         funnel=result,
         chart=funnel_queries.chart_data(result),
-        tables=funnel_queries.TABLES,
+        args=args,
     )
 
 

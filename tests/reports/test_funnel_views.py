@@ -117,3 +117,27 @@ def test_cached_funnel_shows_moves_new_applications_and_stage_names(
     stages["Take-home"].name = "Home exercise"
     db.session.commit()
     assert "Home exercise" in client.get(url).text
+
+
+def test_a_repeated_funnel_page_renders_its_figures_once(app, client, auth, create_user, job):
+    """The figures are rendered once per change of the funnel, and per query string: the CSV
+    links carry each request's own filters."""
+    from flask import template_rendered
+
+    rendered: list[str] = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    auth.login(create_user(Role.RECRUITER).email)
+    url = f"/reports/jobs/{job.id}/funnel"
+    template_rendered.connect(record, app)
+    try:
+        first, again = client.get(url).text, client.get(url).text
+        filtered = client.get(f"{url}?source=referral").text
+    finally:
+        template_rendered.disconnect(record, app)
+    assert rendered.count("reports/_funnel_report.html") == 2, rendered
+    assert rendered.count("reports/funnel.html") == 3, rendered
+    assert first == again
+    assert "source=referral" in filtered and "source=referral" not in first
