@@ -46,6 +46,10 @@ RUN_NAME_PREFIX = "hirelab-run-"  # + run id: a pre-started container, renamed w
 HOST_GRACE_S = 15.0  # the runner's own deadline fires first and still reports a verdict
 RUNNER_CAPABILITIES = ("SETUID", "SETGID", "KILL", "CHOWN")  # dropped by the runner for good
 GRADER_UID = 10001
+# CPU weight (cgroup cpu.shares) of a pre-started container while it warms up, and once taken:
+# warming up (a kernel or zygote importing the stack) only uses cores no grading needs.
+WARMING_SHARES = 2
+GRADING_SHARES = 1024  # the engine's default
 RUNNER_ARGS = "HIRELAB_RUNNER_ARGS"
 
 
@@ -94,7 +98,8 @@ def runner_arguments(job: GradingJob, phase: str, idle_s: float | None = None) -
     limits = job.limits
     arguments = ["--deadline", str(_phase_deadline(limits, phase)), "--drop-to", str(GRADER_UID)]
     if phase == "execute":
-        arguments += ["--warm-kernel", *(["--preimport"] if limits.preimport_stack else [])]
+        arguments += ["--warm-kernel", "--output-bytes", str(limits.output_bytes)]
+        arguments += ["--preimport"] if limits.preimport_stack else []
     else:  # candidate processes then find the modules a warm kernel holds
         arguments += ["--zygote", *(["--preimport"] if limits.preimport_stack else [])]
     if idle_s is not None:
@@ -165,6 +170,7 @@ class DockerBackend:
         ready = self.pool.take((phase, job.limits), lambda: self._start(job, phase, pooled=True))
         try:
             ready.container.rename(f"{RUN_NAME_PREFIX}{job.run_id}-{phase}-{uuid.uuid4().hex[:8]}")
+            ready.container.update(cpu_shares=GRADING_SHARES)
         except BaseException:
             discard(ready)
             raise
@@ -190,6 +196,7 @@ class DockerBackend:
             return self._create_and_start(settings, None)
         assert self.pool is not None
         settings["labels"] = {LABEL: "ready", POOL_LABEL: owner(), "org.hirelab.phase": phase}
+        settings["cpu_shares"] = WARMING_SHARES
         name = POOL_NAME_PREFIX + uuid.uuid4().hex
         with self.pool.creating(name, self.client):
             return self._create_and_start(settings, name)

@@ -29,6 +29,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from sandbox.limits import Limits
 from sandbox.results import GradingResult
 from sandbox.runner import channel, privileges, zygote
 from sandbox.runner.supervisor import supervise
@@ -57,13 +58,17 @@ def _warm_matplotlib() -> None:
         shutil.copytree(MPL_CACHE, config)
 
 
-def _start_kernel_early(workdir: Path, preimport: bool) -> Any:
-    """Phase 1's kernel, started in the (still empty) run directory before the bundle is read."""
-    from sandbox.runner.warm import start_warm_kernel
+def _start_kernel_early(workdir: Path, preimport: bool, output_bytes: int) -> Any:
+    """Phase 1's kernel, started (and connected to) in the still empty run directory before the
+    bundle is read; nbformat's validators built meanwhile."""
+    from sandbox.runner.capped_client import MESSAGE_SLACK
+    from sandbox.runner.warm import start_warm_kernel, warm_notebook_format
 
     _warm_matplotlib()
     (workdir / "run").mkdir(parents=True, exist_ok=True)
-    return start_warm_kernel(workdir / "run", preimport)
+    kernel = start_warm_kernel(workdir / "run", preimport, output_bytes + MESSAGE_SLACK)
+    warm_notebook_format()
+    return kernel
 
 
 def work(
@@ -81,7 +86,7 @@ def work(
             privileges.drop_to(drop_to)
         kernel = None
         if args.warm_kernel:
-            kernel = _start_kernel_early(workdir, args.preimport)
+            kernel = _start_kernel_early(workdir, args.preimport, args.output_bytes)
         data = channel.read_bundle(0, MAX_BUNDLE_BYTES)
         started = time.monotonic()
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
@@ -104,7 +109,7 @@ def work(
                 job.limits,
                 use_cgroup=job.use_cgroup,
                 on_cell=lambda i, n: channel.progress(message_fd, i, n),
-                kernel_manager=kernel,
+                warm=kernel,
                 probes=Probes.from_workdir(workdir),  # read before any cell runs
             )
         else:
@@ -157,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         "--warm-kernel", action="store_true", help="phase 1: start the kernel before the bundle"
     )
     parser.add_argument(
+        "--output-bytes",
+        type=int,
+        default=Limits.output_bytes,
+        help="with --warm-kernel: the exercise's output budget (its client's message cap)",
+    )
+    parser.add_argument(
         "--preimport",
         action="store_true",
         help="with --warm-kernel: import the scientific stack; with --zygote: the kernel's modules",
@@ -184,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _start_zygote(workdir: Path, privileged: bool, kernel_like: bool) -> socket.socket:
-    """Import the stack, close the shared directories (as root), fork the zygote; warm the rest."""
+    """Import the stack, close the shared directories (as root), fork the zygote; warm the rest
+    (pytest with its plugins, nbformat's validator) for the test process, forked later."""
     zygote.warm_imports(kernel_like)
+    zygote.freeze_heap()  # before the zygote's fork: its children's collections skip the stack
     grader_tmp = Path("/tmp/grader")
     if privileged:
         privileges.close_shared_dirs(grader_tmp)
@@ -196,9 +209,10 @@ def _start_zygote(workdir: Path, privileged: bool, kernel_like: bool) -> socket.
     if privileged:  # the test process's own temporary files, in a directory only it can use
         os.environ["MPLCONFIGDIR"] = str(grader_tmp / "matplotlib")
         os.environ["TMPDIR"] = str(grader_tmp)
-    import nbformat  # noqa: F401 - the test process (forked later) finds these warm
-    import pytest  # noqa: F401
+    from sandbox.runner.testing import warm_test_process
 
+    warm_test_process()
+    zygote.freeze_heap()
     return client
 
 

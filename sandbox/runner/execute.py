@@ -21,6 +21,7 @@ from sandbox.results import GradingResult, Timings
 from sandbox.runner.capped_client import MESSAGE_SLACK, CappedNotebookClient
 from sandbox.runner.oom import OomCounter
 from sandbox.runner.probes import Probes
+from sandbox.runner.warm import WarmKernel
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -32,12 +33,12 @@ def execute_notebook(
     *,
     use_cgroup: bool,
     on_cell: Callable[[int, int], None],
-    kernel_manager: Any = None,
+    warm: WarmKernel | None = None,
     probes: Probes | None = None,
 ) -> GradingResult:
     """Run every cell of ``notebook`` in ``cwd``; ``on_cell(i, n)`` runs as code cell i starts.
 
-    ``kernel_manager``: a kernel already started in ``cwd`` (``warm.py``); else one starts here.
+    ``warm``: a kernel already started in ``cwd`` (``warm.py``); else one starts here.
     ``probes``: the exercise's cross-check, run once the cells have finished (``crosscheck.py``).
     """
     started = time.monotonic()
@@ -61,10 +62,12 @@ def execute_notebook(
         allow_errors=False,
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
-        **({} if kernel_manager is None else {"km": kernel_manager}),
+        **({} if warm is None else {"km": warm.manager}),
     )
-    if kernel_manager is not None:  # its client (created below) carries this message cap
-        kernel_manager.max_message_bytes = limits.output_bytes + MESSAGE_SLACK
+    if warm is not None:  # its client carries this message cap (else nbclient creates one)
+        warm.manager.max_message_bytes = limits.output_bytes + MESSAGE_SLACK
+        if warm.message_bytes == warm.manager.max_message_bytes:
+            client.kc = warm.client
     oom = OomCounter(enabled=use_cgroup)
     state = {"done": 0, "current": 0}
     kernel_s = cells_s = 0.0

@@ -7,6 +7,8 @@ code only ever runs in the separate candidate process behind the ``submission`` 
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import secrets
 import time
@@ -21,6 +23,7 @@ from sandbox.runner.bundle import Job
 from sandbox.runner.crosscheck import SPEC_FILE
 from sandbox.runner.phase_check import PhaseCheck
 from sandbox.runner.supervisor import PR_SET_DUMPABLE, prctl
+from sandbox.runner.warm import warm_notebook_format
 from sandbox.runner.zygote import ZygoteClient
 
 # pytest's exit codes for a session that did not run to its end: never a verdict.
@@ -29,6 +32,18 @@ INTERRUPTED_CODES: dict[int, str] = {
     pytest.ExitCode.INTERNAL_ERROR: "an internal error of pytest",
     pytest.ExitCode.USAGE_ERROR: "a usage error",
 }
+
+
+def warm_test_process() -> None:
+    """Import, in the test process's warm parent, what every test session imports at its start:
+    pytest's built-in plugins (pytest's own list; ~0.1 s) and nbformat's validators."""
+    with contextlib.suppress(ImportError):  # a private list: without it, pytest imports them
+        from _pytest.config import default_plugins
+
+        for name in default_plugins:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(f"_pytest.{name}")
+    warm_notebook_format()
 
 
 def _load_data(root: Path) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ the zygote itself keeps the capabilities and is unreachable by those uids.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -38,6 +39,15 @@ def warm_imports(kernel_like: bool = False) -> None:
     for name in KERNEL_LIKE_MODULES if kernel_like else WARM_MODULES:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+
+
+def freeze_heap() -> None:
+    """Move every object alive now to the collector's permanent generation (``gc.freeze``, for a
+    parent about to fork): a child's collections no longer walk the imported stack (pytest's
+    end-of-session ``gc.collect()`` cost ~0.25 s of a trivial grading's phase 2), and its pages
+    stay shared with the parent instead of being copied when the collector touches them."""
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass(frozen=True)

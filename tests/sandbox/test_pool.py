@@ -19,7 +19,14 @@ from docker.errors import NotFound
 from app.grading.sandboxes import remove_sandbox_containers, remove_unused_sandboxes
 from sandbox.backends import pool as pool_module
 from sandbox.backends.attach import close_attached
-from sandbox.backends.docker import LABEL, RUN_NAME_PREFIX, DockerBackend, remove_orphans
+from sandbox.backends.docker import (
+    GRADING_SHARES,
+    LABEL,
+    RUN_NAME_PREFIX,
+    WARMING_SHARES,
+    DockerBackend,
+    remove_orphans,
+)
 from sandbox.backends.pool import (
     POOL_LABEL,
     POOL_NAME_PREFIX,
@@ -100,6 +107,61 @@ def test_a_small_memory_limit_gets_a_warm_kernel_without_the_stack(docker_backen
     result = docker_backend.grade(job(notebook(PROBE)))  # FAST: 256 MiB, no room for the stack
     assert result.status == "completed", result.message
     assert _line(result, "WARM") == "WARM False False"
+
+
+def test_a_ready_container_warms_up_at_a_low_cpu_weight_and_grades_at_the_default(
+    docker_client, grading_image
+):
+    """Warming up (a kernel or zygote importing the stack) takes only cores no grading uses."""
+    backend = DockerBackend(image=grading_image, client=docker_client, keep_ready=0)
+    taken = backend._container(job(notebook("1"), hidden=True), "execute")  # starts phase 2's
+    deadline = time.monotonic() + 60
+    while not (ready := [c for c in _ready(docker_client) if c.status == "running"]):
+        assert time.monotonic() < deadline, "phase 2's container was not started"
+        time.sleep(0.2)
+    taken.container.reload()
+    assert taken.container.attrs["HostConfig"]["CpuShares"] == GRADING_SHARES
+    assert ready[0].attrs["HostConfig"]["CpuShares"] == WARMING_SHARES
+    discard(taken)
+    backend.close()
+
+
+def test_a_warm_kernel_is_connected_before_its_bundle_arrives(docker_client, grading_image):
+    """The pre-started kernel's client did its handshake while waiting: when the bundle comes,
+    the kernel answers at once (connecting then costs jupyter_client's 0.2 s IOPub flush alone)."""
+    backend = DockerBackend(image=grading_image, client=docker_client, keep_ready=1)
+    for _ in range(2):  # the second grading of the shape starts a container for the next one
+        assert backend.grade(job(notebook("1"))).status == "completed"
+    deadline = time.monotonic() + 60
+    while not any(c.status == "running" for c in _ready(docker_client)):
+        assert time.monotonic() < deadline, "no container was started for the next grading"
+        time.sleep(0.2)
+    time.sleep(8)  # the kernel (no stack at 256 MiB) starts and answers meanwhile
+    result = backend.grade(job(notebook("1")))
+    assert result.status == "completed", result.message
+    assert result.timings.kernel_start_s < 0.2, result.timings
+    backend.close()
+
+
+FROZEN = """
+import gc
+print('FROZEN', gc.get_freeze_count() > 0)
+def add(a, b):
+    return a + b if gc.get_freeze_count() > 0 else None  # in a phase-2 candidate process
+"""
+
+
+def test_both_phases_candidate_processes_start_with_their_warm_parent_s_heap_frozen(
+    docker_backend,
+):
+    """gc.freeze() before the forks: collections in the kernel, the test process and every
+    candidate process skip the imported stack, alike in both phases."""
+    source = notebook(FROZEN, "def scale(values, factor):\n    return [v * factor for v in values]")
+    result = docker_backend.grade(job(source, hidden=True))
+    assert result.status == "completed", result.message
+    assert _line(result, "FROZEN") == "FROZEN True"  # phase 1's kernel
+    add = next(t for t in result.tests if t.id.endswith("test_add"))
+    assert add.outcome == "passed", add.message  # phase 2's candidate process
 
 
 def test_a_taken_container_is_renamed_to_its_run_and_removed_as_its_orphan(
